@@ -1,0 +1,103 @@
+"""LEAP Portal: where a Lived Experience Advisory Panel and a study team work together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request, send_from_directory
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal.config import load_config
+from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+VENDOR_ASSETS = ROOT / "static" / "vendor" / "nhsuk" / "assets"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application. Reads configuration; opens no connections and writes nothing."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, config)
+    logging.getLogger("portal").setLevel(app.config["LOG_LEVEL"])
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
+        )
+
+    # NHS.UK frontend macros expect chained look-ups of missing parameters to be empty.
+    app.jinja_options = {
+        **app.jinja_options,
+        "undefined": ChainableUndefined,
+        "extensions": ["jinja2.ext.do"],
+        "loader": ChoiceLoader(
+            [
+                FileSystemLoader(str(ROOT / "templates")),
+                PackageLoader("nhsuk_frontend_jinja"),
+            ]
+        ),
+    }
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from portal.access import init_access
+    from portal.core.errors import register_error_handlers
+    from portal.security import init_security
+    from portal.templating import init_templating
+
+    init_security(app)
+    init_access(app)
+    init_templating(app)
+    register_error_handlers(app)
+
+    from portal.cli import register_cli
+
+    register_cli(app)
+
+    @app.get("/assets/<path:filename>")
+    def nhsuk_assets(filename: str) -> ResponseReturnValue:
+        """NHS.UK frontend's images, at the address its stylesheet expects."""
+        return send_from_directory(VENDOR_ASSETS, filename, max_age=86400)
+
+    return app
+
+
+def _select_locale() -> str | None:
+    supported = ["en"]
+    if current_user and current_user.is_authenticated and current_user.language in supported:
+        return str(current_user.language)
+    return request.accept_languages.best_match(supported)
+
+
+def _init_extensions(app: Flask) -> None:
+    import portal.models  # noqa: F401  (every model, so the metadata is complete)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
+    from portal.accounts.sessions import init_sessions
+
+    init_sessions(app, login_manager)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.views import bp as accounts_bp
+    from portal.core.views import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)

@@ -1,0 +1,113 @@
+"""The access policy: who may open which page and do what. The only place this is decided.
+
+Two layers, both here:
+
+* ``ENDPOINT_RULES`` gives every endpoint a rule, enforced before any view runs. An endpoint with
+  no rule is refused (and a test fails), so a new route cannot be forgotten.
+* ``can(action, panel_id)`` answers whether the signed-in person may take an action in a panel.
+  Views call it before acting and templates call it before offering the action.
+
+Panel pages answer 404 to anyone who is not in the panel, so nobody learns that it exists; they
+answer 403 to members whose role may not do the thing.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.panels.models import Membership, Role
+
+
+class Rule(enum.Enum):
+    """Who may reach an endpoint at all."""
+
+    PUBLIC = "anyone, signed in or not"
+    SIGNED_IN = "anyone signed in"
+    ADMIN = "administrators"
+    PANEL = "people in the panel named by the URL's panel_id"
+
+
+ENDPOINT_RULES: dict[str, Rule] = {
+    "static": Rule.PUBLIC,
+    "nhsuk_assets": Rule.PUBLIC,
+    "core.home": Rule.PUBLIC,
+    "core.support": Rule.PUBLIC,
+    "core.accessibility": Rule.PUBLIC,
+    "core.privacy": Rule.PUBLIC,
+    "core.contact": Rule.PUBLIC,
+    "core.health": Rule.PUBLIC,
+    "core.edit_support": Rule.ADMIN,
+    "accounts.sign_in": Rule.PUBLIC,
+    "accounts.sign_out": Rule.PUBLIC,
+}
+
+# What each role in a panel may do. Administrators act on the organisation, not inside panels.
+ACTIONS: dict[str, frozenset[Role]] = {
+    "panel.view": frozenset(Role),
+}
+
+
+def rule_for(endpoint: str | None) -> Rule | None:
+    return ENDPOINT_RULES.get(endpoint or "")
+
+
+def membership_in(panel_id: int) -> Membership | None:
+    """The signed-in person's active membership of a panel, loaded once per request."""
+    cache: dict[int, Membership | None] = g.setdefault("memberships", {})
+    if panel_id not in cache:
+        membership = None
+        if current_user.is_authenticated:
+            membership = db.session.scalar(
+                select(Membership).where(
+                    Membership.panel_id == panel_id,
+                    Membership.user_id == current_user.id,
+                    Membership.active.is_(True),
+                )
+            )
+        cache[panel_id] = membership
+    return cache[panel_id]
+
+
+def can(action: str, panel_id: int) -> bool:
+    """May the signed-in person take ``action`` in this panel?"""
+    membership = membership_in(panel_id)
+    return membership is not None and membership.role in ACTIONS[action]
+
+
+def require(action: str, panel_id: int) -> None:
+    """Stop the request unless ``can(action, panel_id)``: 404 outside the panel, else 403."""
+    if membership_in(panel_id) is None:
+        abort(404)
+    if not can(action, panel_id):
+        abort(403)
+
+
+def _enforce_endpoint_rule() -> ResponseReturnValue | None:
+    if request.endpoint is None:
+        return None  # no route matched; the 404 handler answers
+    rule = rule_for(request.endpoint)
+    if rule is None:
+        current_app.logger.error("endpoint %s has no access rule", request.endpoint)
+        abort(403)
+    if rule is Rule.PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
+    if rule is Rule.ADMIN and not current_user.is_admin:
+        abort(403)
+    if rule is Rule.PANEL:
+        panel_id = (request.view_args or {}).get("panel_id")
+        if not isinstance(panel_id, int) or membership_in(panel_id) is None:
+            abort(404)
+    return None
+
+
+def init_access(app: Flask) -> None:
+    app.before_request(_enforce_endpoint_rule)
+    app.jinja_env.globals["can"] = can

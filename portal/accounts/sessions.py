@@ -1,0 +1,128 @@
+"""Signed-in sessions: started at sign-in, checked on every request, ended at sign-out.
+
+The browser's cookie holds a random session token. The database keeps only its hash, so ending a
+session (sign-out, password change, deactivation) makes a copied or replayed cookie worthless.
+Idle and absolute timeouts are read from the signed cookie, so a request never writes to the
+database just to say the person is still here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+
+from flask import Flask, current_app, request, session
+from flask_login import LoginManager, login_user, logout_user
+from sqlalchemy import select, update
+
+from portal.accounts.models import User, UserSession
+from portal.db import utcnow
+from portal.extensions import db
+
+SESSION_TOKEN_KEY = "sid"  # noqa: S105  (the name of a session key, not a secret)
+STARTED_KEY = "started"
+SEEN_KEY = "seen"
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User) -> None:
+    """Sign ``user`` in on this browser with a fresh session (the old cookie's contents go)."""
+    session.clear()
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        UserSession(
+            token_hash=_hash_token(token),
+            user_id=user.id,
+            client_address=(request.remote_addr or "")[:64],
+            user_agent=(request.user_agent.string or "")[:200],
+        )
+    )
+    now = int(time.time())
+    session[SESSION_TOKEN_KEY] = token
+    session[STARTED_KEY] = now
+    session[SEEN_KEY] = now
+    login_user(user)
+
+
+def end_current_session() -> None:
+    """Sign out of this browser; the session's cookie can never be used again."""
+    token = session.get(SESSION_TOKEN_KEY)
+    if token:
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == _hash_token(token), UserSession.ended_at.is_(None))
+            .values(ended_at=utcnow())
+        )
+    logout_user()
+    session.clear()
+
+
+def end_sessions_of(user_id: int, keep_current: bool = False) -> None:
+    """End every session of one person, except this browser's when ``keep_current``."""
+    statement = (
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    token = session.get(SESSION_TOKEN_KEY)
+    if keep_current and token:
+        statement = statement.where(UserSession.token_hash != _hash_token(token))
+    db.session.execute(statement)
+
+
+def seconds_until_idle_sign_out() -> int:
+    """How long this browser may stay idle before it is signed out."""
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    return max(0, int(session.get(SEEN_KEY, 0)) + idle - int(time.time()))
+
+
+def _session_expired(now: int) -> bool:
+    config = current_app.config
+    started = int(session.get(STARTED_KEY, 0))
+    seen = int(session.get(SEEN_KEY, 0))
+    return (
+        now - seen > config["SESSION_IDLE_MINUTES"] * 60
+        or now - started > config["SESSION_MAX_HOURS"] * 3600
+    )
+
+
+def _load_user(user_id: str) -> User | None:
+    token = session.get(SESSION_TOKEN_KEY)
+    if not token or not user_id.isdigit():
+        return None
+    now = int(time.time())
+    if _session_expired(now):
+        session.clear()
+        return None
+    user = db.session.scalar(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == int(user_id),
+            User.is_active_account.is_(True),
+            UserSession.token_hash == _hash_token(token),
+            UserSession.ended_at.is_(None),
+        )
+    )
+    if user is None:
+        session.clear()
+        return None
+    if request.endpoint not in QUIET_ENDPOINTS:
+        session[SEEN_KEY] = now
+    return user
+
+
+# Endpoints the browser calls by itself; they must not count as the person being active.
+QUIET_ENDPOINTS: frozenset[str] = frozenset({"accounts.session_status"})
+
+
+def init_sessions(app: Flask, login_manager: LoginManager) -> None:
+    login_manager.init_app(app)
+    login_manager.user_loader(_load_user)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = None  # type: ignore[assignment]
+    login_manager.session_protection = None  # our own session table does this job

@@ -1,0 +1,53 @@
+"""Signing in and out."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+
+from portal.accounts import service
+from portal.accounts.forms import SignInForm
+from portal.accounts.sessions import end_current_session, start_session
+from portal.extensions import db
+from portal.security import csrf_checked_by_form
+
+bp = Blueprint("accounts", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: only a path on this site, never another host."""
+    if not target:
+        return url_for("core.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("core.home")
+    if "\\" in target:
+        return url_for("core.home")
+    return target
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@csrf_checked_by_form
+def sign_in() -> ResponseReturnValue:
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = service.authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            start_session(user)
+            db.session.commit()
+            return redirect(safe_next(request.args.get("next")))
+        form.password.errors.append(
+            gettext("Enter the email address and password that match your account")
+        )
+    return render_template("accounts/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+def sign_out() -> ResponseReturnValue:
+    end_current_session()
+    db.session.commit()
+    flash(gettext("You have signed out."), "success")
+    return redirect(url_for("accounts.sign_in"))

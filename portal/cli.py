@@ -1,0 +1,70 @@
+"""``flask portal …`` commands for operators."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from types import FrameType
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+portal_cli = AppGroup("portal", help="LEAP Portal commands.")
+
+
+@portal_cli.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due, then stop (for cron).")
+def worker_command(once: bool) -> None:
+    """Deliver queued mail and run scheduled jobs, until stopped."""
+    from portal.notifications.worker import deliver_due, run_forever
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if once:
+        summary = deliver_due(app)
+        click.echo(f"sent {summary.sent}, to retry {summary.retried}, failed {summary.failed}")
+        return
+    stopping = False
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    click.echo("worker running; press Ctrl+C to stop")
+    run_forever(app, tasks=[], should_stop=lambda: stopping)
+
+
+@portal_cli.command("demo")
+def demo_command() -> None:
+    """Create the demo study (safe to run again: nothing is created twice)."""
+    from portal.demo import load_demo
+
+    report = load_demo()
+    click.echo(report)
+
+
+@portal_cli.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt="Name to be called by")
+@click.password_option(help="At least 15 characters.")
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Create an administrator account."""
+    from portal.accounts.passwords import MIN_PASSWORD_LENGTH
+    from portal.accounts.service import create_user, find_user_by_email
+    from portal.extensions import db
+
+    if len(password) < MIN_PASSWORD_LENGTH:
+        click.echo(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.", err=True)
+        sys.exit(1)
+    if find_user_by_email(email) is not None:
+        click.echo("An account with that email address already exists.", err=True)
+        sys.exit(1)
+    create_user(email, name, password, is_admin=True)
+    db.session.commit()
+    click.echo(f"Administrator {email} created.")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(portal_cli)

@@ -1,0 +1,83 @@
+"""Panels, their sites, and who belongs to them in which role."""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import TimestampMixin
+from portal.extensions import db
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
+
+
+class Role(enum.StrEnum):
+    """A person's role in one panel."""
+
+    MEMBER = "member"
+    CHAIR = "chair"
+    RESEARCHER = "researcher"
+
+
+def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
+    """A portable enum column stored as its values, checked by a named constraint."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class Panel(TimestampMixin, db.Model):
+    """A Lived Experience Advisory Panel for one study."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    study_name: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(default="")
+    pseudonym_prefix: Mapped[str] = mapped_column(String(16), default="LEAP")
+    next_pseudonym_number: Mapped[int] = mapped_column(default=1)
+
+    sites: Mapped[list[Site]] = relationship(
+        back_populates="panel", order_by="Site.name", lazy="raise"
+    )
+    memberships: Mapped[list[Membership]] = relationship(back_populates="panel", lazy="raise")
+
+
+class Site(TimestampMixin, db.Model):
+    """A study area, such as "East London"."""
+
+    __table_args__ = (UniqueConstraint("panel_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panel.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    panel: Mapped[Panel] = relationship(back_populates="sites", lazy="raise")
+
+
+class Membership(TimestampMixin, db.Model):
+    """One person's place in one panel: their role and their stable pseudonym code."""
+
+    __table_args__ = (
+        UniqueConstraint("panel_id", "user_id"),
+        UniqueConstraint("panel_id", "pseudonym_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panel.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    pseudonym_code: Mapped[str] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    panel: Mapped[Panel] = relationship(back_populates="memberships", lazy="raise")
+    user: Mapped[User] = relationship(back_populates="memberships", lazy="raise")
