@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 
 from flask import Flask, current_app, render_template, request
 from flask.typing import ResponseReturnValue
@@ -12,7 +13,7 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from portal.extensions import db
+from portal.extensions import db, limiter
 
 log = logging.getLogger("portal.errors")
 
