@@ -1,8 +1,18 @@
 """Imports every model so that ``db.metadata`` describes the whole schema (for migrations)."""
 
 from portal.accounts.models import User, UserSession
+from portal.audit.models import AuditEvent
 from portal.core.models import SupportContact
 from portal.notifications.models import OutboxMessage
 from portal.panels.models import Membership, Panel, Site
 
-__all__ = ["Membership", "OutboxMessage", "Panel", "Site", "SupportContact", "User", "UserSession"]
+__all__ = [
+    "AuditEvent",
+    "Membership",
+    "OutboxMessage",
+    "Panel",
+    "Site",
+    "SupportContact",
+    "User",
+    "UserSession",
+]

@@ -1,8 +1,8 @@
 """platform
 
-Revision ID: d90fb626e6c4
+Revision ID: e1e061add324
 Revises: 
-Create Date: 2026-11-22 18:54:37.321275
+Create Date: 2026-11-22 18:57:52.414151
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'd90fb626e6c4'
+revision = 'e1e061add324'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -80,6 +80,26 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user')),
     sa.UniqueConstraint('email', name=op.f('uq_user_email'))
     )
+    op.create_table('audit_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('action', sa.String(length=64), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('subject_user_id', sa.Integer(), nullable=True),
+    sa.Column('panel_id', sa.Integer(), nullable=True),
+    sa.Column('client_address', sa.String(length=64), nullable=False),
+    sa.Column('detail', sa.String(length=300), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_audit_event_actor_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['panel_id'], ['panel.id'], name=op.f('fk_audit_event_panel_id_panel'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['subject_user_id'], ['user.id'], name=op.f('fk_audit_event_subject_user_id_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event'))
+    )
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_event_action'), ['action'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_event_actor_id'), ['actor_id'], unique=False)
+        batch_op.create_index('ix_audit_event_occurred_at', ['occurred_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_event_subject_user_id'), ['subject_user_id'], unique=False)
+
     op.create_table('membership',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('panel_id', sa.Integer(), nullable=False),
@@ -145,6 +165,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_membership_panel_id'))
 
     op.drop_table('membership')
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_event_subject_user_id'))
+        batch_op.drop_index('ix_audit_event_occurred_at')
+        batch_op.drop_index(batch_op.f('ix_audit_event_actor_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_event_action'))
+
+    op.drop_table('audit_event')
     op.drop_table('user')
     op.drop_table('support_contact')
     op.drop_table('panel')

@@ -7,10 +7,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
+from flask_login import current_user
 
 from portal.accounts import service
 from portal.accounts.forms import SignInForm
 from portal.accounts.sessions import end_current_session, start_session
+from portal.audit.service import AuditAction, record
 from portal.extensions import db
 from portal.security import csrf_checked_by_form
 
@@ -37,8 +39,12 @@ def sign_in() -> ResponseReturnValue:
         user = service.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
             start_session(user)
+            record(AuditAction.SIGN_IN, subject_user_id=user.id, detail="method: password")
             db.session.commit()
             return redirect(safe_next(request.args.get("next")))
+        known = service.find_user_by_email(form.email.data or "")
+        record(AuditAction.SIGN_IN_FAILED, subject_user_id=known.id if known else None)
+        db.session.commit()
         form.password.errors.append(
             gettext("Enter the email address and password that match your account")
         )
@@ -47,6 +53,8 @@ def sign_in() -> ResponseReturnValue:
 
 @bp.post("/sign-out")
 def sign_out() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        record(AuditAction.SIGN_OUT, subject_user_id=current_user.id)
     end_current_session()
     db.session.commit()
     flash(gettext("You have signed out."), "success")

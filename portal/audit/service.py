@@ -1,0 +1,62 @@
+"""Recording audit events, in the same transaction as the change they describe."""
+
+from __future__ import annotations
+
+import enum
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from portal.audit.models import AuditEvent
+from portal.extensions import db
+
+
+class AuditAction(enum.StrEnum):
+    """Everything the audit log records. Add new actions here, never free text."""
+
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGN_OUT = "sign_out"
+    INVITATION_SENT = "invitation_sent"
+    INVITATION_ACCEPTED = "invitation_accepted"
+    INVITATION_REVOKED = "invitation_revoked"
+    ROLE_CHANGED = "role_changed"
+    MEMBERSHIP_ENDED = "membership_ended"
+    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_RESET = "password_reset"
+    EMAIL_CHANGED = "email_changed"
+    TWO_STEP_ENABLED = "two_step_enabled"
+    TWO_STEP_DISABLED = "two_step_disabled"
+    RECOVERY_CODE_USED = "recovery_code_used"
+    ACCOUNT_DEACTIVATED = "account_deactivated"
+    ACCOUNT_REACTIVATED = "account_reactivated"
+    SESSION_ENDED = "session_ended"
+    SETTINGS_CHANGED = "settings_changed"
+
+
+def record(
+    action: AuditAction,
+    *,
+    subject_user_id: int | None = None,
+    panel_id: int | None = None,
+    detail: str = "",
+    actor_id: int | None = None,
+) -> AuditEvent:
+    """Add an audit event to the current transaction; the caller commits.
+
+    ``detail`` is for facts an administrator needs ("role: member to chair", "method: email
+    link"): never a password, a token, an email body or anything a member wrote.
+    """
+    if actor_id is None and has_request_context() and current_user.is_authenticated:
+        actor_id = current_user.id
+    address = (request.remote_addr or "") if has_request_context() else ""
+    event = AuditEvent(
+        action=action.value,
+        actor_id=actor_id,
+        subject_user_id=subject_user_id,
+        panel_id=panel_id,
+        client_address=address[:64],
+        detail=detail[:300],
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,185 @@
+"""Fixtures shared by every test: a real database (SQLite, or PostgreSQL when
+``PORTAL_DATABASE_URL`` is set), the application, HTTP clients and a query counter.
+
+Each test starts from empty tables: rows are deleted after every test, so tests see real commits,
+exactly as the portal and its worker do in production.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask, has_app_context
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from sqlalchemy import event, make_url, text
+
+from portal import create_app
+from portal.config import database_url
+from portal.extensions import db, limiter
+
+TEST_SECRET = secrets.token_hex(32)
+
+
+def _create_postgres_database(base_url: str) -> tuple[str, Callable[[], None]]:
+    """A fresh PostgreSQL database for this test run, dropped again at the end."""
+    import psycopg
+
+    url = make_url(database_url(base_url, ""))
+    name = f"portal_test_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')  # name is ours, never user input
+
+    def drop() -> None:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of an empty database that lives for the whole test run."""
+    configured = os.environ.get("PORTAL_DATABASE_URL")
+    if configured:
+        url, drop = _create_postgres_database(configured)
+        yield url
+        drop()
+    else:
+        path: Path = tmp_path_factory.mktemp("db") / "portal.sqlite3"
+        yield f"sqlite:///{path}"
+
+
+def make_app(database_url: str, **overrides: Any) -> Flask:
+    config = {
+        "ENV": "test",
+        "SECRET_KEY": TEST_SECRET,
+        "DATABASE_URL": database_url,
+        "SERVICE_NAME": "LEAP Portal",
+        "BASE_URL": "http://localhost",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SMTP_HOST": "",
+        "MAIL_FROM": "LEAP Portal <portal@example.org>",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+class PortalTestClient(FlaskClient):
+    """A test client whose requests run in their own application context, as in production.
+
+    Tests hold an application context for their own database work. Without this, Flask would
+    reuse it for each request, sharing ``g``, the signed-in user and the database session with
+    the test, and hiding bugs that real requests would meet.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            db.session.commit()  # the request sees what the test made; the test then re-reads
+        token = _cv_app.set(None)  # type: ignore[arg-type]
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+
+
+@pytest.fixture(scope="session")
+def app(database: str) -> Iterator[Flask]:
+    """The application, with the migrations applied to its database once."""
+    from flask_migrate import upgrade
+
+    application = make_app(database)
+    application.test_client_class = PortalTestClient
+    with application.app_context():
+        upgrade()
+        db.session.remove()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{table.name}"' for table in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state(app: Flask) -> Iterator[None]:
+    """Every test starts with empty tables and no rate-limit counters."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+        db.session.remove()
+        _empty_all_tables()
+        db.session.remove()
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    """The CSRF token in a page's form, as a browser would submit it."""
+    match = CSRF_PATTERN.search(html)
+    assert match, "the page has no form with a CSRF token"
+    return match.group(1)
+
+
+def submit_form(
+    client: FlaskClient, url: str, data: dict[str, Any], follow_redirects: bool = False
+) -> Any:
+    """GET ``url``, then POST ``data`` to it with the page's CSRF token, like a browser."""
+    page = client.get(url)
+    assert page.status_code == 200, f"{url} answered {page.status_code}"
+    payload = {"csrf_token": csrf_token_from(page.get_data(as_text=True)), **data}
+    return client.post(url, data=payload, follow_redirects=follow_redirects)
+
+
+@dataclass
+class QueryLog:
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], Any]:
+    """``with count_queries() as log:`` records every SQL statement sent in the block."""
+
+    @contextmanager
+    def counting() -> Iterator[QueryLog]:
+        log = QueryLog()
+
+        def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            log.statements.append(statement)
+
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield log
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting
