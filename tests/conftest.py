@@ -94,13 +94,15 @@ class PortalTestClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def app(database: str) -> Iterator[Flask]:
-    """The application, with the migrations applied to its database once."""
-    from flask_migrate import upgrade
+    """The application, with its tables created once.
 
+    Tables come from the models here; ``tests/integration/test_migrations.py`` proves that the
+    migrations build exactly the same schema.
+    """
     application = make_app(database)
     application.test_client_class = PortalTestClient
     with application.app_context():
-        upgrade()
+        db.create_all()
         db.session.remove()
     yield application
     with application.app_context():

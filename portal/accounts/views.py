@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
@@ -11,24 +9,13 @@ from flask_login import current_user
 
 from portal.accounts import service
 from portal.accounts.forms import SignInForm
-from portal.accounts.sessions import end_current_session, start_session
+from portal.accounts.sessions import end_current_session
+from portal.accounts.signin import finish_sign_in
 from portal.audit.service import AuditAction, record
 from portal.extensions import db
 from portal.security import csrf_checked_by_form
 
 bp = Blueprint("accounts", __name__)
-
-
-def safe_next(target: str | None) -> str:
-    """Where to go after signing in: only a path on this site, never another host."""
-    if not target:
-        return url_for("core.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("core.home")
-    if "\\" in target:
-        return url_for("core.home")
-    return target
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -38,10 +25,7 @@ def sign_in() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = service.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
-            start_session(user)
-            record(AuditAction.SIGN_IN, subject_user_id=user.id, detail="method: password")
-            db.session.commit()
-            return redirect(safe_next(request.args.get("next")))
+            return finish_sign_in(user, "password", request.args.get("next"))
         known = service.find_user_by_email(form.email.data or "")
         record(AuditAction.SIGN_IN_FAILED, subject_user_id=known.id if known else None)
         db.session.commit()
