@@ -28,6 +28,8 @@ from portal.extensions import db, limiter
 
 TEST_SECRET = secrets.token_hex(32)
 
+pytest_plugins = ["tests.roles"]
+
 
 def _create_postgres_database(base_url: str) -> tuple[str, Callable[[], None]]:
     """A fresh PostgreSQL database for this test run, dropped again at the end."""
