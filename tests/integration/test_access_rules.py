@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from portal.access import ENDPOINT_RULES
+from portal.extensions import db
 
 
 def test_every_endpoint_has_an_access_rule(app: Flask) -> None:
@@ -28,5 +29,7 @@ def test_an_endpoint_without_a_rule_is_refused(database: str) -> None:
         return "should never be shown"
 
     response = app.test_client().get("/forgotten")
+    with app.app_context():
+        db.engine.dispose()
     assert response.status_code == 403
     assert "should never be shown" not in response.get_data(as_text=True)

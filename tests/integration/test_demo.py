@@ -1,0 +1,61 @@
+"""The demo study: the four sites, the people, and sign-in with the printed credentials."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from portal.accounts.models import User
+from portal.extensions import db
+from portal.panels.models import Membership, Panel, Role, Site
+
+
+def test_demo_creates_the_study_once_and_prints_how_to_sign_in(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["portal", "demo"])
+    second = runner.invoke(args=["portal", "demo"])
+    assert first.exit_code == 0 and second.exit_code == 0
+    assert "chair@demo.invalid" in first.output and "password is:" in first.output
+
+    assert db.session.scalar(select(func.count(Panel.id))) == 1
+    sites = set(db.session.scalars(select(Site.name)))
+    assert sites == {"Coventry and Warwickshire", "Greater Manchester", "East London", "Sheffield"}
+    roles = list(db.session.scalars(select(Membership.role)))
+    assert roles.count(Role.CHAIR) == 1
+    assert roles.count(Role.RESEARCHER) == 2
+    assert roles.count(Role.MEMBER) == 6
+    codes = set(db.session.scalars(select(Membership.pseudonym_code)))
+    assert len(codes) == 9 and all(code.startswith("LEAP-") for code in codes)
+
+
+def test_demo_people_can_sign_in_with_the_printed_password(app: Flask) -> None:
+    output = app.test_cli_runner().invoke(args=["portal", "demo"]).output
+    password = output.rsplit("password is:", 1)[1].strip()
+    client = app.test_client()
+    page = client.get("/sign-in").get_data(as_text=True)
+    from tests.conftest import csrf_token_from
+
+    response = client.post(
+        "/sign-in",
+        data={
+            "csrf_token": csrf_token_from(page),
+            "email": "member1@demo.invalid",
+            "password": password,
+        },
+    )
+    assert response.status_code == 302
+    assert "Hello, Demo member 1" in client.get("/").get_data(as_text=True)
+
+
+def test_demo_in_production_prints_no_password_and_sets_none(database: str) -> None:
+    from tests.conftest import make_app
+
+    production = make_app(database, ENV="production", SECRET_KEY="q8Zr2Lp5Xw9Tn3Vb7Mk1Hd6Jf4Gs0Yae")
+    with production.app_context():
+        output = production.test_cli_runner().invoke(args=["portal", "demo"]).output
+        assert "no password" in output and "password is:" not in output
+        assert (
+            db.session.scalar(select(func.count(User.id)).where(User.password_hash.isnot(None)))
+            == 0
+        )
+        db.session.remove()
