@@ -57,10 +57,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from portal.core.errors import register_error_handlers
     from portal.security import init_security
     from portal.templating import init_templating
+    from portal.text import init_text
 
     init_security(app)
     init_access(app)
     init_templating(app)
+    init_text(app)
     register_error_handlers(app)
 
     from portal.cli import register_cli

@@ -1,0 +1,61 @@
+"""User text to safe HTML: the one place where what people write becomes markup.
+
+People write in a small Markdown subset (paragraphs, lists, bold, italic, links). It is
+rendered, then cleaned with bleach so only that subset survives: no scripts, no styles, no
+images, no attributes except a link's address, and only web and email addresses as links.
+Templates show user text through the ``user_text`` filter and nowhere else.
+"""
+
+from __future__ import annotations
+
+import html
+from functools import partial
+
+import bleach
+import markdown
+from bleach.linkifier import LinkifyFilter
+from flask import Flask
+from markupsafe import Markup
+
+ALLOWED_TAGS = frozenset({"p", "ul", "ol", "li", "strong", "em", "a", "br"})
+ALLOWED_ATTRIBUTES = {"a": ["href", "rel"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+
+LinkAttributes = dict[tuple[str | None, str], str]
+
+
+def _set_rel(attrs: LinkAttributes, new: bool = False) -> LinkAttributes:
+    attrs[(None, "rel")] = "nofollow noopener noreferrer"
+    return attrs
+
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags=None)],
+)
+
+
+def render_user_text(source: str | None) -> Markup:
+    """Markdown-subset text as safe HTML. Anything outside the subset is removed, not run."""
+    if not source:
+        return Markup("")
+    # What people type is text: "<b>" or "<3" is shown as typed, never read as markup.
+    escaped = html.escape(source, quote=False)
+    rendered = markdown.markdown(escaped, output_format="html")
+    return Markup(_cleaner.clean(rendered))  # noqa: S704  (cleaned by bleach just above)
+
+
+def plain_text(source: str | None) -> str:
+    """User text with every tag removed: for emails' text parts, exports and titles."""
+    if not source:
+        return ""
+    return bleach.clean(source, tags=set(), strip=True)
+
+
+def init_text(app: Flask) -> None:
+    app.add_template_filter(render_user_text, "user_text")
