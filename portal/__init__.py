@@ -100,6 +100,8 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
     from portal.core.views import bp as core_bp
+    from portal.drafts.views import bp as drafts_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(drafts_bp)

@@ -45,11 +45,26 @@ ENDPOINT_RULES: dict[str, Rule] = {
     "core.edit_support": Rule.ADMIN,
     "accounts.sign_in": Rule.PUBLIC,
     "accounts.sign_out": Rule.PUBLIC,
+    # drafts: panel pages; what each role may do there is in ACTIONS below
+    "drafts.list_drafts": Rule.PANEL,
+    "drafts.new_draft": Rule.PANEL,
+    "drafts.show_draft": Rule.PANEL,
+    "drafts.edit_draft": Rule.PANEL,
+    "drafts.new_item": Rule.PANEL,
+    "drafts.edit_item": Rule.PANEL,
+    "drafts.move_item": Rule.PANEL,
+    "drafts.remove_item": Rule.PANEL,
+    "drafts.publish_draft": Rule.PANEL,
+    "drafts.show_version": Rule.PANEL,
+    "drafts.compare_versions": Rule.PANEL,
 }
 
 # What each role in a panel may do. Administrators act on the organisation, not inside panels.
 ACTIONS: dict[str, frozenset[Role]] = {
     "panel.view": frozenset(Role),
+    # Everyone in the panel reads published versions; only researchers see working copies.
+    "draft.read": frozenset(Role),
+    "draft.edit": frozenset({Role.RESEARCHER}),
 }
 
 

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -149,13 +150,33 @@ def csrf_token_from(html: str) -> str:
     return match.group(1)
 
 
+class _HiddenInputs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "input" and found.get("type") == "hidden" and found.get("name"):
+            self.values.setdefault(str(found["name"]), found.get("value") or "")
+
+
+def hidden_inputs(html: str) -> dict[str, str]:
+    """The hidden fields of a page's forms (first value of each name), as a browser sends them."""
+    parser = _HiddenInputs()
+    parser.feed(html)
+    return parser.values
+
+
 def submit_form(
     client: FlaskClient, url: str, data: dict[str, Any], follow_redirects: bool = False
 ) -> Any:
-    """GET ``url``, then POST ``data`` to it with the page's CSRF token, like a browser."""
+    """GET ``url``, then POST ``data`` to it with the page's hidden fields (CSRF token
+    included), like a browser."""
     page = client.get(url)
     assert page.status_code == 200, f"{url} answered {page.status_code}"
-    payload = {"csrf_token": csrf_token_from(page.get_data(as_text=True)), **data}
+    html = page.get_data(as_text=True)
+    payload = {**hidden_inputs(html), "csrf_token": csrf_token_from(html), **data}
     return client.post(url, data=payload, follow_redirects=follow_redirects)
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
-from portal.panels.models import Membership, Panel
+from portal.panels.models import Membership, Panel, Site
 
 
 def memberships_of(user_id: int) -> list[Membership]:
@@ -27,3 +27,14 @@ def next_pseudonym_code(panel: Panel) -> str:
     number = panel.next_pseudonym_number
     panel.next_pseudonym_number = number + 1
     return f"{panel.pseudonym_prefix}-{number:02d}"
+
+
+def get_panel(panel_id: int) -> Panel | None:
+    return db.session.get(Panel, panel_id)
+
+
+def sites_of(panel_id: int) -> list[Site]:
+    """A panel's sites, by name."""
+    return list(
+        db.session.scalars(select(Site).where(Site.panel_id == panel_id).order_by(Site.name))
+    )

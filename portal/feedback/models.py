@@ -1,0 +1,120 @@
+"""What members say, routed to the study team, and the team's answers ("you said, we did").
+
+Everything a member says to the team (a comment, a missing action, a rewording suggestion, a
+comment on an item in an omission check, a general comment) becomes one ``FeedbackEntry`` in the
+study team's inbox. The entry carries its own copy of the words, the triage status, the
+assignee and the response, so the inbox is one table, filtered and paginated in one query.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import TimestampMixin
+from portal.extensions import db
+from portal.panels.models import enum_column
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
+    from portal.drafts.models import Draft, ReviewRound
+
+
+class Visibility(enum.StrEnum):
+    TEAM = "team"  # the study team only (the default)
+    PANEL = "panel"  # the whole panel
+
+
+class ShownAs(enum.StrEnum):
+    NAME = "name"
+    PSEUDONYM = "pseudonym"
+
+
+class Comment(TimestampMixin, db.Model):
+    """A member's comment on a draft, or on one item of it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panel.id", ondelete="CASCADE"), index=True)
+    draft_id: Mapped[int | None] = mapped_column(
+        ForeignKey("draft.id", ondelete="CASCADE"), index=True
+    )
+    item_key: Mapped[str | None] = mapped_column(String(32))
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str]
+    visibility: Mapped[Visibility] = mapped_column(
+        enum_column(Visibility, "visibility"), default=Visibility.TEAM
+    )
+    shown_as: Mapped[ShownAs] = mapped_column(
+        enum_column(ShownAs, "shown_as"), default=ShownAs.NAME
+    )
+    withdrawn_at: Mapped[datetime | None]
+
+    author: Mapped[User] = relationship(lazy="raise")
+
+
+class EntryKind(enum.StrEnum):
+    COMMENT = "comment"
+    ITEM_ANSWER = "item_answer"
+    MISSING_ACTION = "missing_action"
+    REWORDING = "rewording"
+    GENERAL = "general"
+
+
+class TriageStatus(enum.StrEnum):
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    ACTIONED = "actioned"
+    NOT_ACTIONED = "not_actioned"  # a reason is required
+    DUPLICATE = "duplicate"  # of another entry
+
+
+class FeedbackEntry(TimestampMixin, db.Model):
+    """One thing a member said, in the study team's inbox, with its triage and response."""
+
+    __table_args__ = (
+        Index("ix_feedback_entry_inbox", "panel_id", "status", "created_at"),
+        Index("ix_feedback_entry_author", "author_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panel.id", ondelete="CASCADE"))
+    kind: Mapped[EntryKind] = mapped_column(enum_column(EntryKind, "entry_kind"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    draft_id: Mapped[int | None] = mapped_column(
+        ForeignKey("draft.id", ondelete="CASCADE"), index=True
+    )
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"))
+    round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("review_round.id", ondelete="CASCADE"), index=True
+    )
+    # Where it came from, so an edit or withdrawal reaches the inbox copy.
+    comment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comment.id", ondelete="CASCADE"), unique=True
+    )
+    source_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    item_title: Mapped[str] = mapped_column(String(300), default="")
+    text: Mapped[str]
+    withdrawn: Mapped[bool] = mapped_column(default=False)
+
+    status: Mapped[TriageStatus] = mapped_column(
+        enum_column(TriageStatus, "triage_status"), default=TriageStatus.NEW
+    )
+    reason: Mapped[str] = mapped_column(default="")
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("feedback_entry.id", ondelete="SET NULL")
+    )
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    response: Mapped[str] = mapped_column(default="")
+    responded_at: Mapped[datetime | None]
+    responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise")
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="raise")
+    draft: Mapped[Draft | None] = relationship(lazy="raise")
+    round: Mapped[ReviewRound | None] = relationship(lazy="raise")
