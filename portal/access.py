@@ -65,6 +65,13 @@ ACTIONS: dict[str, frozenset[Role]] = {
     # Everyone in the panel reads published versions; only researchers see working copies.
     "draft.read": frozenset(Role),
     "draft.edit": frozenset({Role.RESEARCHER}),
+    "round.manage": frozenset({Role.RESEARCHER}),
+    # Panel members with lived experience answer and comment; the chair is one of them.
+    "omission.answer": frozenset({Role.MEMBER, Role.CHAIR}),
+    "comment.write": frozenset({Role.MEMBER, Role.CHAIR}),
+    "feedback.own": frozenset(Role),
+    "triage.manage": frozenset({Role.RESEARCHER}),
+    "results.view": frozenset({Role.RESEARCHER}),
 }
 
 
