@@ -95,13 +95,110 @@ def _person(panel: Panel, person: DemoPerson, password: str | None) -> User:
     return user
 
 
+THEMES = {
+    "Greater involvement of lived experience": (
+        "Involve people with lived experience in planning services",
+        "Pay people with lived experience fairly for their time and expertise.",
+    ),
+    "Staff diversity across roles": (
+        "Recruit staff who reflect the communities the service works with",
+        "Look at every role, including senior roles, not only front-line jobs.",
+    ),
+    "Training on ethnicity and cultures": (
+        "Training for all staff on ethnicity and cultures",
+        "Co-produce the training with local communities and repeat it every year.",
+    ),
+    "Open discussion of racism, ethnicity and culture": (
+        "Make it safe to talk about racism, ethnicity and culture",
+        "Ask about experiences of discrimination in assessments, in a sensitive way.",
+    ),
+    "Reducing preconceptions and discrimination": (
+        "Check decisions for bias",
+        "Review the use of restraint and detention by ethnicity every three months.",
+    ),
+    "Reaching out to communities": (
+        "Reach out to communities through trusted places",
+        "Work with faith groups, community centres and local radio.",
+    ),
+    "Working with schools": (
+        "Work with schools on mental health",
+        "Help young people and parents know where to go for help early.",
+    ),
+    "Peer support": (
+        "Peer support workers in every team",
+        "Peer workers from minority ethnic groups, with supervision and a career path.",
+    ),
+}
+# Each site's list draws on the study's themes; sites chose different priorities.
+SITE_THEMES = {
+    "Coventry and Warwickshire": (0, 2, 5, 7),
+    "Greater Manchester": (1, 3, 4, 6),
+    "East London": (0, 1, 2, 3, 5, 7),
+    "Sheffield": (2, 4, 6, 7),
+}
+ROUND_SITE = "East London"
+
+
+def _priority_lists(panel: Panel, researcher: User) -> None:
+    from datetime import timedelta
+
+    from portal.db import utcnow
+    from portal.drafts.models import Draft, DraftKind, ReviewRound
+    from portal.drafts.service import DraftDetails, ItemDetails, add_item, create_draft, publish
+
+    sites = {
+        site.name: site
+        for site in db.session.scalars(select(Site).where(Site.panel_id == panel.id))
+    }
+    themes = list(THEMES.items())
+    for site_name, chosen in SITE_THEMES.items():
+        title = f"{site_name}: priority actions"
+        if db.session.scalar(
+            select(Draft.id).where(Draft.panel_id == panel.id, Draft.title == title)
+        ):
+            continue
+        draft = create_draft(
+            panel.id,
+            DraftDetails(
+                kind=DraftKind.PRIORITY_ACTIONS,
+                title=title,
+                site_id=sites[site_name].id,
+                source="Codesign workshops: service users, carers and staff",
+                summary="These are the actions people at the workshops said matter most. "
+                "Tell us if they match your experience, and what is **missing**.",
+                content_note="Some actions talk about racism, discrimination and being detained.",
+            ),
+            researcher.id,
+        )
+        for index in chosen:
+            theme, (action, description) = themes[index]
+            add_item(
+                draft,
+                ItemDetails(title=action, description=description, theme=theme),
+                draft.lock_version,
+            )
+        version = publish(draft, researcher.id, draft.lock_version)
+        if site_name == ROUND_SITE:
+            db.session.add(
+                ReviewRound(
+                    panel_id=panel.id,
+                    version_id=version.id,
+                    instructions="Please read each action and tell us if it matches your "
+                    "experience. Take your time; you can save and come back.",
+                    closes_at=utcnow() + timedelta(days=14),
+                    opened_by_id=researcher.id,
+                )
+            )
+
+
 def load_demo() -> str:
     """Create the demo study, or complete it if part exists. Returns how to sign in."""
     production = current_app.config["ENV"] == "production"
     password = None if production else DEMO_PASSWORD
     panel = _panel()
-    for person in PEOPLE:
-        _person(panel, person, password)
+    people = {person.email: _person(panel, person, password) for person in PEOPLE}
+    db.session.flush()
+    _priority_lists(panel, people["researcher@demo.invalid"])
     if not core_service.support_contacts():
         core_service.replace_support_contacts(SUPPORT)
     db.session.commit()

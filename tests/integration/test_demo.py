@@ -6,6 +6,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
+from portal.db import utcnow
+from portal.drafts.models import Draft, DraftKind, ReviewRound, VersionItem
 from portal.extensions import db
 from portal.panels.models import Membership, Panel, Role, Site
 
@@ -26,6 +28,14 @@ def test_demo_creates_the_study_once_and_prints_how_to_sign_in(app: Flask) -> No
     assert roles.count(Role.MEMBER) == 6
     codes = set(db.session.scalars(select(Membership.pseudonym_code)))
     assert len(codes) == 9 and all(code.startswith("LEAP-") for code in codes)
+
+    drafts = list(db.session.scalars(select(Draft)))
+    assert len(drafts) == 4 and all(draft.latest_version_number == 1 for draft in drafts)
+    assert all(draft.kind is DraftKind.PRIORITY_ACTIONS for draft in drafts)
+    themes = set(db.session.scalars(select(VersionItem.theme)))
+    assert {"Peer support", "Working with schools", "Staff diversity across roles"} <= themes
+    rounds = list(db.session.scalars(select(ReviewRound)))
+    assert len(rounds) == 1 and rounds[0].is_open(utcnow())
 
 
 def test_demo_people_can_sign_in_with_the_printed_password(app: Flask) -> None:
