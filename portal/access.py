@@ -59,6 +59,21 @@ ENDPOINT_RULES: dict[str, Rule] = {
     "drafts.compare_versions": Rule.PANEL,
 }
 
+# The action a person needs to open each panel page (checked before the view runs).
+ENDPOINT_ACTIONS: dict[str, str] = {
+    "drafts.list_drafts": "draft.read",
+    "drafts.new_draft": "draft.edit",
+    "drafts.show_draft": "draft.read",
+    "drafts.edit_draft": "draft.edit",
+    "drafts.new_item": "draft.edit",
+    "drafts.edit_item": "draft.edit",
+    "drafts.move_item": "draft.edit",
+    "drafts.remove_item": "draft.edit",
+    "drafts.publish_draft": "draft.edit",
+    "drafts.show_version": "draft.read",
+    "drafts.compare_versions": "draft.read",
+}
+
 # What each role in a panel may do. Administrators act on the organisation, not inside panels.
 ACTIONS: dict[str, frozenset[Role]] = {
     "panel.view": frozenset(Role),
@@ -127,6 +142,9 @@ def _enforce_endpoint_rule() -> ResponseReturnValue | None:
         panel_id = (request.view_args or {}).get("panel_id")
         if not isinstance(panel_id, int) or membership_in(panel_id) is None:
             abort(404)
+        action = ENDPOINT_ACTIONS.get(request.endpoint)
+        if action is not None:
+            require(action, panel_id)
     return None
 
 

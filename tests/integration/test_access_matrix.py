@@ -1,0 +1,163 @@
+"""Every route, tried as each of the six people: the access policy holds everywhere.
+
+A "world" holds one of every kind of object in the cast's panel. Each route's URL is built from
+it, requested as anonymous, a member, a member of another panel, the chair, a researcher and an
+administrator, and the answer is checked against the endpoint's rule and action in
+``portal.access``. Forged POSTs (no CSRF token) to every route change nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from werkzeug.routing import Rule as UrlRule
+
+from portal.access import ACTIONS, ENDPOINT_ACTIONS, ENDPOINT_RULES, Rule
+from portal.extensions import db
+from portal.panels.models import Role
+from tests.roles import ROLES, Cast
+from tests.world import World, build_world
+
+# Endpoints that cannot be requested meaningfully by URL alone (files, JSON for scripts…).
+NOT_PAGES = {"static", "nhsuk_assets"}
+
+EVERYONE = {"member", "chair", "researcher"}
+RESEARCHERS = {"researcher"}
+MEMBERS_AND_CHAIR = {"member", "chair"}
+
+# The policy, written out by hand as the test's own statement of who may open each panel
+# page. It is checked against portal.access, so a change to either must be deliberate.
+ALLOWED_PANEL_ROLES: dict[str, set[str]] = {
+    "drafts.list_drafts": EVERYONE,
+    "drafts.new_draft": RESEARCHERS,
+    "drafts.show_draft": EVERYONE,
+    "drafts.edit_draft": RESEARCHERS,
+    "drafts.new_item": RESEARCHERS,
+    "drafts.edit_item": RESEARCHERS,
+    "drafts.move_item": RESEARCHERS,
+    "drafts.remove_item": RESEARCHERS,
+    "drafts.publish_draft": RESEARCHERS,
+    "drafts.show_version": EVERYONE,
+    "drafts.compare_versions": EVERYONE,
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    endpoint: str
+    rule: UrlRule
+
+    def url(self, world: World) -> str:
+        values = {name: world.value_for(name, self.endpoint) for name in self.rule.arguments}
+        return self.rule.build(values, append_unknown=False)[1]  # type: ignore[index]
+
+
+def _routes(app: Flask, method: str) -> list[Route]:
+    return [
+        Route(rule.endpoint, rule)
+        for rule in app.url_map.iter_rules()
+        if method in (rule.methods or set()) and rule.endpoint not in NOT_PAGES
+    ]
+
+
+@pytest.fixture
+def world(cast: Cast) -> World:
+    return build_world(cast)
+
+
+def expected_outcome(endpoint: str, role: str) -> str:
+    """What the policy says this person gets: "ok", "sign-in", "403" or "404"."""
+    rule = ENDPOINT_RULES[endpoint]
+    if rule is Rule.PUBLIC:
+        return "ok"
+    if role == "anonymous":
+        return "sign-in"
+    if rule is Rule.SIGNED_IN:
+        return "ok"
+    if rule is Rule.ADMIN:
+        return "ok" if role == "admin" else "403"
+    # Rule.PANEL: people outside the panel (administrators included) learn nothing.
+    if role not in EVERYONE:
+        return "404"
+    return "ok" if role in ALLOWED_PANEL_ROLES[endpoint] else "403"
+
+
+def _outcome(status: int, location: str) -> str:
+    if status in (301, 302, 303) and "/sign-in" in location:
+        return "sign-in"
+    if status in (403, 404):
+        return str(status)
+    if status >= 500:
+        return f"server error {status}"
+    return "ok"
+
+
+def test_every_panel_endpoint_declares_the_action_it_needs(app: Flask) -> None:
+    panel_endpoints = {e for e, rule in ENDPOINT_RULES.items() if rule is Rule.PANEL}
+    assert sorted(panel_endpoints - ENDPOINT_ACTIONS.keys()) == []
+    assert all(action in ACTIONS for action in ENDPOINT_ACTIONS.values())
+
+
+def test_the_policy_says_what_this_test_says() -> None:
+    roles = {"member": Role.MEMBER, "chair": Role.CHAIR, "researcher": Role.RESEARCHER}
+    panel_endpoints = {e for e, rule in ENDPOINT_RULES.items() if rule is Rule.PANEL}
+    assert panel_endpoints == ALLOWED_PANEL_ROLES.keys()
+    for endpoint, allowed in ALLOWED_PANEL_ROLES.items():
+        granted = {
+            name for name, role in roles.items() if role in ACTIONS[ENDPOINT_ACTIONS[endpoint]]
+        }
+        assert granted == allowed, endpoint
+
+
+def test_every_page_answers_each_role_as_the_policy_says(
+    app: Flask, world: World, client_as: Callable[[str], FlaskClient]
+) -> None:
+    failures = []
+    for role in ROLES:
+        client = client_as(role)
+        for route in _routes(app, "GET"):
+            if route.endpoint in world.skip_get:
+                continue
+            url = route.url(world)
+            response = client.get(url)
+            got = _outcome(response.status_code, response.headers.get("Location", ""))
+            want = expected_outcome(route.endpoint, role)
+            if got != want and not world.allows(route.endpoint, role, got):
+                failures.append(f"{role:<20} GET {url} ({route.endpoint}): got {got}, want {want}")
+    assert failures == [], "\n".join(failures)
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table)) or 0
+        for table in db.metadata.sorted_tables
+        if table.name not in ("audit_event",)
+    }
+
+
+def test_forged_posts_to_every_route_are_refused_and_change_nothing(
+    app: Flask, world: World, client_as: Callable[[str], FlaskClient]
+) -> None:
+    clients = {role: client_as(role) for role in ("researcher", "admin", "member")}
+    before = _row_counts()
+    failures = []
+    for role, client in clients.items():
+        for route in _routes(app, "POST"):
+            url = route.url(world)
+            response = client.post(url, data=world.plausible_form(route.endpoint))
+            html = response.get_data(as_text=True)
+            refused = (
+                response.status_code == 400
+                or (response.status_code in (403, 404))
+                or "Check your answers and send it again" in html
+            )
+            if not refused:
+                failures.append(f"{role} POST {url}: {response.status_code}")
+    db.session.expire_all()
+    assert failures == [], "\n".join(failures)
+    assert _row_counts() == before
