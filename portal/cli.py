@@ -36,6 +36,29 @@ def worker_command(once: bool) -> None:
     run_forever(app, tasks=[], should_stop=lambda: stopping)
 
 
+@portal_cli.command("send-test-mail")
+@click.argument("address")
+def send_test_mail_command(address: str) -> None:
+    """Queue a test message to ADDRESS, to check that mail gets through; the worker sends it."""
+    from flask_babel import force_locale, gettext
+
+    from portal.extensions import db
+    from portal.notifications.service import InvalidMessage, queue_mail
+
+    config = current_app.config
+    with force_locale(config["DEFAULT_LOCALE"]):
+        subject = gettext("Test message from %(service)s", service=config["SERVICE_NAME"])
+    try:
+        queue_mail(address, subject, "test_message")
+    except InvalidMessage as error:
+        click.echo(f"Cannot send to {address!r}: {error}.", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Test message to {address} queued. The mail worker sends it.")
+    if not config["SMTP_HOST"]:
+        click.echo("PORTAL_SMTP_HOST is not set, so the worker will write it to the log instead.")
+
+
 @portal_cli.command("demo")
 def demo_command() -> None:
     """Create the demo study (safe to run again: nothing is created twice)."""

@@ -6,10 +6,14 @@ Nothing is sent here: if the change that caused the message is rolled back, so i
 
 from __future__ import annotations
 
+import unicodedata
+from email.utils import getaddresses
 from typing import Any
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
@@ -21,8 +25,14 @@ class InvalidMessage(ValueError):
     """A message that could never be sent safely, such as a header with a line break in it."""
 
 
-def _check_header(name: str, value: str) -> str:
-    if "\r" in value or "\n" in value or "\x00" in value:
+# Control characters and Unicode line and paragraph separators: any of them could end a header
+# line (Python's email library treats all of them as line breaks). A tab is harmless.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+
+
+def check_header(name: str, value: str) -> str:
+    """``value`` if it is safe as one header line; otherwise raise ``InvalidMessage``."""
+    if any(char != "\t" and unicodedata.category(char) in _UNSAFE_CATEGORIES for char in value):
         raise InvalidMessage(f"{name} must be a single line")
     return value
 
@@ -32,17 +42,21 @@ def queue_mail(
     subject: str,
     template: str,
     dedupe_key: str | None = None,
+    locale: str | None = None,
     **context: Any,
 ) -> OutboxMessage | None:
     """Add an email to the outbox in the current transaction; the caller commits.
 
     ``template`` names a pair of templates, ``mail/<template>.txt`` and ``mail/<template>.html``,
-    rendered now with ``context``. With a ``dedupe_key`` already used, nothing is queued and
-    None is returned, so a reminder can be queued by several workers yet sent once.
+    rendered now with ``context`` in the recipient's ``locale`` (default: the portal's), never
+    the language of whoever caused the message. With a ``dedupe_key`` already used, nothing is
+    queued and None is returned, so a reminder can be queued by several workers yet sent once.
+    Works inside a request or outside one (the worker, a command).
     """
-    _check_header("to", to)
-    _check_header("subject", subject)
-    if "@" not in to or len(to) > 320:
+    check_header("to", to)
+    check_header("subject", subject)
+    # A comma or a display name would let one message go to several people.
+    if "@" not in to or len(to) > 320 or getaddresses([to]) != [("", to)]:
         raise InvalidMessage("to must be one email address")
     if dedupe_key is not None:
         already = db.session.scalar(
@@ -53,12 +67,24 @@ def queue_mail(
     context.setdefault("service_name", current_app.config["SERVICE_NAME"])
     context.setdefault("base_url", current_app.config["BASE_URL"].rstrip("/"))
     context.setdefault("subject", subject)
+    with force_locale(locale or current_app.config["DEFAULT_LOCALE"]):
+        text_body = render_template(f"mail/{template}.txt", **context)
+        html_body = render_template(f"mail/{template}.html", **context)
     message = OutboxMessage(
         to_address=to,
         subject=subject[:MAX_SUBJECT_LENGTH],
-        text_body=render_template(f"mail/{template}.txt", **context),
-        html_body=render_template(f"mail/{template}.html", **context),
+        text_body=text_body,
+        html_body=html_body,
         dedupe_key=dedupe_key,
     )
-    db.session.add(message)
+    if dedupe_key is None:
+        db.session.add(message)
+        return message
+    # Another transaction may queue the same key between the check above and our commit; the
+    # unique constraint then refuses the second row, and only this savepoint is undone.
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        return None
     return message

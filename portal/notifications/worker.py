@@ -3,7 +3,9 @@
 Several workers may run at once, on one host or many. A message is claimed in its own short
 transaction (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite's write transactions begin
 IMMEDIATE, which serialises claims) and marked ``sending`` with a lease, so no other worker
-takes it. A worker that dies mid-send leaves the lease to run out, and the message is tried again.
+takes it. The SMTP conversation happens with no transaction open, so a slow mail server never
+holds up the portal or the other workers; the outcome is recorded in a second short transaction.
+A worker that dies mid-send leaves the lease to run out, and the message is tried again.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 
 from flask import Flask
 from sqlalchemy import or_, select
@@ -24,13 +26,12 @@ from sqlalchemy import or_, select
 from portal.db import utcnow
 from portal.extensions import db
 from portal.notifications.models import MailStatus, OutboxMessage
+from portal.notifications.service import InvalidMessage, check_header
 
 log = logging.getLogger("portal.worker")
 
 LEASE = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=6)
-# Errors that will not get better by waiting: give up at once.
-PERMANENT_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
 
 
 @dataclass(frozen=True)
@@ -43,15 +44,18 @@ class RunSummary:
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     """The message as it goes on the wire: plain text with an HTML alternative.
 
-    The email library refuses header values with line breaks, so header injection cannot happen
-    here even if a bad value got past ``queue_mail``.
+    Raises ``InvalidMessage`` for a header value with a line break or control character, so
+    header injection cannot happen here even if a bad value got past ``queue_mail``.
     """
     email = EmailMessage()
-    email["From"] = sender
-    email["To"] = message.to_address
-    email["Subject"] = message.subject
+    for name, value in (
+        ("From", sender),
+        ("To", message.to_address),
+        ("Subject", message.subject),
+    ):
+        email[name] = check_header(name, value)
     email["Date"] = formatdate(localtime=False)
-    email["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip(">") or None)
+    email["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.text_body)
     email.add_alternative(message.html_body, subtype="html")
@@ -88,10 +92,38 @@ class Transport:
             client.send_message(email)
 
 
-def _claim_next() -> OutboxMessage | None:
-    """Take one due message for this worker, in its own committed transaction."""
+def is_permanent(error: Exception) -> bool:
+    """Whether waiting cannot help: the server refused this message itself with a 5xx reply.
+
+    A 4xx reply (greylisting, a full queue) is temporary. Refusals that are about our own set-up
+    (the sender address, the password, TLS) are retried too, so fixing the configuration gets
+    the mail through instead of losing everything queued meanwhile.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _reply in error.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(error, smtplib.SMTPDataError):
+        return error.smtp_code >= 500
+    return False
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """A message this worker holds the lease on, already built, so sending needs no database."""
+
+    id: int
+    attempts: int
+    email: EmailMessage | None  # None: the row could never be sent and is now marked failed
+
+
+def _claim_next(app: Flask, skip: set[int]) -> _Claim | None:
+    """Take one due message for this worker, in its own short committed transaction.
+
+    The email is built before the commit: no transaction (on SQLite, no write lock) stays open
+    while the SMTP server is talked to.
+    """
     now = utcnow()
-    message = db.session.scalar(
+    query = (
         select(OutboxMessage)
         .where(
             or_(
@@ -104,14 +136,41 @@ def _claim_next() -> OutboxMessage | None:
         .limit(1)
         .with_for_update(skip_locked=True)
     )
+    if skip:
+        # Each run tries a message at most once, even when its retry is due at once.
+        query = query.where(OutboxMessage.id.not_in(skip))
+    message = db.session.scalar(query)
     if message is None:
         db.session.rollback()
         return None
+    claim_id = message.id
+    if message.attempts >= app.config["MAIL_MAX_ATTEMPTS"]:
+        # Its last worker stopped mid-send and the lease ran out: that was the last try.
+        _give_up(message, "LeaseExpired")
+        claim = _Claim(id=claim_id, attempts=message.attempts, email=None)
+        db.session.commit()
+        return claim
+    try:
+        email = build_email(message, app.config["MAIL_FROM"])
+    except InvalidMessage:
+        message.attempts += 1
+        _give_up(message, "InvalidMessage")
+        claim = _Claim(id=claim_id, attempts=message.attempts, email=None)
+        db.session.commit()
+        log.error("mail %s has an unsafe header; not sending it", claim_id)
+        return claim
     message.status = MailStatus.SENDING
     message.attempts += 1
     message.locked_until = now + LEASE
+    claim = _Claim(id=claim_id, attempts=message.attempts, email=email)
     db.session.commit()
-    return message
+    return claim
+
+
+def _give_up(message: OutboxMessage, reason: str) -> None:
+    message.status = MailStatus.FAILED
+    message.last_error = reason
+    message.locked_until = None
 
 
 def _backoff(app: Flask, attempts: int) -> timedelta:
@@ -120,39 +179,58 @@ def _backoff(app: Flask, attempts: int) -> timedelta:
 
 
 def deliver_due(app: Flask, transport: Transport | None = None, limit: int = 100) -> RunSummary:
-    """Deliver up to ``limit`` due messages. Each outcome is committed as soon as it is known."""
+    """Deliver up to ``limit`` due messages. Each outcome is committed as soon as it is known.
+
+    Several workers may call this at once: each message is claimed by one of them only.
+    """
     transport = transport or Transport(app)
     sent = retried = failed = 0
+    tried: set[int] = set()
     for _ in range(limit):
-        message = _claim_next()
-        if message is None:
+        claim = _claim_next(app, skip=tried)
+        if claim is None:
             break
-        try:
-            transport.send(build_email(message, app.config["MAIL_FROM"]))
-        except PERMANENT_ERRORS as error:
-            message.status = MailStatus.FAILED
-            message.last_error = type(error).__name__
+        tried.add(claim.id)
+        if claim.email is None:
             failed += 1
-            log.error("mail %s refused by the server; not retrying", message.id)
-        except (TimeoutError, smtplib.SMTPException, OSError) as error:
-            message.last_error = type(error).__name__
-            if message.attempts >= app.config["MAIL_MAX_ATTEMPTS"]:
-                message.status = MailStatus.FAILED
-                failed += 1
-                log.error("mail %s failed %s times; giving up", message.id, message.attempts)
-            else:
-                message.status = MailStatus.PENDING
-                message.next_attempt_at = utcnow() + _backoff(app, message.attempts)
-                retried += 1
-                log.warning(
-                    "mail %s not delivered (%s); will retry", message.id, type(error).__name__
-                )
+            continue
+        try:
+            transport.send(claim.email)
+        except Exception as error:
+            outcome: Exception | None = error
         else:
+            outcome = None
+        message = db.session.get(OutboxMessage, claim.id)
+        if message is None:  # deleted while we were sending; nothing left to record
+            db.session.rollback()
+            continue
+        if outcome is None:
             message.status = MailStatus.SENT
             message.sent_at = utcnow()
             message.last_error = ""
+            message.locked_until = None
             sent += 1
-        message.locked_until = None
+        elif is_permanent(outcome):
+            _give_up(message, type(outcome).__name__)
+            failed += 1
+            log.error("mail %s refused by the server (%s); not retrying", claim.id, outcome)
+        elif claim.attempts >= app.config["MAIL_MAX_ATTEMPTS"]:
+            _give_up(message, type(outcome).__name__)
+            failed += 1
+            log.error("mail %s failed %s times; giving up", claim.id, claim.attempts)
+        else:
+            message.status = MailStatus.PENDING
+            message.last_error = type(outcome).__name__
+            message.locked_until = None
+            message.next_attempt_at = utcnow() + _backoff(app, claim.attempts)
+            retried += 1
+            log.warning(
+                "mail %s not delivered (%s); will retry",
+                claim.id,
+                type(outcome).__name__,
+                # A network or SMTP error explains itself; anything else is a bug to look at.
+                exc_info=outcome if not isinstance(outcome, OSError) else None,
+            )
         db.session.commit()
     return RunSummary(sent=sent, retried=retried, failed=failed)
 
