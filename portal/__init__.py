@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request, send_from_directory
+from flask import Flask, has_request_context, request, send_from_directory
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
@@ -79,6 +79,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _select_locale() -> str | None:
     supported = ["en"]
+    if not has_request_context():
+        return None  # the worker and commands use the default, or force_locale
     if current_user and current_user.is_authenticated and current_user.language in supported:
         return str(current_user.language)
     return request.accept_languages.best_match(supported)
