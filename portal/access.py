@@ -45,6 +45,16 @@ ENDPOINT_RULES: dict[str, Rule] = {
     "core.edit_support": Rule.ADMIN,
     "accounts.sign_in": Rule.PUBLIC,
     "accounts.sign_out": Rule.PUBLIC,
+    # Emailed links work for whoever holds them, signed in or not; the token is the permission.
+    "accounts.request_sign_in_link": Rule.PUBLIC,
+    "accounts.use_sign_in_link": Rule.PUBLIC,
+    "accounts.request_password_reset": Rule.PUBLIC,
+    "accounts.reset_password": Rule.PUBLIC,
+    "accounts.accept_invitation": Rule.PUBLIC,
+    "accounts.confirm_new_email": Rule.PUBLIC,
+    # Called by the page's script; they answer "signed out" in JSON instead of redirecting.
+    "accounts.session_status": Rule.PUBLIC,
+    "accounts.stay_signed_in": Rule.PUBLIC,
     # drafts: panel pages; what each role may do there is in ACTIONS below
     "drafts.list_drafts": Rule.PANEL,
     "drafts.new_draft": Rule.PANEL,

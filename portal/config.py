@@ -141,6 +141,13 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         "Sign a person out this long after they signed in, however active.",
     ),
+    Setting(
+        "PRIVACY_NOTICE_VERSION",
+        "2026-11",
+        str,
+        "The version of the privacy notice people agree to when they accept an invitation; "
+        "the version and time of agreement are kept with each account.",
+    ),
 )
 
 WEAK_SECRETS = frozenset(

@@ -1,6 +1,6 @@
 """Imports every model so that ``db.metadata`` describes the whole schema (for migrations)."""
 
-from portal.accounts.models import User, UserSession
+from portal.accounts.models import EmailToken, Invitation, User, UserSession
 from portal.audit.models import AuditEvent
 from portal.core.models import SupportContact
 from portal.drafts.models import (
@@ -14,16 +14,52 @@ from portal.drafts.models import (
     VersionItem,
 )
 from portal.feedback.models import Comment, FeedbackEntry
+from portal.meetings.models import (
+    AgendaItem,
+    Attendance,
+    AvailabilityPoll,
+    CalendarFeed,
+    Meeting,
+    MeetingAction,
+    MinutesRevision,
+    Paper,
+    PaperFile,
+    PollAnswer,
+    PollSlot,
+    ReminderSent,
+    Rsvp,
+)
 from portal.notifications.models import OutboxMessage
 from portal.panels.models import Membership, Panel, Site
+from portal.questionnaires.models import Answer, Completion, Question, Questionnaire, Submission
 
 __all__ = [
+    "AgendaItem",
+    "Answer",
+    "Attendance",
+    "AvailabilityPoll",
+    "CalendarFeed",
+    "Completion",
+    "Meeting",
+    "MeetingAction",
+    "MinutesRevision",
+    "Paper",
+    "PaperFile",
+    "PollAnswer",
+    "PollSlot",
+    "Question",
+    "Questionnaire",
+    "ReminderSent",
+    "Rsvp",
+    "Submission",
     "AuditEvent",
     "Comment",
     "Draft",
     "DraftItem",
     "DraftVersion",
+    "EmailToken",
     "FeedbackEntry",
+    "Invitation",
     "ItemAnswer",
     "MissingAction",
     "OmissionCheck",

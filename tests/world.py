@@ -59,5 +59,19 @@ def build_world(cast: Cast) -> World:
         "draft_id": draft.id,
         "item_id": item.id,
         "number": 1,
+        # Emailed links: a token that matches nothing, so every such page says the link does
+        # not work (404). Their working paths are tested in test_invitations and test_email_links.
+        "token": "no-such-token",
     }
-    return World(cast=cast, values=values)
+    link_pages = (
+        "accounts.accept_invitation",
+        "accounts.use_sign_in_link",
+        "accounts.reset_password",
+        "accounts.confirm_new_email",
+    )
+    exceptions = {
+        (endpoint, role): {"404"}
+        for endpoint in link_pages
+        for role in ("anonymous", *cast.people.keys())
+    }
+    return World(cast=cast, values=values, exceptions=exceptions)

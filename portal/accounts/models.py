@@ -1,7 +1,8 @@
-"""People who can sign in, and their signed-in sessions."""
+"""People who can sign in, their signed-in sessions, invitations and emailed links."""
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -11,9 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import TimestampMixin, utcnow
 from portal.extensions import db
+from portal.panels.models import Role, enum_column
 
 if TYPE_CHECKING:
-    from portal.panels.models import Membership
+    from portal.panels.models import Membership, Panel
 
 
 class User(UserMixin, TimestampMixin, db.Model):
@@ -33,6 +35,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     language: Mapped[str] = mapped_column(String(12), default="")
     is_active_account: Mapped[bool] = mapped_column(default=True)
     is_admin: Mapped[bool] = mapped_column(default=False)
+    # Which privacy notice the person agreed to, and when (set when they accept an invitation).
+    privacy_notice_version: Mapped[str] = mapped_column(String(32), default="")
+    privacy_notice_agreed_at: Mapped[datetime | None]
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", lazy="raise")
 
@@ -51,5 +56,61 @@ class UserSession(db.Model):
     ended_at: Mapped[datetime | None]
     client_address: Mapped[str] = mapped_column(String(64), default="")
     user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+    user: Mapped[User] = relationship(lazy="raise")
+
+
+class Invitation(db.Model):
+    """An invitation to join a panel in a role, sent to an email address.
+
+    Only a hash of the link's token is kept. An invitation is open until it is accepted, revoked
+    (re-inviting the same address revokes the older one) or past ``expires_at``.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panel.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    invited_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    panel: Mapped[Panel] = relationship(lazy="raise")
+    invited_by: Mapped[User | None] = relationship(lazy="raise")
+
+    def is_open(self, now: datetime) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and now < self.expires_at
+
+
+class EmailTokenPurpose(enum.StrEnum):
+    """What an emailed one-time link is for."""
+
+    SIGN_IN = "sign_in"
+    PASSWORD_RESET = "password_reset"  # noqa: S105  (a purpose, not a password)
+    EMAIL_CHANGE = "email_change"
+
+
+class EmailToken(db.Model):
+    """A one-time link sent by email. Only the hash of its token is kept.
+
+    It works once (``used_at``) and only until ``expires_at``. ``new_email`` holds the address an
+    email change link confirms.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[EmailTokenPurpose] = mapped_column(
+        enum_column(EmailTokenPurpose, "email_token_purpose")
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    new_email: Mapped[str | None] = mapped_column(String(320))
 
     user: Mapped[User] = relationship(lazy="raise")

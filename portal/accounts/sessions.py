@@ -12,7 +12,8 @@ import hashlib
 import secrets
 import time
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, flash, request, session
+from flask_babel import ngettext
 from flask_login import LoginManager, login_user, logout_user
 from sqlalchemy import select, update
 
@@ -80,14 +81,30 @@ def seconds_until_idle_sign_out() -> int:
     return max(0, int(session.get(SEEN_KEY, 0)) + idle - int(time.time()))
 
 
-def _session_expired(now: int) -> bool:
+def _expiry_message(now: int) -> str | None:
+    """Why this browser's session has run out, in words for the person; None while it has not."""
     config = current_app.config
     started = int(session.get(STARTED_KEY, 0))
     seen = int(session.get(SEEN_KEY, 0))
-    return (
-        now - seen > config["SESSION_IDLE_MINUTES"] * 60
-        or now - started > config["SESSION_MAX_HOURS"] * 3600
-    )
+    idle_minutes = config["SESSION_IDLE_MINUTES"]
+    max_hours = config["SESSION_MAX_HOURS"]
+    if now - started > max_hours * 3600:
+        return ngettext(
+            "You were signed out because you had been signed in for %(num)d hour. This keeps "
+            "your account safe. Sign in again to carry on.",
+            "You were signed out because you had been signed in for %(num)d hours. This keeps "
+            "your account safe. Sign in again to carry on.",
+            max_hours,
+        )
+    if now - seen > idle_minutes * 60:
+        return ngettext(
+            "You were signed out because you had not used the portal for %(num)d minute. This "
+            "keeps your account safe. Sign in again to carry on.",
+            "You were signed out because you had not used the portal for %(num)d minutes. This "
+            "keeps your account safe. Sign in again to carry on.",
+            idle_minutes,
+        )
+    return None
 
 
 def _load_user(user_id: str) -> User | None:
@@ -95,8 +112,11 @@ def _load_user(user_id: str) -> User | None:
     if not token or not user_id.isdigit():
         return None
     now = int(time.time())
-    if _session_expired(now):
+    expired = _expiry_message(now)
+    if expired:
         session.clear()
+        # Shown on the next page, usually the sign-in page the person is sent to.
+        flash(expired, "info")
         return None
     user = db.session.scalar(
         select(User)

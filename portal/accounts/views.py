@@ -1,4 +1,7 @@
-"""Signing in and out."""
+"""Signing in and out, staying signed in, and confirming a new email address.
+
+Invitations are in ``invitation_views`` and emailed links in ``link_views``, on this blueprint.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,22 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal.accounts import service
-from portal.accounts.forms import SignInForm
-from portal.accounts.sessions import end_current_session
+from portal.accounts.email_change import confirm_email_change
+from portal.accounts.email_links import (
+    LinkProblem,
+    find_token,
+    token_problem,
+    use_token,
+)
+from portal.accounts.forms import ConfirmForm, SignInForm
+from portal.accounts.limits import (
+    SIGN_IN_PER_ACCOUNT,
+    SIGN_IN_PER_ADDRESS,
+    limited,
+    submitted_account,
+)
+from portal.accounts.models import EmailTokenPurpose
+from portal.accounts.sessions import end_current_session, seconds_until_idle_sign_out
 from portal.accounts.signin import finish_sign_in
 from portal.audit.service import AuditAction, record
 from portal.extensions import db
@@ -18,8 +35,13 @@ from portal.security import csrf_checked_by_form
 bp = Blueprint("accounts", __name__)
 
 
+# How long before an idle sign-out the page warns the person (static/js/session-timeout.js).
+IDLE_WARNING_SECONDS = 120
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @csrf_checked_by_form
+@limited(SIGN_IN_PER_ADDRESS, SIGN_IN_PER_ACCOUNT, submitted_account, only_failures=True)
 def sign_in() -> ResponseReturnValue:
     form = SignInForm()
     if form.validate_on_submit():
@@ -43,3 +65,70 @@ def sign_out() -> ResponseReturnValue:
     db.session.commit()
     flash(gettext("You have signed out."), "success")
     return redirect(url_for("accounts.sign_in"))
+
+
+@bp.get("/session/status")
+def session_status() -> ResponseReturnValue:
+    """For the page's script: how long until an idle sign-out. Does not count as activity."""
+    if not current_user.is_authenticated:
+        return {"signed_in": False, "seconds_left": 0, "warn_seconds": IDLE_WARNING_SECONDS}
+    return {
+        "signed_in": True,
+        "seconds_left": seconds_until_idle_sign_out(),
+        "warn_seconds": IDLE_WARNING_SECONDS,
+    }
+
+
+@bp.post("/session/stay-signed-in")
+def stay_signed_in() -> ResponseReturnValue:
+    """The "Stay signed in" button: any request restarts the idle clock, so just answer."""
+    if not current_user.is_authenticated:
+        return {"signed_in": False, "seconds_left": 0, "warn_seconds": IDLE_WARNING_SECONDS}, 401
+    return {
+        "signed_in": True,
+        "seconds_left": seconds_until_idle_sign_out(),
+        "warn_seconds": IDLE_WARNING_SECONDS,
+    }
+
+
+@bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
+@csrf_checked_by_form
+def confirm_new_email(token: str) -> ResponseReturnValue:
+    """The link sent to a new email address. Opening it changes nothing; the button does."""
+    email_token = find_token(token, EmailTokenPurpose.EMAIL_CHANGE)
+    problem = token_problem(email_token)
+    if problem is not None or email_token is None:
+        return _email_change_problem(problem or LinkProblem.UNKNOWN)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if not use_token(email_token):
+            db.session.rollback()
+            return _email_change_problem(LinkProblem.USED)
+        if confirm_email_change(email_token) is not None:
+            db.session.rollback()
+            return render_template("accounts/email_change_taken.html"), 409
+        user_id, new_email = email_token.user_id, email_token.user.email
+        db.session.commit()
+        flash(
+            gettext(
+                "Your email address is now %(email)s. Use it next time you sign in.",
+                email=new_email,
+            ),
+            "success",
+        )
+        if current_user.is_authenticated and current_user.id == user_id:
+            return redirect(url_for("core.home"))
+        return redirect(url_for("accounts.sign_in"))
+    return render_template(
+        "accounts/confirm_new_email.html", form=form, new_email=email_token.new_email
+    )
+
+
+def _email_change_problem(problem: LinkProblem) -> ResponseReturnValue:
+    status = 404 if problem is LinkProblem.UNKNOWN else 410
+    page = render_template("accounts/link_problem.html", kind="email_change", problem=problem)
+    return page, status
+
+
+# The other account routes live in their own modules and add themselves to ``bp``.
+from portal.accounts import invitation_views, link_views  # noqa: E402, F401, I001

@@ -79,7 +79,10 @@ def _retry_seconds() -> int:
     current = limiter.current_limit
     if current is None:
         return 60
-    return max(1, math.ceil(current.reset_at - time.time()))
+    # reset_at is rounded up to the next whole second; the wait is never longer than the window,
+    # so a "15 minutes" limit never reads as "16 minutes".
+    window = current.limit.get_expiry()
+    return max(1, min(window, math.ceil(current.reset_at - time.time())))
 
 
 def _retry_message() -> str:

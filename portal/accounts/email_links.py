@@ -1,0 +1,204 @@
+"""One-time links sent by email: signing in without a password, and resetting a password.
+
+A link carries a random token (256 bits). Only its SHA-256 hash is stored, so a copy of the
+database cannot be used to sign in. A link works once and only for a short time. Asking for a
+link always looks the same from outside, whether or not the address has an account.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from flask import current_app
+from flask_babel import gettext, ngettext
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from portal.accounts.models import EmailToken, EmailTokenPurpose, User
+from portal.accounts.passwords import hash_password
+from portal.accounts.service import find_user_by_email
+from portal.accounts.sessions import end_sessions_of
+from portal.audit.service import AuditAction, record
+from portal.db import utcnow
+from portal.extensions import db
+from portal.notifications.service import queue_mail
+
+LIFETIMES: dict[EmailTokenPurpose, timedelta] = {
+    EmailTokenPurpose.SIGN_IN: timedelta(minutes=15),
+    EmailTokenPurpose.PASSWORD_RESET: timedelta(hours=1),
+    EmailTokenPurpose.EMAIL_CHANGE: timedelta(hours=24),
+}
+
+
+class LinkProblem(enum.StrEnum):
+    """Why an emailed link cannot be used."""
+
+    UNKNOWN = "unknown"
+    USED = "used"
+    EXPIRED = "expired"
+    ACCOUNT_CLOSED = "account_closed"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh random token for a link, and the hash to store."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def public_link(path: str, **query: str) -> str:
+    """The address of ``path`` on the public site, for an email."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    suffix = f"?{urlencode(query)}" if query else ""
+    return f"{base}{path}{suffix}"
+
+
+def issue_token(user: User, purpose: EmailTokenPurpose, new_email: str | None = None) -> str:
+    """Store a new one-time token for ``user`` and return it (the only time it is readable)."""
+    token, token_hash = new_token()
+    now = utcnow()
+    db.session.add(
+        EmailToken(
+            purpose=purpose,
+            user_id=user.id,
+            token_hash=token_hash,
+            created_at=now,
+            expires_at=now + LIFETIMES[purpose],
+            new_email=new_email,
+        )
+    )
+    return token
+
+
+def find_token(token: str, purpose: EmailTokenPurpose) -> EmailToken | None:
+    """The stored token for ``token``, with its user, used or not; None if there is none."""
+    if not token or len(token) > 200:
+        return None
+    return db.session.scalar(
+        select(EmailToken)
+        .options(joinedload(EmailToken.user))
+        .where(EmailToken.token_hash == hash_token(token), EmailToken.purpose == purpose)
+    )
+
+
+def token_problem(
+    email_token: EmailToken | None, now: datetime | None = None
+) -> LinkProblem | None:
+    """Why this link cannot be used, or None if it can."""
+    if email_token is None:
+        return LinkProblem.UNKNOWN
+    if email_token.used_at is not None:
+        return LinkProblem.USED
+    if (now or utcnow()) >= email_token.expires_at:
+        return LinkProblem.EXPIRED
+    if not email_token.user.is_active_account:
+        return LinkProblem.ACCOUNT_CLOSED
+    return None
+
+
+def use_token(email_token: EmailToken) -> bool:
+    """Mark the token used. False if it was used (or ran out) meanwhile, so it works only once,
+    even when the same link is opened twice at the same moment."""
+    now = utcnow()
+    result = db.session.execute(
+        update(EmailToken)
+        .where(
+            EmailToken.id == email_token.id,
+            EmailToken.used_at.is_(None),
+            EmailToken.expires_at > now,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    email_token.used_at = now
+    return True
+
+
+def void_tokens_of(user_id: int, purposes: Iterable[EmailTokenPurpose] = EmailTokenPurpose) -> None:
+    """Make every unused link of these kinds sent to this person stop working."""
+    db.session.execute(
+        update(EmailToken)
+        .where(
+            EmailToken.user_id == user_id,
+            EmailToken.used_at.is_(None),
+            EmailToken.purpose.in_(list(purposes)),
+        )
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def lifetime_in_words(purpose: EmailTokenPurpose) -> str:
+    """How long a link works, as the email says it: "15 minutes", "1 hour", "24 hours"."""
+    minutes = int(LIFETIMES[purpose].total_seconds() // 60)
+    if minutes % 60 == 0:
+        return ngettext("%(num)d hour", "%(num)d hours", minutes // 60)
+    return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+
+
+def send_sign_in_link(email: str, next_url: str | None = None) -> None:
+    """Email a one-time sign-in link if ``email`` belongs to an active account; else nothing.
+
+    ``next_url`` (a path on this site) is where the person goes after signing in. The caller
+    commits.
+    """
+    user = find_user_by_email(email)
+    if user is None or not user.is_active_account:
+        return
+    token = issue_token(user, EmailTokenPurpose.SIGN_IN)
+    query = {"next": next_url} if next_url else {}
+    service_name = current_app.config["SERVICE_NAME"]
+    queue_mail(
+        user.email,
+        gettext("Your link to sign in to %(service)s", service=service_name),
+        "sign_in_link",
+        name=user.display_name,
+        link=public_link(f"/sign-in/link/{token}", **query),
+        lifetime=lifetime_in_words(EmailTokenPurpose.SIGN_IN),
+    )
+    record(AuditAction.SIGN_IN_LINK_SENT, subject_user_id=user.id, actor_id=user.id)
+
+
+def send_password_reset_link(email: str) -> None:
+    """Email a password reset link if ``email`` belongs to an active account; else nothing.
+
+    The caller commits.
+    """
+    user = find_user_by_email(email)
+    if user is None or not user.is_active_account:
+        return
+    token = issue_token(user, EmailTokenPurpose.PASSWORD_RESET)
+    service_name = current_app.config["SERVICE_NAME"]
+    queue_mail(
+        user.email,
+        gettext("Reset your %(service)s password", service=service_name),
+        "password_reset",
+        name=user.display_name,
+        link=public_link(f"/reset-password/{token}"),
+        lifetime=lifetime_in_words(EmailTokenPurpose.PASSWORD_RESET),
+    )
+    record(AuditAction.PASSWORD_RESET_REQUESTED, subject_user_id=user.id, actor_id=user.id)
+
+
+def reset_password(user: User, new_password: str) -> None:
+    """Give ``user`` a new password after they proved they read their email.
+
+    Every session of theirs ends and every other emailed link of theirs stops working, in case
+    someone else had got in. The caller has checked the password with ``password_problem``,
+    marked the link used, and commits.
+    """
+    user.password_hash = hash_password(new_password)
+    user.prefers_email_link = False
+    end_sessions_of(user.id)
+    void_tokens_of(user.id, (EmailTokenPurpose.SIGN_IN, EmailTokenPurpose.PASSWORD_RESET))
+    record(AuditAction.PASSWORD_RESET, subject_user_id=user.id, actor_id=user.id)
