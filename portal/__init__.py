@@ -101,9 +101,20 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
+    from portal.admin.views import bp as admin_bp
     from portal.core.views import bp as core_bp
     from portal.drafts.views import bp as drafts_bp
+    from portal.feedback.views import bp as feedback_bp
+    from portal.meetings.views import bp as meetings_bp
+    from portal.questionnaires.views import bp as questionnaires_bp
 
-    app.register_blueprint(core_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(drafts_bp)
+    for blueprint in (
+        core_bp,
+        accounts_bp,
+        admin_bp,
+        drafts_bp,
+        feedback_bp,
+        meetings_bp,
+        questionnaires_bp,
+    ):
+        app.register_blueprint(blueprint)

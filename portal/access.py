@@ -67,6 +67,30 @@ ENDPOINT_RULES: dict[str, Rule] = {
     "drafts.publish_draft": Rule.PANEL,
     "drafts.show_version": Rule.PANEL,
     "drafts.compare_versions": Rule.PANEL,
+    #
+    # --- review rounds and omission checks (portal/drafts/round_views.py) ---
+    #
+    #
+    # --- results and exports (portal/drafts/results_views.py) ---
+    #
+    #
+    # --- comments, triage inbox, my feedback (portal/feedback/views.py) ---
+    #
+    #
+    # --- account page, two-step, single sign-on (portal/accounts/*_views.py) ---
+    #
+    #
+    # --- administration and panel membership (portal/admin/views.py) ---
+    #
+    #
+    # --- meetings, polls, RSVPs, calendars (portal/meetings/views.py, poll_views.py) ---
+    #
+    #
+    # --- agenda, papers, packs, minutes, actions (portal/meetings/*_views.py) ---
+    #
+    #
+    # --- questionnaires (portal/questionnaires/views.py) ---
+    #
 }
 
 # The action a person needs to open each panel page (checked before the view runs).
@@ -82,6 +106,27 @@ ENDPOINT_ACTIONS: dict[str, str] = {
     "drafts.publish_draft": "draft.edit",
     "drafts.show_version": "draft.read",
     "drafts.compare_versions": "draft.read",
+    #
+    # --- review rounds and omission checks ---
+    #
+    #
+    # --- results and exports ---
+    #
+    #
+    # --- comments, triage inbox, my feedback ---
+    #
+    #
+    # --- administration and panel membership ---
+    #
+    #
+    # --- meetings, polls, RSVPs, calendars ---
+    #
+    #
+    # --- agenda, papers, packs, minutes, actions ---
+    #
+    #
+    # --- questionnaires ---
+    #
 }
 
 # What each role in a panel may do. Administrators act on the organisation, not inside panels.
@@ -97,6 +142,18 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "feedback.own": frozenset(Role),
     "triage.manage": frozenset({Role.RESEARCHER}),
     "results.view": frozenset({Role.RESEARCHER}),
+    #
+    # --- administration and panel membership ---
+    #
+    #
+    # --- meetings, polls, RSVPs, calendars ---
+    #
+    #
+    # --- agenda, papers, packs, minutes, actions ---
+    #
+    #
+    # --- questionnaires ---
+    #
 }
 
 

@@ -18,9 +18,12 @@ portal_cli = AppGroup("portal", help="LEAP Portal commands.")
 def worker_command(once: bool) -> None:
     """Deliver queued mail and run scheduled jobs, until stopped."""
     from portal.notifications.worker import deliver_due, run_forever
+    from portal.scheduled import SCHEDULED_JOBS
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if once:
+        for job in SCHEDULED_JOBS:
+            job(app)
         summary = deliver_due(app)
         click.echo(f"sent {summary.sent}, to retry {summary.retried}, failed {summary.failed}")
         return
@@ -33,7 +36,7 @@ def worker_command(once: bool) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     click.echo("worker running; press Ctrl+C to stop")
-    run_forever(app, tasks=[], should_stop=lambda: stopping)
+    run_forever(app, tasks=list(SCHEDULED_JOBS), should_stop=lambda: stopping)
 
 
 @portal_cli.command("send-test-mail")

@@ -148,6 +148,36 @@ SETTINGS: tuple[Setting, ...] = (
         "The version of the privacy notice people agree to when they accept an invitation; "
         "the version and time of agreement are kept with each account.",
     ),
+    Setting(
+        "OIDC_ISSUER",
+        "",
+        str,
+        "The OpenID Connect issuer for study-team single sign-on, such as "
+        "`https://login.example.org`. Unset: no single sign-on button.",
+    ),
+    Setting("OIDC_CLIENT_ID", "", str, "The portal's client id at the OpenID Connect provider."),
+    Setting(
+        "OIDC_CLIENT_SECRET", "", str, "The portal's client secret at the OpenID Connect provider."
+    ),
+    Setting(
+        "OIDC_BUTTON_LABEL",
+        "Sign in with your organisation account",
+        str,
+        "The words on the single sign-on button.",
+    ),
+    Setting(
+        "MEETING_REMINDER_DAYS",
+        "7,1",
+        str,
+        "Days before a meeting when the worker reminds everyone who has not declined, "
+        "separated by commas.",
+    ),
+    Setting(
+        "PACK_DAYS_BEFORE",
+        7,
+        int,
+        "Days before a meeting when its published pre-meeting pack is emailed to members.",
+    ),
 )
 
 WEAK_SECRETS = frozenset(

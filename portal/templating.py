@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_datetime, get_locale, gettext
 from flask_login import current_user
 from wtforms import Form
@@ -15,19 +15,85 @@ from wtforms.fields import FieldList, FormField
 LONDON = ZoneInfo("Europe/London")
 
 
+# The header's panel links: (endpoint, label, action needed in the panel). A link appears once
+# its endpoint exists and the person's role in the panel allows the action.
+PANEL_LINKS: tuple[tuple[str, str, str], ...] = (
+    ("drafts.list_drafts", "Drafts", "draft.read"),
+    ("meetings.list_meetings", "Meetings", "meeting.read"),
+    ("questionnaires.list_questionnaires", "Questionnaires", "questionnaire.read"),
+    ("feedback.my_feedback", "My feedback", "feedback.own"),
+    ("feedback.inbox", "Inbox", "triage.manage"),
+    ("admin.panel_members", "Members", "members.view"),
+)
+
+
+def _panel_label(label: str) -> str:
+    labels = {
+        "Drafts": gettext("Drafts"),
+        "Meetings": gettext("Meetings"),
+        "Questionnaires": gettext("Questionnaires"),
+        "My feedback": gettext("My feedback"),
+        "Inbox": gettext("Inbox"),
+        "Members": gettext("Members"),
+    }
+    return labels[label]
+
+
+def current_panel_id() -> int | None:
+    """The panel the header's links are for: the one in the URL, else the person's only panel."""
+    from portal.panels.service import memberships_of
+
+    panel_id = (request.view_args or {}).get("panel_id")
+    if isinstance(panel_id, int):
+        return panel_id
+    if "only_panel_id" not in g:
+        memberships = memberships_of(current_user.id)
+        # The access policy's per-request cache learns these too, so no second look-up.
+        known = g.setdefault("memberships", {})
+        for membership in memberships:
+            known.setdefault(membership.panel_id, membership)
+        g.only_panel_id = memberships[0].panel_id if len(memberships) == 1 else None
+    return g.only_panel_id  # type: ignore[no-any-return]
+
+
 def navigation() -> list[dict[str, Any]]:
     """The header's links for whoever is looking. ``current`` marks the page they are on."""
+    from portal.access import ACTIONS, can, membership_in
+
     items: list[dict[str, Any]] = [
         {"href": url_for("core.home"), "text": gettext("Home"), "endpoint": "core.home"},
     ]
-    if current_user.is_authenticated and current_user.is_admin:
-        items.append(
-            {
-                "href": url_for("core.edit_support"),
-                "text": gettext("Administration"),
-                "endpoint": "core.edit_support",
-            }
-        )
+    if current_user.is_authenticated:
+        panel_id = current_panel_id()
+        if panel_id is not None and membership_in(panel_id) is not None:
+            for endpoint, label, action in PANEL_LINKS:
+                if endpoint not in current_app.view_functions or action not in ACTIONS:
+                    continue
+                if can(action, panel_id):
+                    items.append(
+                        {
+                            "href": url_for(endpoint, panel_id=panel_id),
+                            "text": _panel_label(label),
+                            "endpoint": endpoint,
+                        }
+                    )
+        if "accounts.account" in current_app.view_functions:
+            items.append(
+                {
+                    "href": url_for("accounts.account"),
+                    "text": gettext("Your account"),
+                    "endpoint": "accounts.account",
+                }
+            )
+        if current_user.is_admin:
+            endpoint = "admin.index" if "admin.index" in current_app.view_functions else None
+            items.append(
+                {
+                    "href": url_for(endpoint or "core.edit_support"),
+                    "text": gettext("Administration"),
+                    "endpoint": endpoint or "core.edit_support",
+                }
+            )
     for item in items:
         item["current"] = request.endpoint == item.pop("endpoint")
     return items

@@ -31,7 +31,12 @@ class World:
 
     def plausible_form(self, endpoint: str) -> dict[str, str]:
         """Fields a real form would send, minus the CSRF token."""
-        return {
+        from tests.worlds import DOMAINS
+
+        extra: dict[str, str] = {}
+        for domain in DOMAINS:
+            extra.update(domain.FORM)
+        return extra | {
             "lock_version": "1",
             "title": "Forged title",
             "direction": "up",
@@ -74,4 +79,9 @@ def build_world(cast: Cast) -> World:
         for endpoint in link_pages
         for role in ("anonymous", *cast.people.keys())
     }
-    return World(cast=cast, values=values, exceptions=exceptions)
+    world = World(cast=cast, values=values, exceptions=exceptions)
+    from tests.worlds import DOMAINS
+
+    for domain in DOMAINS:
+        domain.add(world)
+    return world

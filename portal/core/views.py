@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from portal.core import service
 from portal.core.forms import SupportContactsForm
+from portal.core.home import home_sections
 from portal.extensions import db
 from portal.panels import service as panels
 from portal.security import csrf_checked_by_form
@@ -21,7 +22,11 @@ def home() -> ResponseReturnValue:
     if not current_user.is_authenticated:
         return render_template("core/welcome.html")
     memberships = panels.memberships_of(current_user.id)
-    return render_template("core/home.html", memberships=memberships)
+    return render_template(
+        "core/home.html",
+        memberships=memberships,
+        sections=home_sections(current_user.id, memberships),
+    )
 
 
 @bp.get("/support")

@@ -262,3 +262,7 @@ def compare_versions_page(panel_id: int, draft_id: int) -> ResponseReturnValue:
         comparisons=compare_versions(old, new),
         field_labels=FIELD_LABELS,
     )
+
+
+# Review rounds and results live in their own modules and add themselves to ``bp``.
+from portal.drafts import results_views, round_views  # noqa: E402, F401, I001

@@ -22,6 +22,7 @@ from portal.extensions import db
 from portal.panels.models import Role
 from tests.roles import ROLES, Cast
 from tests.world import World, build_world
+from tests.worlds import DOMAINS
 
 # Endpoints that cannot be requested meaningfully by URL alone (files, JSON for scripts…).
 NOT_PAGES = {"static", "nhsuk_assets"}
@@ -45,6 +46,8 @@ ALLOWED_PANEL_ROLES: dict[str, set[str]] = {
     "drafts.show_version": EVERYONE,
     "drafts.compare_versions": EVERYONE,
 }
+for _domain in DOMAINS:
+    ALLOWED_PANEL_ROLES.update(_domain.ALLOWED)
 
 
 @dataclass(frozen=True)

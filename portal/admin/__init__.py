@@ -1,0 +1,1 @@
+"""Administration: accounts, panels, sites, members and roles, settings, the audit log."""

@@ -1,0 +1,19 @@
+"""The jobs the worker runs on every pass, before it delivers mail.
+
+Each job queues what is due (reminders, packs, offers) in its own transaction and must be safe to
+run twice, or by two workers at once: a job never queues the same message twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask
+
+from portal.meetings import jobs as meeting_jobs
+from portal.questionnaires import jobs as questionnaire_jobs
+
+SCHEDULED_JOBS: tuple[Callable[[Flask], object], ...] = (
+    meeting_jobs.run_due,
+    questionnaire_jobs.run_due,
+)
