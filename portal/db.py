@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -76,6 +77,11 @@ class TimestampMixin:
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
+# Set in a thread that mostly reads while other threads write, such as a browser test driving a
+# server in the same process: its transactions then begin DEFERRED and never hold the write lock
+# while they only read.
+sqlite_deferred_begin: ContextVar[bool] = ContextVar("sqlite_deferred_begin", default=False)
+
 
 @event.listens_for(Engine, "connect")
 def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
@@ -95,7 +101,9 @@ def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
 def _sqlite_on_begin(connection: Any) -> None:
     if connection.dialect.name != "sqlite":
         return
-    read_only = has_request_context() and request.method in ("GET", "HEAD")
+    read_only = sqlite_deferred_begin.get() or (
+        has_request_context() and request.method in ("GET", "HEAD")
+    )
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
