@@ -34,7 +34,7 @@ from portal.notifications.models import OutboxMessage
 from portal.notifications.service import queue_mail
 from portal.panels.models import Membership, Role
 
-PAGE_SIZE = 25
+PAGE_SIZE = 20
 ANSWERS: tuple[Resonance, ...] = (
     Resonance.STRONGLY,
     Resonance.PARTLY,
