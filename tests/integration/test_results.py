@@ -8,6 +8,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from datetime import timedelta
+from html.parser import HTMLParser
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -19,7 +20,7 @@ from portal.audit.service import AuditAction
 from portal.db import utcnow
 from portal.drafts import results
 from portal.drafts.export import safe_cell
-from portal.drafts.models import Resonance, ReviewRound
+from portal.drafts.models import OmissionCheck, Resonance, ReviewRound
 from portal.extensions import db
 from portal.feedback.models import EntryKind, FeedbackEntry, TriageStatus
 from portal.notifications.models import OutboxMessage
@@ -430,3 +431,72 @@ def test_the_results_page_makes_the_same_number_of_queries_however_big_the_round
         assert response.status_code == 200
     assert log.count == small_count
     assert "Item 30: Action 30" in response.get_data(as_text=True)
+
+
+# --- harmful text -------------------------------------------------------------------------
+
+XSS_PAYLOADS = [
+    "<script>alert('x')</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    '"><iframe src="javascript:alert(1)"></iframe>',
+    "[click](javascript:alert(1))",
+    '<a href="javascript:alert(1)">link</a>',
+    "<style>body{display:none}</style>",
+    "<details open ontoggle=alert(1)>",
+    "{{ 7*7 }}",
+]
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.kinds: set[tuple[str, tuple[str, ...]]] = set()
+        self.values: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.kinds.add((tag, tuple(sorted(name for name, _value in attrs))))
+        self.values.extend(value or "" for _name, value in attrs)
+
+
+def _tags(html: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(html)
+    return parser
+
+
+def test_harmful_text_in_every_field_is_shown_as_text_never_run(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    def page_with(words: list[str]) -> str:
+        db.session.execute(OmissionCheck.__table__.delete())
+        db.session.commit()
+        review_round = make_round(
+            cast.panel, cast.people["researcher"], titles=(words[0], words[1]), draft_title=words[2]
+        )
+        cast.people["member"].display_name = words[3]
+        answer_round(
+            review_round,
+            cast.people["member"],
+            [S, N],
+            comments=[words[4], words[5]],
+            missing=[(words[6], words[7])],
+            rewording=words[8],
+            general_comment=words[0],
+        )
+        client = client_as("researcher")
+        pages = [
+            client.get(results_url(review_round)),
+            client.get(results_url(review_round, "/remind")),
+        ]
+        assert all(page.status_code == 200 for page in pages)
+        return "".join(page.get_data(as_text=True) for page in pages)
+
+    plain = _tags(page_with([f"Plain words {n}" for n in range(9)]))
+    harmful_html = page_with(XSS_PAYLOADS)
+    harmful = _tags(harmful_html)
+    # The payloads add no new kinds of element or attribute (a link whose script address was
+    # taken out is left as plain text in an <a> with no address), and no script address.
+    assert harmful.kinds - plain.kinds <= {("a", ("rel",))}
+    assert not any("javascript:" in value.lower() for value in harmful.values)
+    assert "{{ 7*7 }}" in harmful_html  # shown as typed, never run as a template
