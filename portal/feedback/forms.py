@@ -61,7 +61,9 @@ class CommentForm(PortalForm):
         _l("Your comment"),
         validators=[InputRequired(_l("Enter your comment")), LimitedText(COMMENT_MAX_LENGTH)],
     )
-    about = SelectField(_l("What is your comment about?"), coerce=str, validate_choice=True)
+    about = SelectField(
+        _l("What is your comment about?"), coerce=str, default="", validate_choice=True
+    )
     visibility = RadioField(
         _l("Who can see your comment?"),
         choices=[
@@ -113,7 +115,7 @@ class TriageForm(PortalForm):
         _l("Number of the entry it duplicates"),
         validators=[Optional()],
     )
-    assignee_id = SelectField(_l("Assigned to"), coerce=str, validate_choice=True)
+    assignee_id = SelectField(_l("Assigned to"), coerce=str, default="", validate_choice=True)
     response = TextAreaField(
         _l("Your response to the member"), validators=[LimitedText(RESPONSE_MAX_LENGTH)]
     )
