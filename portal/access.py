@@ -76,6 +76,14 @@ ENDPOINT_RULES: dict[str, Rule] = {
     #
     # --- comments, triage inbox, my feedback (portal/feedback/views.py) ---
     #
+    "feedback.new_comment": Rule.PANEL,
+    "feedback.edit_comment": Rule.PANEL,
+    "feedback.withdraw_comment": Rule.PANEL,
+    "feedback.inbox": Rule.PANEL,
+    "feedback.bulk_triage": Rule.PANEL,
+    "feedback.triage_entry": Rule.PANEL,
+    "feedback.my_feedback": Rule.PANEL,
+    "feedback.mark_responses_read": Rule.PANEL,
     #
     # --- account page, two-step, single sign-on (portal/accounts/*_views.py) ---
     #
@@ -115,6 +123,14 @@ ENDPOINT_ACTIONS: dict[str, str] = {
     #
     # --- comments, triage inbox, my feedback ---
     #
+    "feedback.new_comment": "comment.write",
+    "feedback.edit_comment": "comment.write",
+    "feedback.withdraw_comment": "comment.write",
+    "feedback.inbox": "triage.manage",
+    "feedback.bulk_triage": "triage.manage",
+    "feedback.triage_entry": "triage.manage",
+    "feedback.my_feedback": "feedback.own",
+    "feedback.mark_responses_read": "feedback.own",
     #
     # --- administration and panel membership ---
     #

@@ -18,6 +18,7 @@ from portal.drafts.forms import FIELD_LABELS, KIND_LABELS, ConfirmForm, DraftFor
 from portal.drafts.models import Draft, DraftItem
 from portal.drafts.service import EditConflict
 from portal.extensions import db
+from portal.feedback.comments import comments_on_version
 from portal.panels.service import get_panel, sites_of
 from portal.security import csrf_checked_by_form
 
@@ -236,6 +237,9 @@ def show_version(panel_id: int, draft_id: int, number: int) -> ResponseReturnVal
         draft=draft,
         version=version,
         versions=service.version_numbers(draft),
+        comments=comments_on_version(
+            version, current_user.id, study_team=access.can("triage.manage", panel_id)
+        ),
     )
 
 
