@@ -42,6 +42,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         **app.jinja_options,
         "undefined": ChainableUndefined,
         "extensions": ["jinja2.ext.do"],
+        # Flask escapes only .html files by default; the NHS.UK macros are .jinja files and
+        # print their ``text`` parameters, so they must escape too.
+        "autoescape": _escapes,
         "loader": ChoiceLoader(
             [
                 FileSystemLoader(str(ROOT / "templates")),
@@ -75,6 +78,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         return send_from_directory(VENDOR_ASSETS, filename, max_age=86400)
 
     return app
+
+
+def _escapes(name: str | None) -> bool:
+    return name is None or name.endswith((".html", ".htm", ".xml", ".jinja"))
 
 
 def _select_locale() -> str | None:
