@@ -9,8 +9,9 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from portal.accounts.models import User
 from portal.db import utcnow
-from portal.drafts.models import DraftKind, OmissionCheck, ReviewRound
+from portal.drafts.models import DraftKind, DraftVersion, OmissionCheck, ReviewRound
 from portal.drafts.service import DraftDetails, ItemDetails, add_item, create_draft, publish
 from portal.extensions import db
 from portal.feedback.models import EntryKind, FeedbackEntry
@@ -149,3 +150,51 @@ def test_a_member_completes_an_omission_check_by_keyboard_on_a_phone(
 
 def test_the_same_check_works_without_javascript(no_js_page: Page, live_server: LiveServer) -> None:
     complete_check_by_keyboard(no_js_page, live_server, "No script member")
+
+
+def test_a_researcher_opens_extends_and_closes_a_round(page: Page, live_server: LiveServer) -> None:
+    _round_for("Panel member")
+    reload()
+    review_round = db.session.scalars(select(ReviewRound)).one()
+    draft_id = db.session.scalar(
+        select(DraftVersion.draft_id).where(DraftVersion.id == review_round.version_id)
+    )
+    researcher = db.session.scalars(
+        select(User).where(User.display_name == "Study researcher")
+    ).one()
+    sign_in_as(page, live_server, researcher)
+    page.goto(live_server.url(f"/panels/{review_round.panel_id}/drafts/{draft_id}"))
+    assert_accessible(page)
+    expect(page.get_by_role("heading", name="Review rounds")).to_be_visible()
+
+    page.get_by_role("link", name="Open a review round").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Open the review round").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter instructions for the panel")
+    assert_accessible(page)
+    page.get_by_label("Instructions for the panel").fill("A second look, please.")
+    next_week = utcnow() + timedelta(days=9)
+    page.get_by_label("Day").fill(str(next_week.day))
+    page.get_by_label("Month").fill(str(next_week.month))
+    page.get_by_label("Year").fill(str(next_week.year))
+    page.get_by_label("Time").fill("5pm")
+    page.get_by_role("button", name="Open the review round").click()
+    expect(page.get_by_text("Review round opened.")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Change the deadline").click()
+    assert_accessible(page)
+    page.get_by_label("Day").fill(str((next_week + timedelta(days=2)).day))
+    page.get_by_label("Month").fill(str((next_week + timedelta(days=2)).month))
+    page.get_by_label("Year").fill(str((next_week + timedelta(days=2)).year))
+    page.get_by_role("button", name="Save the new deadline").click()
+    expect(page.get_by_text("Deadline changed.")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Close the round now").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Close the review round").click()
+    expect(page.get_by_text("Review round closed.")).to_be_visible()
+    assert_accessible(page)
+    reload()
+    assert len(list(db.session.scalars(select(ReviewRound)))) == 2
