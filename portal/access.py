@@ -70,6 +70,16 @@ ENDPOINT_RULES: dict[str, Rule] = {
     #
     # --- review rounds and omission checks (portal/drafts/round_views.py) ---
     #
+    "drafts.new_round": Rule.PANEL,
+    "drafts.show_round": Rule.PANEL,
+    "drafts.extend_round": Rule.PANEL,
+    "drafts.close_round": Rule.PANEL,
+    "drafts.start_check": Rule.PANEL,
+    "drafts.answer_item": Rule.PANEL,
+    "drafts.missing_actions": Rule.PANEL,
+    "drafts.answer_question": Rule.PANEL,
+    "drafts.check_answers": Rule.PANEL,
+    "drafts.check_sent": Rule.PANEL,
     #
     # --- results and exports (portal/drafts/results_views.py) ---
     #
@@ -117,6 +127,16 @@ ENDPOINT_ACTIONS: dict[str, str] = {
     #
     # --- review rounds and omission checks ---
     #
+    "drafts.new_round": "round.manage",
+    "drafts.show_round": "round.manage",
+    "drafts.extend_round": "round.manage",
+    "drafts.close_round": "round.manage",
+    "drafts.start_check": "omission.answer",
+    "drafts.answer_item": "omission.answer",
+    "drafts.missing_actions": "omission.answer",
+    "drafts.answer_question": "omission.answer",
+    "drafts.check_answers": "omission.answer",
+    "drafts.check_sent": "omission.answer",
     #
     # --- results and exports ---
     #
