@@ -41,6 +41,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_options = {
         **app.jinja_options,
         "undefined": ChainableUndefined,
+        # Flask escapes only .html files by default; NHS.UK's macros are .jinja files and print
+        # what they are given (form values, error messages), so they are escaped too.
+        "autoescape": _autoescape,
         "extensions": ["jinja2.ext.do"],
         "loader": ChoiceLoader(
             [
@@ -75,6 +78,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         return send_from_directory(VENDOR_ASSETS, filename, max_age=86400)
 
     return app
+
+
+def _autoescape(template_name: str | None) -> bool:
+    return template_name is None or template_name.endswith(
+        (".html", ".htm", ".xml", ".xhtml", ".svg", ".jinja")
+    )
 
 
 def _select_locale() -> str | None:

@@ -70,6 +70,16 @@ ENDPOINT_RULES: dict[str, Rule] = {
     #
     # --- review rounds and omission checks (portal/drafts/round_views.py) ---
     #
+    "drafts.new_round": Rule.PANEL,
+    "drafts.show_round": Rule.PANEL,
+    "drafts.extend_round": Rule.PANEL,
+    "drafts.close_round": Rule.PANEL,
+    "drafts.start_check": Rule.PANEL,
+    "drafts.answer_item": Rule.PANEL,
+    "drafts.missing_actions": Rule.PANEL,
+    "drafts.answer_question": Rule.PANEL,
+    "drafts.check_answers": Rule.PANEL,
+    "drafts.check_sent": Rule.PANEL,
     #
     # --- results and exports (portal/drafts/results_views.py) ---
     "drafts.show_results": Rule.PANEL,
@@ -80,6 +90,14 @@ ENDPOINT_RULES: dict[str, Rule] = {
     #
     # --- comments, triage inbox, my feedback (portal/feedback/views.py) ---
     #
+    "feedback.new_comment": Rule.PANEL,
+    "feedback.edit_comment": Rule.PANEL,
+    "feedback.withdraw_comment": Rule.PANEL,
+    "feedback.inbox": Rule.PANEL,
+    "feedback.bulk_triage": Rule.PANEL,
+    "feedback.triage_entry": Rule.PANEL,
+    "feedback.my_feedback": Rule.PANEL,
+    "feedback.mark_responses_read": Rule.PANEL,
     #
     # --- account page, two-step, single sign-on (portal/accounts/*_views.py) ---
     #
@@ -113,6 +131,16 @@ ENDPOINT_ACTIONS: dict[str, str] = {
     #
     # --- review rounds and omission checks ---
     #
+    "drafts.new_round": "round.manage",
+    "drafts.show_round": "round.manage",
+    "drafts.extend_round": "round.manage",
+    "drafts.close_round": "round.manage",
+    "drafts.start_check": "omission.answer",
+    "drafts.answer_item": "omission.answer",
+    "drafts.missing_actions": "omission.answer",
+    "drafts.answer_question": "omission.answer",
+    "drafts.check_answers": "omission.answer",
+    "drafts.check_sent": "omission.answer",
     #
     # --- results and exports ---
     "drafts.show_results": "results.view",
@@ -123,6 +151,14 @@ ENDPOINT_ACTIONS: dict[str, str] = {
     #
     # --- comments, triage inbox, my feedback ---
     #
+    "feedback.new_comment": "comment.write",
+    "feedback.edit_comment": "comment.write",
+    "feedback.withdraw_comment": "comment.write",
+    "feedback.inbox": "triage.manage",
+    "feedback.bulk_triage": "triage.manage",
+    "feedback.triage_entry": "triage.manage",
+    "feedback.my_feedback": "feedback.own",
+    "feedback.mark_responses_read": "feedback.own",
     #
     # --- administration and panel membership ---
     #

@@ -93,3 +93,17 @@ def answer_round(
         )
     db.session.commit()
     return check
+
+
+def draft_id_of(review_round: ReviewRound) -> int:
+    draft_id = db.session.scalar(
+        db.select(DraftVersion.draft_id).where(DraftVersion.id == review_round.version_id)
+    )
+    assert draft_id is not None
+    return draft_id
+
+
+def results_path(review_round: ReviewRound, rest: str = "/results") -> str:
+    """The address of a round's results page (or, with ``rest``, one of its other pages)."""
+    draft_id = draft_id_of(review_round)
+    return f"/panels/{review_round.panel_id}/drafts/{draft_id}/rounds/{review_round.id}{rest}"

@@ -172,6 +172,8 @@ class OmissionCheck(TimestampMixin, db.Model):
     rewording: Mapped[str] = mapped_column(default="")
     general_comment: Mapped[str] = mapped_column(default="")
     submitted_at: Mapped[datetime | None]
+    # The page to take the member back to when they return ("items/12", "missing", "answers").
+    resume_page: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
     round: Mapped[ReviewRound] = relationship(lazy="raise")
     user: Mapped[User] = relationship(lazy="raise")

@@ -75,11 +75,17 @@ def _page(query: Select[Any], count_query: Select[Any], number: int) -> Page[Any
     return Page(rows=rows, number=number, total=total)
 
 
-def get_round(panel_id: int, round_id: int) -> ReviewRound | None:
-    """The round with its version, draft and site, if it belongs to this panel; else None."""
+def get_round(panel_id: int, draft_id: int, round_id: int) -> ReviewRound | None:
+    """The round with its version, draft and site, if it is about this draft in this panel;
+    else None."""
     return db.session.scalar(
         select(ReviewRound)
-        .where(ReviewRound.id == round_id, ReviewRound.panel_id == panel_id)
+        .join(DraftVersion, DraftVersion.id == ReviewRound.version_id)
+        .where(
+            ReviewRound.id == round_id,
+            ReviewRound.panel_id == panel_id,
+            DraftVersion.draft_id == draft_id,
+        )
         .options(
             joinedload(ReviewRound.version).joinedload(DraftVersion.draft).joinedload(Draft.site)
         )

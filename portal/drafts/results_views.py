@@ -25,6 +25,7 @@ ANSWER_LABELS = {
     Resonance.NO: _l("No"),
     Resonance.NOT_SURE: _l("Not sure"),
 }
+ROUND = "/<int:draft_id>/rounds/<int:round_id>"
 # The lists on the results page, each with its own page number in the address.
 LISTS = ("people", "said", "missing", "other")
 
@@ -37,8 +38,8 @@ class ReminderForm(PortalForm):
     """The button that sends reminders: only its CSRF token."""
 
 
-def _load_round(panel_id: int, round_id: int) -> ReviewRound:
-    review_round = results.get_round(panel_id, round_id)
+def _load_round(panel_id: int, draft_id: int, round_id: int) -> ReviewRound:
+    review_round = results.get_round(panel_id, draft_id, round_id)
     if review_round is None:
         abort(404)
     return review_round
@@ -48,10 +49,10 @@ def _page_number(name: str) -> int:
     return max(1, request.args.get(name, default=1, type=int) or 1)
 
 
-@bp.get("/rounds/<int:round_id>/results")
-def show_results(panel_id: int, round_id: int) -> ResponseReturnValue:
+@bp.get(ROUND + "/results")
+def show_results(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
     access.require("results.view", panel_id)
-    review_round = _load_round(panel_id, round_id)
+    review_round = _load_round(panel_id, draft_id, round_id)
     pages = {name: _page_number(name) for name in LISTS}
     return render_template(
         "drafts/results.html",
@@ -74,13 +75,13 @@ def show_results(panel_id: int, round_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.route("/rounds/<int:round_id>/remind", methods=["GET", "POST"])
+@bp.route(ROUND + "/remind", methods=["GET", "POST"])
 @csrf_checked_by_form
-def remind_round(panel_id: int, round_id: int) -> ResponseReturnValue:
+def remind_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
     access.require("results.view", panel_id)
-    review_round = _load_round(panel_id, round_id)
+    review_round = _load_round(panel_id, draft_id, round_id)
     now = utcnow()
-    back = url_for(".show_results", panel_id=panel_id, round_id=round_id)
+    back = url_for(".show_results", panel_id=panel_id, draft_id=draft_id, round_id=round_id)
     if not review_round.is_open(now):
         flash(gettext("This round has closed, so there is nobody to remind."))
         return redirect(back)
@@ -132,10 +133,10 @@ def _download(review_round: ReviewRound, body: bytes, extension: str, mimetype: 
     return response
 
 
-@bp.get("/rounds/<int:round_id>/results.xlsx")
-def export_results_xlsx(panel_id: int, round_id: int) -> ResponseReturnValue:
+@bp.get(ROUND + "/results.xlsx")
+def export_results_xlsx(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
     access.require("results.view", panel_id)
-    review_round = _load_round(panel_id, round_id)
+    review_round = _load_round(panel_id, draft_id, round_id)
     body = export.workbook_bytes(export.round_sheets(review_round))
     return _download(
         review_round,
@@ -145,9 +146,9 @@ def export_results_xlsx(panel_id: int, round_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.get("/rounds/<int:round_id>/results-csv.zip")
-def export_results_csv(panel_id: int, round_id: int) -> ResponseReturnValue:
+@bp.get(ROUND + "/results-csv.zip")
+def export_results_csv(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
     access.require("results.view", panel_id)
-    review_round = _load_round(panel_id, round_id)
+    review_round = _load_round(panel_id, draft_id, round_id)
     body = export.csv_zip_bytes(export.round_sheets(review_round))
     return _download(review_round, body, "zip", "application/zip")

@@ -1,12 +1,369 @@
-"""Review rounds and omission checks: open, extend, close, answer, submit."""
+"""Review rounds and omission checks: open, extend, close, answer, submit.
+
+A round is open until ``closes_at`` (or until it is closed early). A member's omission check is
+saved as they go and can be changed until then; every change after it is sent is routed to the
+study team's inbox again, so the inbox always holds what the member last said. After the
+deadline nothing is stored: ``RoundClosed`` is raised before anything changes.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from portal.panels.models import Membership
+from flask import url_for
+from flask_babel import gettext
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.accounts.models import User
+from portal.db import utcnow
+from portal.drafts.models import (
+    Draft,
+    DraftVersion,
+    ItemAnswer,
+    MissingAction,
+    OmissionCheck,
+    Resonance,
+    ReviewRound,
+    VersionItem,
+)
+from portal.extensions import db
+from portal.feedback.routing import route_omission_check
+from portal.notifications.service import queue_mail
+from portal.panels.models import Membership, Role
+
+ANSWERING_ROLES = (Role.MEMBER, Role.CHAIR)
+
+
+class RoundClosed(Exception):
+    """The round's deadline has passed or it was closed early: nothing was saved."""
+
+
+class NotInRound(Exception):
+    """The item named is not part of the version this round is about."""
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+def rounds_for_draft(draft_id: int) -> list[ReviewRound]:
+    """A draft's review rounds, newest first, with their version loaded."""
+    return list(
+        db.session.scalars(
+            select(ReviewRound)
+            .join(ReviewRound.version)
+            .where(DraftVersion.draft_id == draft_id)
+            .options(joinedload(ReviewRound.version))
+            .order_by(ReviewRound.opened_at.desc(), ReviewRound.id.desc())
+        )
+    )
+
+
+def published_versions(draft_id: int) -> list[DraftVersion]:
+    return list(
+        db.session.scalars(
+            select(DraftVersion)
+            .where(DraftVersion.draft_id == draft_id)
+            .order_by(DraftVersion.number.desc())
+        )
+    )
+
+
+def get_round(panel_id: int, draft: Draft, round_id: int) -> ReviewRound | None:
+    """The round if it is about this draft in this panel, with its version's items; else None."""
+    return db.session.scalar(
+        select(ReviewRound)
+        .join(ReviewRound.version)
+        .where(
+            ReviewRound.id == round_id,
+            ReviewRound.panel_id == panel_id,
+            DraftVersion.draft_id == draft.id,
+        )
+        .options(
+            joinedload(ReviewRound.version).options(
+                selectinload(DraftVersion.items), joinedload(DraftVersion.draft)
+            )
+        )
+    )
+
+
+def get_check(review_round: ReviewRound, user_id: int) -> OmissionCheck | None:
+    """A person's omission check for a round, with everything they said, or None."""
+    return db.session.scalar(
+        select(OmissionCheck)
+        .where(OmissionCheck.round_id == review_round.id, OmissionCheck.user_id == user_id)
+        .options(selectinload(OmissionCheck.answers), selectinload(OmissionCheck.missing_actions))
+    )
+
+
+@dataclass(frozen=True)
+class RoundProgress:
+    answering: int  # members and the chair, who are asked to answer
+    submitted: int
+    started: int
+
+
+def round_progress(review_round: ReviewRound) -> RoundProgress:
+    """How many people are asked, have started and have sent their answers."""
+    answering = db.session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(
+            Membership.panel_id == review_round.panel_id,
+            Membership.active.is_(True),
+            Membership.role.in_(ANSWERING_ROLES),
+        )
+    )
+    started, submitted = db.session.execute(
+        select(func.count(OmissionCheck.id), func.count(OmissionCheck.submitted_at)).where(
+            OmissionCheck.round_id == review_round.id
+        )
+    ).one()
+    return RoundProgress(answering=answering or 0, submitted=submitted, started=started)
 
 
 def home_rounds(user_id: int, memberships: list[Membership]) -> dict[str, Any]:
-    """What the home page shows about review rounds: open rounds and their state."""
-    return {}
+    """What the home page shows about review rounds: open rounds and this person's progress.
+
+    Two queries whatever the number of panels and rounds (none without memberships).
+    """
+    roles = {membership.panel_id: membership.role for membership in memberships}
+    if not roles:
+        return {"rounds": []}
+    now = utcnow()
+    rounds = list(
+        db.session.scalars(
+            select(ReviewRound)
+            .where(
+                ReviewRound.panel_id.in_(roles),
+                ReviewRound.closed_early_at.is_(None),
+                ReviewRound.closes_at > now,
+            )
+            .options(joinedload(ReviewRound.version).joinedload(DraftVersion.draft))
+            .order_by(ReviewRound.closes_at, ReviewRound.id)
+        )
+    )
+    checks: dict[int, OmissionCheck] = {}
+    if rounds:
+        checks = {
+            check.round_id: check
+            for check in db.session.scalars(
+                select(OmissionCheck).where(
+                    OmissionCheck.user_id == user_id,
+                    OmissionCheck.round_id.in_([r.id for r in rounds]),
+                )
+            )
+        }
+    shown = []
+    for review_round in rounds:
+        role = roles[review_round.panel_id]
+        check = checks.get(review_round.id)
+        if role is Role.RESEARCHER:
+            state = "manage"
+        elif check is None:
+            state = "not_started"
+        elif check.submitted_at is None:
+            state = "in_progress"
+        else:
+            state = "sent"
+        shown.append({"round": review_round, "draft": review_round.version.draft, "state": state})
+    return {"rounds": shown}
+
+
+# --- the study team -----------------------------------------------------------------------
+
+
+def _answering_people(panel_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.panel_id == panel_id,
+                Membership.active.is_(True),
+                Membership.role.in_(ANSWERING_ROLES),
+                User.is_active_account.is_(True),
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def _tell_the_panel(review_round: ReviewRound, draft: Draft, template: str, key: str) -> None:
+    link = url_for(
+        "drafts.start_check",
+        panel_id=review_round.panel_id,
+        draft_id=draft.id,
+        round_id=review_round.id,
+        _external=False,
+    )
+    for person in _answering_people(review_round.panel_id):
+        queue_mail(
+            person.email,
+            gettext("Please check: %(title)s", title=review_round.version.title),
+            template,
+            dedupe_key=f"round:{review_round.id}:{key}:{person.id}",
+            locale=person.language or None,
+            name=person.display_name,
+            title=review_round.version.title,
+            closes_at=review_round.closes_at,
+            path=link,
+        )
+
+
+def open_round(
+    panel_id: int,
+    draft: Draft,
+    version: DraftVersion,
+    instructions: str,
+    closes_at: datetime,
+    opened_by_id: int,
+) -> ReviewRound:
+    """Open a published version to the panel and email its members and chair; caller commits."""
+    if version.draft_id != draft.id or draft.panel_id != panel_id:
+        raise NotInRound
+    review_round = ReviewRound(
+        panel_id=panel_id,
+        version_id=version.id,
+        instructions=instructions,
+        closes_at=closes_at,
+        opened_by_id=opened_by_id,
+    )
+    review_round.version = version
+    db.session.add(review_round)
+    db.session.flush()
+    _tell_the_panel(review_round, draft, "review_round_opened", "opened")
+    return review_round
+
+
+def extend_round(review_round: ReviewRound, draft: Draft, closes_at: datetime) -> None:
+    """Move the deadline later and tell the panel the new date; caller commits."""
+    review_round.closes_at = closes_at
+    review_round.closed_early_at = None
+    db.session.flush()
+    key = f"extended:{int(closes_at.timestamp())}"
+    _tell_the_panel(review_round, draft, "review_round_extended", key)
+
+
+def close_round(review_round: ReviewRound) -> None:
+    """Close the round now: nobody can change their answers after this."""
+    if review_round.closed_early_at is None:
+        review_round.closed_early_at = utcnow()
+
+
+# --- members' omission checks -------------------------------------------------------------
+
+
+def _open_check(review_round: ReviewRound, user_id: int) -> OmissionCheck:
+    if not review_round.is_open(utcnow()):
+        raise RoundClosed
+    check = get_check(review_round, user_id)
+    if check is None:
+        check = OmissionCheck(round_id=review_round.id, user_id=user_id)
+        check.answers = []
+        check.missing_actions = []
+        db.session.add(check)
+    return check
+
+
+def _after_change(check: OmissionCheck, review_round: ReviewRound, resume_page: str) -> None:
+    check.resume_page = resume_page
+    db.session.flush()
+    if check.submitted_at is not None:
+        # Already sent: the inbox follows what the member now says.
+        route_omission_check(check, review_round, review_round.version.draft)
+
+
+def item_in_round(review_round: ReviewRound, item_id: int) -> VersionItem | None:
+    return next((item for item in review_round.version.items if item.id == item_id), None)
+
+
+def save_item_answer(
+    review_round: ReviewRound,
+    user_id: int,
+    item_id: int,
+    resonance: Resonance | None,
+    comment: str,
+    resume_page: str,
+) -> OmissionCheck:
+    """Keep a member's answer about one item of the round's version."""
+    if item_in_round(review_round, item_id) is None:
+        raise NotInRound
+    check = _open_check(review_round, user_id)
+    answer = next((a for a in check.answers if a.version_item_id == item_id), None)
+    if answer is None:
+        answer = ItemAnswer(version_item_id=item_id)
+        check.answers.append(answer)
+    answer.resonance = resonance
+    answer.comment = comment
+    _after_change(check, review_round, resume_page)
+    return check
+
+
+def save_missing_actions(
+    review_round: ReviewRound,
+    user_id: int,
+    actions: list[tuple[str, str]],
+    resume_page: str,
+) -> OmissionCheck:
+    """Replace a member's list of missing actions with ``actions`` (description, why)."""
+    check = _open_check(review_round, user_id)
+    kept = list(check.missing_actions)
+    for position, (description, why) in enumerate(actions, start=1):
+        if position <= len(kept):
+            row = kept[position - 1]
+        else:
+            row = MissingAction(description=description)
+            check.missing_actions.append(row)
+        row.position = position
+        row.description = description
+        row.why_it_matters = why
+    for row in kept[len(actions) :]:
+        check.missing_actions.remove(row)
+    _after_change(check, review_round, resume_page)
+    return check
+
+
+def save_text_answer(
+    review_round: ReviewRound, user_id: int, question: str, text: str, resume_page: str
+) -> OmissionCheck:
+    """Keep the rewording suggestion (``question="rewording"``) or the general comment."""
+    check = _open_check(review_round, user_id)
+    if question == "rewording":
+        check.rewording = text
+    else:
+        check.general_comment = text
+    _after_change(check, review_round, resume_page)
+    return check
+
+
+def submit_check(review_round: ReviewRound, user_id: int) -> OmissionCheck:
+    """Send a member's answers: route everything they said to the study team and email them."""
+    check = _open_check(review_round, user_id)
+    first_time = check.submitted_at is None
+    check.submitted_at = utcnow()
+    check.resume_page = "answers"
+    db.session.flush()
+    draft = review_round.version.draft
+    route_omission_check(check, review_round, draft)
+    person = db.session.get(User, user_id)
+    if person is not None:
+        queue_mail(
+            person.email,
+            gettext("We have your answers: %(title)s", title=review_round.version.title),
+            "omission_check_sent",
+            locale=person.language or None,
+            name=person.display_name,
+            title=review_round.version.title,
+            closes_at=review_round.closes_at,
+            changed=not first_time,
+            path=url_for(
+                "drafts.check_answers",
+                panel_id=review_round.panel_id,
+                draft_id=draft.id,
+                round_id=review_round.id,
+            ),
+        )
+    return check

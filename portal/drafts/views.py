@@ -12,12 +12,15 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal import access
+from portal.db import utcnow
 from portal.drafts import service
 from portal.drafts.compare import compare_versions
 from portal.drafts.forms import FIELD_LABELS, KIND_LABELS, ConfirmForm, DraftForm, ItemForm
 from portal.drafts.models import Draft, DraftItem
+from portal.drafts.rounds import rounds_for_draft
 from portal.drafts.service import EditConflict
 from portal.extensions import db
+from portal.feedback.comments import comments_on_version
 from portal.panels.service import get_panel, sites_of
 from portal.security import csrf_checked_by_form
 
@@ -85,6 +88,8 @@ def show_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
         draft=draft,
         confirm=ConfirmForm(lock_version=draft.lock_version),
         versions=service.version_numbers(draft),
+        rounds=rounds_for_draft(draft.id),
+        now=utcnow(),
     )
 
 
@@ -236,6 +241,9 @@ def show_version(panel_id: int, draft_id: int, number: int) -> ResponseReturnVal
         draft=draft,
         version=version,
         versions=service.version_numbers(draft),
+        comments=comments_on_version(
+            version, current_user.id, study_team=access.can("triage.manage", panel_id)
+        ),
     )
 
 

@@ -43,6 +43,10 @@ class Comment(TimestampMixin, db.Model):
         ForeignKey("draft.id", ondelete="CASCADE"), index=True
     )
     item_key: Mapped[str | None] = mapped_column(String(32))
+    # The published version the member was reading when they wrote it.
+    version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("draft_version.id", ondelete="CASCADE"), index=True
+    )
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     body: Mapped[str]
     visibility: Mapped[Visibility] = mapped_column(
@@ -52,6 +56,7 @@ class Comment(TimestampMixin, db.Model):
         enum_column(ShownAs, "shown_as"), default=ShownAs.NAME
     )
     withdrawn_at: Mapped[datetime | None]
+    edited_at: Mapped[datetime | None]
 
     author: Mapped[User] = relationship(lazy="raise")
 
@@ -113,6 +118,11 @@ class FeedbackEntry(TimestampMixin, db.Model):
     response: Mapped[str] = mapped_column(default="")
     responded_at: Mapped[datetime | None]
     responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # When the member marked the latest response as read (for "new" on their home page).
+    response_seen_at: Mapped[datetime | None]
+    # Goes up with every triage save; a save based on an older number is a conflict.
+    lock_version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": lock_version, "version_id_generator": False}
 
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="raise")

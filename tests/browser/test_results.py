@@ -17,7 +17,7 @@ from tests.browser.conftest import LiveServer
 from tests.browser.helpers import assert_accessible, reload, sign_in_as, tab_to
 from tests.factories import add_to_panel, make_panel, make_user
 from tests.outbox import mail_to
-from tests.results_data import answer_round, make_round
+from tests.results_data import answer_round, make_round, results_path
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ class Scene:
 
     @property
     def results_path(self) -> str:
-        return f"/panels/{self.review_round.panel_id}/drafts/rounds/{self.review_round.id}/results"
+        return results_path(self.review_round)
 
 
 def _round_with_answers() -> Scene:
@@ -58,8 +58,12 @@ def test_a_researcher_reads_results_reminds_and_downloads_the_spreadsheet(
 ) -> None:
     scene = _round_with_answers()
     sign_in_as(page, live_server, scene.researcher)
-    results_path = scene.results_path
-    page.goto(live_server.url(results_path))
+    path = scene.results_path
+    # The review round's page leads to its results.
+    page.goto(live_server.url(results_path(scene.review_round, "")))
+    assert_accessible(page)
+    page.get_by_role("link", name="See the results, remind people and download them").click()
+    page.wait_for_url(f"**{path}")
     assert_accessible(page)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Results")
     chart = page.get_by_role("img", name="Bar chart of answers about item 1")
@@ -76,7 +80,7 @@ def test_a_researcher_reads_results_reminds_and_downloads_the_spreadsheet(
     assert_accessible(page)
     expect(page.get_by_text("We will email 1 person")).to_be_visible()
     page.get_by_role("button", name="Send the reminders").click()
-    page.wait_for_url(f"**{results_path}")
+    page.wait_for_url(f"**{path}")
     assert_accessible(page)
     expect(page.get_by_text("We have emailed a reminder to 1 person.")).to_be_visible()
     reload()

@@ -32,6 +32,6 @@ def test_the_bench_seed_makes_a_round_and_an_inbox_people_can_open(client: Flask
     )
     assert signed_in.status_code == 302
     results = client.get(
-        f"/panels/{seeded.panel_id}/drafts/rounds/{seeded.round_id}/results"
+        f"/panels/{seeded.panel_id}/drafts/{seeded.draft_id}/rounds/{seeded.round_id}/results"
     ).get_data(as_text=True)
     assert "Sent their answers" in results and "Action 3:" in results

@@ -28,14 +28,14 @@ from portal.panels.models import Membership, Role
 from tests.conftest import submit_form
 from tests.factories import add_to_panel, make_user
 from tests.outbox import mail_to
-from tests.results_data import answer_round, make_round
+from tests.results_data import answer_round, draft_id_of, make_round, results_path
 from tests.roles import Cast
 
 S, P, N, U = Resonance.STRONGLY, Resonance.PARTLY, Resonance.NO, Resonance.NOT_SURE
 
 
 def results_url(review_round: ReviewRound, rest: str = "/results") -> str:
-    return f"/panels/{review_round.panel_id}/drafts/rounds/{review_round.id}{rest}"
+    return results_path(review_round, rest)
 
 
 def code_of(cast: Cast, role: str) -> str:
@@ -139,9 +139,14 @@ def test_only_researchers_of_the_panel_see_results(
         assert client_as(role).get(results_url(review_round, "/results.xlsx")).status_code == 403
     researcher = client_as("researcher")
     # A round of another panel, even through this panel's address, is not found.
-    wrong = f"/panels/{cast.panel.id}/drafts/rounds/{elsewhere.id}/results"
+    mine = draft_id_of(review_round)
+    wrong = f"/panels/{cast.panel.id}/drafts/{mine}/rounds/{elsewhere.id}/results"
     assert researcher.get(wrong).status_code == 404
     assert researcher.get(results_url(elsewhere)).status_code == 404
+    # Nor is a round of this panel under another draft's address.
+    other_draft = make_round(cast.panel, cast.people["researcher"], draft_title="Other draft")
+    mixed = f"/panels/{cast.panel.id}/drafts/{draft_id_of(other_draft)}/rounds/{review_round.id}"
+    assert researcher.get(mixed + "/results").status_code == 404
 
 
 def test_long_lists_come_a_page_at_a_time(
@@ -205,7 +210,7 @@ def test_remind_those_who_have_not_answered_reaches_only_them_and_only_once_a_da
 
     # A day later the reminder can go again, still only to those who have not answered.
     db.session.expire_all()
-    review_round = results.get_round(cast.panel.id, review_round.id)
+    review_round = results.get_round(cast.panel.id, draft_id_of(review_round), review_round.id)
     tomorrow = utcnow() + timedelta(hours=25)
     assert results.remind_non_responders(review_round, tomorrow) == 2
     db.session.commit()
@@ -254,7 +259,7 @@ def _round_with_everything(cast: Cast) -> ReviewRound:
         general_comment=DANGEROUS[4] + "\x01",
     )
     answer_round(review_round, cast.people["chair"], [P, U], general_comment=DANGEROUS[5])
-    draft_id = results.get_round(cast.panel.id, review_round.id).version.draft_id
+    draft_id = draft_id_of(review_round)
     entry = FeedbackEntry(
         panel_id=cast.panel.id,
         kind=EntryKind.MISSING_ACTION,

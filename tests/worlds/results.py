@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from portal.drafts.models import Resonance
-from tests.results_data import answer_round, make_round
+from portal.drafts.models import Resonance, ReviewRound
+from portal.extensions import db
+from tests.results_data import answer_round
 
 if TYPE_CHECKING:
     from tests.world import World
@@ -25,10 +26,7 @@ FORM: dict[str, str] = {}
 
 
 def add(world: World) -> None:
-    """An open round with one member's answers; the rounds part may already have made one."""
-    if "round_id" in world.values:
-        return
-    cast = world.cast
-    review_round = make_round(cast.panel, cast.people["researcher"], draft_title="Results world")
-    answer_round(review_round, cast.people["member"], [Resonance.STRONGLY, Resonance.NO])
-    world.values["round_id"] = review_round.id
+    """One member's answers in the world's review round (made by the rounds part)."""
+    review_round = db.session.get(ReviewRound, world.values["round_id"])
+    assert review_round is not None, "the rounds part of the world makes the review round"
+    answer_round(review_round, world.cast.people["member"], [Resonance.STRONGLY, Resonance.NO])

@@ -2,17 +2,69 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from portal.db import utcnow
+from portal.drafts.models import DraftVersion, ReviewRound, VersionItem
+from portal.extensions import db
 
 if TYPE_CHECKING:
     from tests.world import World
 
+RESEARCHERS = {"researcher"}
+MEMBERS_AND_CHAIR = {"member", "chair"}
+
 # Panel endpoint -> the panel roles ("member", "chair", "researcher") that may open it.
-ALLOWED: dict[str, set[str]] = {}
+ALLOWED: dict[str, set[str]] = {
+    "drafts.new_round": RESEARCHERS,
+    "drafts.show_round": RESEARCHERS,
+    "drafts.extend_round": RESEARCHERS,
+    "drafts.close_round": RESEARCHERS,
+    "drafts.start_check": MEMBERS_AND_CHAIR,
+    "drafts.answer_item": MEMBERS_AND_CHAIR,
+    "drafts.missing_actions": MEMBERS_AND_CHAIR,
+    "drafts.answer_question": MEMBERS_AND_CHAIR,
+    "drafts.check_answers": MEMBERS_AND_CHAIR,
+    "drafts.check_sent": MEMBERS_AND_CHAIR,
+}
 
 # Fields a real form of this domain would send, for the forged-POST test.
-FORM: dict[str, str] = {}
+FORM: dict[str, str] = {
+    "version": "1",
+    "instructions": "Forged instructions",
+    "day": "1",
+    "month": "1",
+    "year": str(utcnow().year + 1),
+    "time": "17:00",
+    "resonance": "strongly",
+    "comment": "Forged comment",
+    "actions-0-description": "Forged missing action",
+    "actions-0-why_it_matters": "Forged reason",
+    "text": "Forged text",
+}
 
 
 def add(world: World) -> None:
-    """Add this domain's objects to ``world.values`` (URL arguments) and any exceptions."""
+    """An open review round on the world draft's first version."""
+    version = db.session.scalars(
+        select(DraftVersion).where(
+            DraftVersion.draft_id == world.values["draft_id"], DraftVersion.number == 1
+        )
+    ).one()
+    review_round = ReviewRound(
+        panel_id=world.cast.panel.id,
+        version_id=version.id,
+        instructions="World round",
+        closes_at=utcnow() + timedelta(days=7),
+    )
+    db.session.add(review_round)
+    db.session.commit()
+    item_id = db.session.scalars(
+        select(VersionItem.id).where(VersionItem.version_id == version.id)
+    ).first()
+    world.values["round_id"] = review_round.id
+    world.values["version_item_id"] = item_id
+    world.values["question"] = "rewording"

@@ -1,0 +1,379 @@
+"""The study team's inbox: filter, triage, assign and answer what members said.
+
+Every load here is a fixed number of queries however many entries there are. Each triage save
+checks the ``lock_version`` the researcher started from; if someone else saved the entry in
+between, ``TriageConflict`` is raised and nothing changes, so the view can keep the second
+person's text. Answers and assignments are emailed through the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import force_locale, gettext
+from sqlalchemy import Select, and_, func, select, update
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.accounts.email_links import public_link
+from portal.accounts.models import User
+from portal.db import utcnow
+from portal.drafts.models import Draft, DraftVersion, ReviewRound
+from portal.extensions import db
+from portal.feedback.models import FeedbackEntry, TriageStatus
+from portal.notifications.service import queue_mail
+from portal.panels.models import Membership, Role
+
+PAGE_SIZE = 25
+RESPONSE_MAX_LENGTH = 5000
+
+
+class TriageConflict(Exception):
+    """Someone else saved this entry after the researcher opened it."""
+
+
+class TriageProblem(ValueError):
+    """A decision that cannot be saved; ``field`` names the form field to mark."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    draft_id: int | None = None
+    site_id: int | None = None
+    round_id: int | None = None
+    status: TriageStatus | None = None
+    # A researcher's id, or 0 for "nobody".
+    assignee_id: int | None = None
+
+    def as_query(self) -> dict[str, str]:
+        """The filters as URL query arguments (only those set)."""
+        values = {
+            "draft": self.draft_id,
+            "site": self.site_id,
+            "round": self.round_id,
+            "status": self.status.value if self.status else None,
+            "assignee": self.assignee_id,
+        }
+        return {name: str(value) for name, value in values.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    entry: FeedbackEntry
+    pseudonym_code: str
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Any]
+    total: int
+    number: int
+    size: int = PAGE_SIZE
+
+    @property
+    def count(self) -> int:
+        return max(1, math.ceil(self.total / self.size))
+
+
+@dataclass(frozen=True)
+class TriageDecision:
+    status: TriageStatus
+    reason: str = ""
+    duplicate_of_id: int | None = None
+    assignee_id: int | None = None
+    response: str = ""
+
+
+@dataclass
+class FilterChoices:
+    drafts: list[tuple[int, str]] = field(default_factory=list)
+    sites: list[tuple[int, str]] = field(default_factory=list)
+    rounds: list[tuple[int, str]] = field(default_factory=list)
+    researchers: list[tuple[int, str]] = field(default_factory=list)
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+def _with_code(query: Select[Any]) -> Select[Any]:
+    """Add the author's pseudonym code in this panel to a query of entries."""
+    return query.add_columns(Membership.pseudonym_code).outerjoin(
+        Membership,
+        and_(
+            Membership.panel_id == FeedbackEntry.panel_id,
+            Membership.user_id == FeedbackEntry.author_id,
+        ),
+    )
+
+
+def _filtered(query: Select[Any], panel_id: int, filters: InboxFilters) -> Select[Any]:
+    query = query.where(FeedbackEntry.panel_id == panel_id)
+    if filters.draft_id is not None:
+        query = query.where(FeedbackEntry.draft_id == filters.draft_id)
+    if filters.site_id is not None:
+        query = query.where(FeedbackEntry.site_id == filters.site_id)
+    if filters.round_id is not None:
+        query = query.where(FeedbackEntry.round_id == filters.round_id)
+    if filters.status is not None:
+        query = query.where(FeedbackEntry.status == filters.status)
+    if filters.assignee_id == 0:
+        query = query.where(FeedbackEntry.assignee_id.is_(None))
+    elif filters.assignee_id is not None:
+        query = query.where(FeedbackEntry.assignee_id == filters.assignee_id)
+    return query
+
+
+def inbox_page(panel_id: int, filters: InboxFilters, number: int) -> Page:
+    """One page of the inbox, newest first: two queries, whatever the number of entries."""
+    total = (
+        db.session.scalar(_filtered(select(func.count(FeedbackEntry.id)), panel_id, filters)) or 0
+    )
+    number = min(max(1, number), max(1, math.ceil(total / PAGE_SIZE)))
+    query = (
+        _with_code(_filtered(select(FeedbackEntry), panel_id, filters))
+        .options(
+            joinedload(FeedbackEntry.author),
+            joinedload(FeedbackEntry.assignee),
+            joinedload(FeedbackEntry.draft),
+        )
+        .order_by(FeedbackEntry.created_at.desc(), FeedbackEntry.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((number - 1) * PAGE_SIZE)
+    )
+    rows = [InboxRow(entry, code or "") for entry, code in db.session.execute(query)]
+    return Page(rows=rows, total=total, number=number)
+
+
+def researchers_of(panel_id: int) -> list[tuple[int, str]]:
+    """The panel's active researchers as (user id, name), by name."""
+    return [
+        (user_id, name)
+        for user_id, name in db.session.execute(
+            select(User.id, User.display_name)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.panel_id == panel_id,
+                Membership.role == Role.RESEARCHER,
+                Membership.active.is_(True),
+            )
+            .order_by(User.display_name)
+        )
+    ]
+
+
+def filter_choices(panel_id: int) -> FilterChoices:
+    """What the inbox's filters offer: four queries."""
+    from portal.panels.service import sites_of
+
+    drafts = db.session.execute(
+        select(Draft.id, Draft.title).where(Draft.panel_id == panel_id).order_by(Draft.title)
+    )
+    rounds = db.session.execute(
+        select(ReviewRound.id, DraftVersion.title, DraftVersion.number, ReviewRound.opened_at)
+        .join(DraftVersion, DraftVersion.id == ReviewRound.version_id)
+        .where(ReviewRound.panel_id == panel_id)
+        .order_by(ReviewRound.opened_at.desc())
+    )
+    return FilterChoices(
+        drafts=[(draft_id, title) for draft_id, title in drafts],
+        sites=[(site.id, site.name) for site in sites_of(panel_id)],
+        rounds=[
+            (round_id, gettext("%(title)s, version %(number)d", title=title, number=number))
+            for round_id, title, number, _opened in rounds
+        ],
+        researchers=researchers_of(panel_id),
+    )
+
+
+def get_entry(panel_id: int, entry_id: int) -> InboxRow | None:
+    """An entry of this panel with its author, assignee and draft, or None (the view: 404)."""
+    query = _with_code(
+        select(FeedbackEntry)
+        .where(FeedbackEntry.id == entry_id, FeedbackEntry.panel_id == panel_id)
+        .options(
+            joinedload(FeedbackEntry.author),
+            joinedload(FeedbackEntry.assignee),
+            joinedload(FeedbackEntry.draft),
+        )
+    )
+    found = db.session.execute(query).first()
+    if found is None:
+        return None
+    return InboxRow(found[0], found[1] or "")
+
+
+# --- changing -----------------------------------------------------------------------------
+
+
+def triage_entry(
+    entry: FeedbackEntry, decision: TriageDecision, lock_version: int, by_user_id: int
+) -> None:
+    """Save a researcher's decision about an entry, unless someone saved it since.
+
+    Raises ``TriageConflict`` (nothing changed) or ``TriageProblem`` (a bad duplicate or
+    assignee). Emails a newly assigned researcher, and the member when the response changes.
+    """
+    if entry.lock_version != lock_version:
+        raise TriageConflict
+    if decision.status is TriageStatus.DUPLICATE:
+        original = db.session.scalar(
+            select(FeedbackEntry.id).where(
+                FeedbackEntry.id == decision.duplicate_of_id,
+                FeedbackEntry.panel_id == entry.panel_id,
+            )
+        )
+        if original is None or original == entry.id:
+            raise TriageProblem(
+                "duplicate_of", gettext("Enter the number of another entry in this inbox")
+            )
+    if decision.assignee_id is not None and decision.assignee_id not in dict(
+        researchers_of(entry.panel_id)
+    ):
+        raise TriageProblem("assignee_id", gettext("Choose a researcher of this panel"))
+
+    newly_assigned = decision.assignee_id is not None and decision.assignee_id != entry.assignee_id
+    entry.status = decision.status
+    entry.reason = decision.reason
+    entry.duplicate_of_id = decision.duplicate_of_id
+    entry.assignee_id = decision.assignee_id
+    answered = decision.response and decision.response != entry.response
+    entry.response = decision.response
+    if answered:
+        entry.responded_at = utcnow()
+        entry.responded_by_id = by_user_id
+        entry.response_seen_at = None
+    entry.lock_version += 1
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise TriageConflict from error
+    if newly_assigned and decision.assignee_id != by_user_id:
+        _tell_assignee(entry, decision.assignee_id)  # type: ignore[arg-type]
+    if answered:
+        _tell_member(entry)
+
+
+def bulk_set_status(
+    panel_id: int, entry_ids: Sequence[int], status: TriageStatus, reason: str = ""
+) -> int:
+    """Give several entries of this panel one status; returns how many changed.
+
+    Each changed entry's ``lock_version`` goes up, so a triage page opened before is a conflict.
+    """
+    if status is TriageStatus.DUPLICATE:
+        raise ValueError("duplicates are marked one at a time")
+    result = db.session.execute(
+        update(FeedbackEntry)
+        .where(FeedbackEntry.panel_id == panel_id, FeedbackEntry.id.in_(list(entry_ids)))
+        .values(
+            status=status,
+            reason=reason if status is TriageStatus.NOT_ACTIONED else "",
+            duplicate_of_id=None,
+            lock_version=FeedbackEntry.lock_version + 1,
+            updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _locale_of(user: User) -> str | None:
+    return user.language or None
+
+
+def _tell_assignee(entry: FeedbackEntry, assignee_id: int) -> None:
+    assignee = db.session.get(User, assignee_id)
+    if assignee is None:
+        return
+    with force_locale(_locale_of(assignee) or "en"):
+        subject = gettext("Feedback for you to look at")
+    queue_mail(
+        assignee.email,
+        subject,
+        "feedback_assigned",
+        locale=_locale_of(assignee),
+        name=assignee.display_name,
+        link=public_link(f"/panels/{entry.panel_id}/inbox/{entry.id}"),
+        entry_number=entry.id,
+    )
+
+
+def _tell_member(entry: FeedbackEntry) -> None:
+    author = db.session.get(User, entry.author_id)
+    if author is None:
+        return
+    with force_locale(_locale_of(author) or "en"):
+        subject = gettext("The study team has answered your feedback")
+    queue_mail(
+        author.email,
+        subject,
+        "feedback_response",
+        locale=_locale_of(author),
+        name=author.display_name,
+        said="" if entry.withdrawn else entry.text,
+        response=entry.response,
+        link=public_link(f"/panels/{entry.panel_id}/my-feedback"),
+    )
+
+
+# --- My feedback --------------------------------------------------------------------------
+
+
+def my_feedback_page(panel_id: int, user_id: int, number: int) -> Page:
+    """Everything a person said in a panel, newest first, with the team's answers: two queries."""
+    condition = and_(FeedbackEntry.panel_id == panel_id, FeedbackEntry.author_id == user_id)
+    total = db.session.scalar(select(func.count(FeedbackEntry.id)).where(condition)) or 0
+    number = min(max(1, number), max(1, math.ceil(total / PAGE_SIZE)))
+    entries = db.session.scalars(
+        select(FeedbackEntry)
+        .where(condition)
+        .options(joinedload(FeedbackEntry.draft))
+        .order_by(FeedbackEntry.created_at.desc(), FeedbackEntry.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((number - 1) * PAGE_SIZE)
+    )
+    return Page(rows=list(entries), total=total, number=number)
+
+
+def mark_responses_seen(panel_id: int, user_id: int) -> int:
+    """Mark every answer this person has had in the panel as read."""
+    result = db.session.execute(
+        update(FeedbackEntry)
+        .where(
+            FeedbackEntry.panel_id == panel_id,
+            FeedbackEntry.author_id == user_id,
+            FeedbackEntry.responded_at.is_not(None),
+            FeedbackEntry.response_seen_at.is_(None),
+        )
+        .values(response_seen_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def unread_responses(user_id: int, panel_ids: Sequence[int], limit: int = 5) -> Page:
+    """The newest answers this person has not marked as read, across their panels."""
+    condition = and_(
+        FeedbackEntry.author_id == user_id,
+        FeedbackEntry.panel_id.in_(list(panel_ids)),
+        FeedbackEntry.responded_at.is_not(None),
+        FeedbackEntry.response_seen_at.is_(None),
+    )
+    total = db.session.scalar(select(func.count(FeedbackEntry.id)).where(condition)) or 0
+    entries = db.session.scalars(
+        select(FeedbackEntry)
+        .where(condition)
+        .options(joinedload(FeedbackEntry.draft))
+        .order_by(FeedbackEntry.responded_at.desc(), FeedbackEntry.id.desc())
+        .limit(limit)
+    )
+    return Page(rows=list(entries), total=total, number=1, size=limit)

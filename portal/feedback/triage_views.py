@@ -1,0 +1,167 @@
+"""The study team's inbox and triage page, and a member's "My feedback" page."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext, ngettext
+from flask_login import current_user
+
+from portal import access
+from portal.extensions import db
+from portal.feedback import triage
+from portal.feedback.forms import (
+    MEMBER_STATUS_LABELS,
+    STATUS_LABELS,
+    BulkTriageForm,
+    ConfirmForm,
+    TriageForm,
+)
+from portal.feedback.models import EntryKind, TriageStatus
+from portal.feedback.views import bp, page
+from portal.security import csrf_checked_by_form
+
+
+def kind_labels() -> dict[EntryKind, str]:
+    return {
+        EntryKind.COMMENT: gettext("Comment"),
+        EntryKind.ITEM_ANSWER: gettext("Comment on an item"),
+        EntryKind.MISSING_ACTION: gettext("Something missing"),
+        EntryKind.REWORDING: gettext("Change of wording"),
+        EntryKind.GENERAL: gettext("General comment"),
+    }
+
+
+def _number(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def _filters() -> triage.InboxFilters:
+    """The inbox filters from the URL; anything that does not make sense is ignored."""
+    status = request.args.get("status", "")
+    return triage.InboxFilters(
+        draft_id=_number("draft"),
+        site_id=_number("site"),
+        round_id=_number("round"),
+        status=TriageStatus(status) if status in TriageStatus._value2member_map_ else None,
+        assignee_id=_number("assignee"),
+    )
+
+
+def _inbox(panel_id: int, form: BulkTriageForm) -> str:
+    filters = _filters()
+    return page(
+        "feedback/inbox.html",
+        panel_id,
+        filters=filters,
+        choices=triage.filter_choices(panel_id),
+        inbox=triage.inbox_page(panel_id, filters, _number("page") or 1),
+        form=form,
+        status_labels=STATUS_LABELS,
+        kind_labels=kind_labels(),
+    )
+
+
+@bp.get("/inbox")
+def inbox(panel_id: int) -> ResponseReturnValue:
+    access.require("triage.manage", panel_id)
+    return _inbox(panel_id, BulkTriageForm(formdata=None))
+
+
+@bp.post("/inbox/change-status")
+@csrf_checked_by_form
+def bulk_triage(panel_id: int) -> ResponseReturnValue:
+    access.require("triage.manage", panel_id)
+    form = BulkTriageForm()
+    if not form.validate_on_submit():
+        return _inbox(panel_id, form)
+    status = TriageStatus(form.status.data)
+    changed = triage.bulk_set_status(
+        panel_id, form.entry_ids.data or [], status, (form.reason.data or "").strip()
+    )
+    db.session.commit()
+    flash(
+        ngettext(
+            "%(num)d entry changed to %(status)s.",
+            "%(num)d entries changed to %(status)s.",
+            changed,
+            status=STATUS_LABELS[status],
+        ),
+        "success",
+    )
+    return redirect(url_for(".inbox", panel_id=panel_id, **_filters().as_query()))
+
+
+def _load_entry(panel_id: int, entry_id: int) -> triage.InboxRow:
+    row = triage.get_entry(panel_id, entry_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.route("/inbox/<int:entry_id>", methods=["GET", "POST"])
+@csrf_checked_by_form
+def triage_entry(panel_id: int, entry_id: int) -> ResponseReturnValue:
+    access.require("triage.manage", panel_id)
+    row = _load_entry(panel_id, entry_id)
+    entry = row.entry
+    researchers = triage.researchers_of(panel_id)
+    form = TriageForm()
+    form.set_researchers(researchers)
+    if not form.is_submitted():
+        form.lock_version.data = entry.lock_version
+        form.status.data = entry.status.value
+        form.reason.data = entry.reason
+        form.duplicate_of.data = entry.duplicate_of_id
+        form.assignee_id.data = str(entry.assignee_id or "")
+        form.response.data = entry.response
+    context = {"status_labels": STATUS_LABELS, "kind_labels": kind_labels()}
+    if form.validate_on_submit():
+        try:
+            triage.triage_entry(
+                entry, form.decision(), form.lock_version.data or 0, current_user.id
+            )
+        except triage.TriageConflict:
+            db.session.rollback()
+            fresh = _load_entry(panel_id, entry_id)
+            # Saving from the conflict page is a deliberate choice to replace what is saved now.
+            form.lock_version.data = fresh.entry.lock_version
+            form.lock_version.raw_data = [str(fresh.entry.lock_version)]
+            html = page("feedback/triage_conflict.html", panel_id, row=fresh, form=form, **context)
+            return html, 409
+        except triage.TriageProblem as problem:
+            db.session.rollback()
+            form[problem.field].errors = [problem.message]
+            row = _load_entry(panel_id, entry_id)
+        else:
+            db.session.commit()
+            flash(gettext("Entry %(number)d saved.", number=entry_id), "success")
+            return redirect(url_for(".inbox", panel_id=panel_id))
+    return page("feedback/triage_entry.html", panel_id, row=row, form=form, **context)
+
+
+@bp.get("/my-feedback")
+def my_feedback(panel_id: int) -> ResponseReturnValue:
+    access.require("feedback.own", panel_id)
+    return page(
+        "feedback/my_feedback.html",
+        panel_id,
+        feedback=triage.my_feedback_page(panel_id, current_user.id, _number("page") or 1),
+        status_labels=MEMBER_STATUS_LABELS,
+        kind_labels=kind_labels(),
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/my-feedback/read")
+@csrf_checked_by_form
+def mark_responses_read(panel_id: int) -> ResponseReturnValue:
+    access.require("feedback.own", panel_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    triage.mark_responses_seen(panel_id, current_user.id)
+    db.session.commit()
+    flash(gettext("Answers marked as read."), "success")
+    return redirect(url_for(".my_feedback", panel_id=panel_id))
