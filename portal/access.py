@@ -82,6 +82,10 @@ ENDPOINT_RULES: dict[str, Rule] = {
     "drafts.check_sent": Rule.PANEL,
     #
     # --- results and exports (portal/drafts/results_views.py) ---
+    "drafts.show_results": Rule.PANEL,
+    "drafts.remind_round": Rule.PANEL,
+    "drafts.export_results_xlsx": Rule.PANEL,
+    "drafts.export_results_csv": Rule.PANEL,
     #
     #
     # --- comments, triage inbox, my feedback (portal/feedback/views.py) ---
@@ -139,6 +143,10 @@ ENDPOINT_ACTIONS: dict[str, str] = {
     "drafts.check_sent": "omission.answer",
     #
     # --- results and exports ---
+    "drafts.show_results": "results.view",
+    "drafts.remind_round": "results.view",
+    "drafts.export_results_xlsx": "results.view",
+    "drafts.export_results_csv": "results.view",
     #
     #
     # --- comments, triage inbox, my feedback ---

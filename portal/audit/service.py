@@ -35,6 +35,8 @@ class AuditAction(enum.StrEnum):
     ACCOUNT_REACTIVATED = "account_reactivated"
     SESSION_ENDED = "session_ended"
     SETTINGS_CHANGED = "settings_changed"
+    ROUND_REMINDERS_SENT = "round_reminders_sent"
+    ROUND_RESULTS_EXPORTED = "round_results_exported"
 
 
 def record(

@@ -2,4 +2,153 @@
 
 from __future__ import annotations
 
-from portal.drafts.views import bp  # noqa: F401
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
+
+from portal import access
+from portal.audit.service import AuditAction, record
+from portal.db import utcnow
+from portal.drafts import export, results
+from portal.drafts.forms import KIND_LABELS
+from portal.drafts.models import Resonance, ReviewRound
+from portal.drafts.views import bp
+from portal.extensions import db
+from portal.forms import PortalForm
+from portal.panels.service import get_panel
+from portal.security import csrf_checked_by_form
+
+ANSWER_LABELS = {
+    Resonance.STRONGLY: _l("Yes, strongly"),
+    Resonance.PARTLY: _l("Yes, partly"),
+    Resonance.NO: _l("No"),
+    Resonance.NOT_SURE: _l("Not sure"),
+}
+ROUND = "/<int:draft_id>/rounds/<int:round_id>"
+# The lists on the results page, each with its own page number in the address.
+LISTS = ("people", "said", "missing", "other")
+
+
+def answer_labels() -> dict[Resonance, str]:
+    return {answer: str(label) for answer, label in ANSWER_LABELS.items()}
+
+
+class ReminderForm(PortalForm):
+    """The button that sends reminders: only its CSRF token."""
+
+
+def _load_round(panel_id: int, draft_id: int, round_id: int) -> ReviewRound:
+    review_round = results.get_round(panel_id, draft_id, round_id)
+    if review_round is None:
+        abort(404)
+    return review_round
+
+
+def _page_number(name: str) -> int:
+    return max(1, request.args.get(name, default=1, type=int) or 1)
+
+
+@bp.get(ROUND + "/results")
+def show_results(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
+    access.require("results.view", panel_id)
+    review_round = _load_round(panel_id, draft_id, round_id)
+    pages = {name: _page_number(name) for name in LISTS}
+    return render_template(
+        "drafts/results.html",
+        panel=get_panel(panel_id),
+        kind_labels=KIND_LABELS,
+        review_round=review_round,
+        version=review_round.version,
+        draft=review_round.version.draft,
+        is_open=review_round.is_open(utcnow()),
+        tallies=results.item_tallies(review_round),
+        answers=results.ANSWERS,
+        answer_labels=answer_labels(),
+        summary=results.response_summary(review_round),
+        people=results.respondents(review_round, pages["people"]),
+        said=results.item_comments(review_round, pages["said"]),
+        missing=results.missing_actions(review_round, pages["missing"]),
+        other=results.other_words(review_round, pages["other"]),
+        last_reminder_at=results.last_reminder_at(review_round),
+        pages=pages,
+    )
+
+
+@bp.route(ROUND + "/remind", methods=["GET", "POST"])
+@csrf_checked_by_form
+def remind_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
+    access.require("results.view", panel_id)
+    review_round = _load_round(panel_id, draft_id, round_id)
+    now = utcnow()
+    back = url_for(".show_results", panel_id=panel_id, draft_id=draft_id, round_id=round_id)
+    if not review_round.is_open(now):
+        flash(gettext("This round has closed, so there is nobody to remind."))
+        return redirect(back)
+    form = ReminderForm()
+    if form.validate_on_submit():
+        count = results.remind_non_responders(review_round, now)
+        if count:
+            record(
+                AuditAction.ROUND_REMINDERS_SENT,
+                panel_id=panel_id,
+                detail=f"round {review_round.id}: {count} reminded",
+            )
+        db.session.commit()
+        if count:
+            flash(
+                ngettext(
+                    "We have emailed a reminder to %(num)d person.",
+                    "We have emailed a reminder to %(num)d people.",
+                    count,
+                ),
+                "success",
+            )
+        else:
+            flash(gettext("Nobody needed a reminder. Nobody was emailed."), "success")
+        return redirect(back)
+    to_remind = results.people_to_remind(review_round, now)
+    return render_template(
+        "drafts/remind_round.html",
+        panel=get_panel(panel_id),
+        review_round=review_round,
+        version=review_round.version,
+        form=form,
+        to_remind=to_remind,
+        back=back,
+    )
+
+
+def _download(review_round: ReviewRound, body: bytes, extension: str, mimetype: str) -> Response:
+    record(
+        AuditAction.ROUND_RESULTS_EXPORTED,
+        panel_id=review_round.panel_id,
+        detail=f"round {review_round.id}: {extension}",
+    )
+    db.session.commit()
+    filename = f"round-{review_round.id}-results.{extension}"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get(ROUND + "/results.xlsx")
+def export_results_xlsx(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
+    access.require("results.view", panel_id)
+    review_round = _load_round(panel_id, draft_id, round_id)
+    body = export.workbook_bytes(export.round_sheets(review_round))
+    return _download(
+        review_round,
+        body,
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@bp.get(ROUND + "/results-csv.zip")
+def export_results_csv(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
+    access.require("results.view", panel_id)
+    review_round = _load_round(panel_id, draft_id, round_id)
+    body = export.csv_zip_bytes(export.round_sheets(review_round))
+    return _download(review_round, body, "zip", "application/zip")

@@ -1,0 +1,355 @@
+"""A review round's results for the study team, and reminders to those who have not answered.
+
+Only submitted omission checks count. Every loader here runs a fixed number of queries however
+many members, items or answers a round has; long lists come one page at a time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar
+
+from flask import current_app
+from flask_babel import force_locale, gettext
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import joinedload
+
+from portal.accounts.email_links import public_link
+from portal.accounts.models import User
+from portal.drafts.models import (
+    Draft,
+    DraftVersion,
+    ItemAnswer,
+    MissingAction,
+    OmissionCheck,
+    Resonance,
+    ReviewRound,
+    VersionItem,
+)
+from portal.extensions import db
+from portal.notifications.models import OutboxMessage
+from portal.notifications.service import queue_mail
+from portal.panels.models import Membership, Role
+
+PAGE_SIZE = 20
+ANSWERS: tuple[Resonance, ...] = (
+    Resonance.STRONGLY,
+    Resonance.PARTLY,
+    Resonance.NO,
+    Resonance.NOT_SURE,
+)
+# The people a round asks: panel members with lived experience, the chair among them.
+ANSWERING_ROLES = (Role.MEMBER, Role.CHAIR)
+# Nobody is reminded about the same round twice in this long.
+REMINDER_GAP = timedelta(hours=24)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a long list."""
+
+    rows: list[T]
+    number: int
+    total: int
+    size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.size))
+
+    @property
+    def first_position(self) -> int:
+        return (self.number - 1) * self.size + 1
+
+
+def _page(query: Select[Any], count_query: Select[Any], number: int) -> Page[Any]:
+    total = db.session.scalar(count_query) or 0
+    last = max(1, math.ceil(total / PAGE_SIZE))
+    number = min(max(1, number), last)
+    rows = list(db.session.execute(query.limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)))
+    return Page(rows=rows, number=number, total=total)
+
+
+def get_round(panel_id: int, draft_id: int, round_id: int) -> ReviewRound | None:
+    """The round with its version, draft and site, if it is about this draft in this panel;
+    else None."""
+    return db.session.scalar(
+        select(ReviewRound)
+        .join(DraftVersion, DraftVersion.id == ReviewRound.version_id)
+        .where(
+            ReviewRound.id == round_id,
+            ReviewRound.panel_id == panel_id,
+            DraftVersion.draft_id == draft_id,
+        )
+        .options(
+            joinedload(ReviewRound.version).joinedload(DraftVersion.draft).joinedload(Draft.site)
+        )
+    )
+
+
+@dataclass
+class ItemTally:
+    """How members answered about one item."""
+
+    item: VersionItem
+    counts: dict[Resonance, int] = field(default_factory=lambda: dict.fromkeys(ANSWERS, 0))
+
+    @property
+    def answered(self) -> int:
+        return sum(self.counts.values())
+
+    def share(self, answer: Resonance) -> int:
+        """The percentage of those who answered about this item, rounded."""
+        if not self.answered:
+            return 0
+        return round(100 * self.counts[answer] / self.answered)
+
+
+def _submitted(review_round: ReviewRound) -> Any:
+    return and_(OmissionCheck.round_id == review_round.id, OmissionCheck.submitted_at.is_not(None))
+
+
+def item_tallies(review_round: ReviewRound) -> list[ItemTally]:
+    """Every item of the round's version, in order, with the count of each answer."""
+    items = db.session.scalars(
+        select(VersionItem)
+        .where(VersionItem.version_id == review_round.version_id)
+        .order_by(VersionItem.position)
+    )
+    tallies = {item.id: ItemTally(item) for item in items}
+    counts = db.session.execute(
+        select(ItemAnswer.version_item_id, ItemAnswer.resonance, func.count())
+        .join(OmissionCheck, OmissionCheck.id == ItemAnswer.check_id)
+        .where(_submitted(review_round), ItemAnswer.resonance.is_not(None))
+        .group_by(ItemAnswer.version_item_id, ItemAnswer.resonance)
+    )
+    for item_id, resonance, count in counts:
+        if item_id in tallies:
+            tallies[item_id].counts[resonance] = count
+    return list(tallies.values())
+
+
+@dataclass(frozen=True)
+class ResponseSummary:
+    asked: int
+    submitted: int
+    started: int
+
+
+def response_summary(review_round: ReviewRound) -> ResponseSummary:
+    """How many people the round asks, how many have sent their answers and how many started."""
+    row = db.session.execute(
+        select(
+            func.count(Membership.id),
+            func.count(OmissionCheck.submitted_at),
+            func.count(OmissionCheck.id),
+        )
+        .select_from(Membership)
+        .outerjoin(
+            OmissionCheck,
+            and_(
+                OmissionCheck.user_id == Membership.user_id,
+                OmissionCheck.round_id == review_round.id,
+            ),
+        )
+        .where(*_asked(review_round))
+    ).one()
+    return ResponseSummary(asked=row[0], submitted=row[1], started=row[2] - row[1])
+
+
+def _asked(review_round: ReviewRound) -> tuple[Any, ...]:
+    return (
+        Membership.panel_id == review_round.panel_id,
+        Membership.active.is_(True),
+        Membership.role.in_(ANSWERING_ROLES),
+    )
+
+
+def respondents(review_round: ReviewRound, page: int) -> Page[Any]:
+    """Everyone the round asks, those who have not sent their answers first.
+
+    Each row has ``pseudonym_code``, ``display_name``, ``submitted_at`` and ``started``.
+    """
+    joined = and_(
+        OmissionCheck.user_id == Membership.user_id, OmissionCheck.round_id == review_round.id
+    )
+    query = (
+        select(
+            Membership.pseudonym_code,
+            User.display_name,
+            OmissionCheck.submitted_at,
+            OmissionCheck.id.is_not(None).label("started"),
+        )
+        .select_from(Membership)
+        .join(User, User.id == Membership.user_id)
+        .outerjoin(OmissionCheck, joined)
+        .where(*_asked(review_round))
+        .order_by(OmissionCheck.submitted_at.is_not(None), Membership.id)
+    )
+    count = select(func.count(Membership.id)).where(*_asked(review_round))
+    return _page(query, count, page)
+
+
+AUTHOR = (Membership.pseudonym_code, User.display_name)
+
+
+def _with_author(query: Select[Any], review_round: ReviewRound) -> Select[Any]:
+    return query.join(User, User.id == OmissionCheck.user_id).outerjoin(
+        Membership,
+        and_(
+            Membership.user_id == OmissionCheck.user_id,
+            Membership.panel_id == review_round.panel_id,
+        ),
+    )
+
+
+def item_comments(review_round: ReviewRound, page: int) -> Page[Any]:
+    """Comments members made on single items, by item. Rows: ``position``, ``title``,
+    ``resonance``, ``comment``, ``pseudonym_code``, ``display_name``."""
+    condition = (_submitted(review_round), func.trim(ItemAnswer.comment) != "")
+    query = _with_author(
+        select(
+            VersionItem.position,
+            VersionItem.title,
+            ItemAnswer.resonance,
+            ItemAnswer.comment,
+            *AUTHOR,
+        )
+        .select_from(ItemAnswer)
+        .join(OmissionCheck, OmissionCheck.id == ItemAnswer.check_id)
+        .join(VersionItem, VersionItem.id == ItemAnswer.version_item_id),
+        review_round,
+    )
+    query = query.where(*condition).order_by(VersionItem.position, OmissionCheck.id)
+    count = (
+        select(func.count(ItemAnswer.id))
+        .join(OmissionCheck, OmissionCheck.id == ItemAnswer.check_id)
+        .where(*condition)
+    )
+    return _page(query, count, page)
+
+
+def missing_actions(review_round: ReviewRound, page: int) -> Page[Any]:
+    """Things members said are missing. Rows: ``description``, ``why_it_matters``,
+    ``pseudonym_code``, ``display_name``."""
+    query = _with_author(
+        select(
+            MissingAction.description,
+            MissingAction.why_it_matters,
+            *AUTHOR,
+        )
+        .select_from(MissingAction)
+        .join(OmissionCheck, OmissionCheck.id == MissingAction.check_id),
+        review_round,
+    )
+    query = query.where(_submitted(review_round)).order_by(
+        OmissionCheck.id, MissingAction.position, MissingAction.id
+    )
+    count = (
+        select(func.count(MissingAction.id))
+        .join(OmissionCheck, OmissionCheck.id == MissingAction.check_id)
+        .where(_submitted(review_round))
+    )
+    return _page(query, count, page)
+
+
+def other_words(review_round: ReviewRound, page: int) -> Page[Any]:
+    """Rewording suggestions and general comments. Rows: ``rewording``, ``general_comment``,
+    ``pseudonym_code``, ``display_name``."""
+    condition = (
+        _submitted(review_round),
+        (func.trim(OmissionCheck.rewording) != "")
+        | (func.trim(OmissionCheck.general_comment) != ""),
+    )
+    query = _with_author(
+        select(
+            OmissionCheck.rewording,
+            OmissionCheck.general_comment,
+            *AUTHOR,
+        ).select_from(OmissionCheck),
+        review_round,
+    )
+    query = query.where(*condition).order_by(OmissionCheck.id)
+    count = select(func.count(OmissionCheck.id)).where(*condition)
+    return _page(query, count, page)
+
+
+def _reminder_prefix(review_round: ReviewRound) -> str:
+    return f"round-reminder:{review_round.id}:"
+
+
+def last_reminder_at(review_round: ReviewRound) -> datetime | None:
+    """When the last reminder about this round was queued, if ever."""
+    return db.session.scalar(
+        select(func.max(OutboxMessage.created_at)).where(
+            OutboxMessage.dedupe_key.startswith(_reminder_prefix(review_round), autoescape=True)
+        )
+    )
+
+
+def people_to_remind(review_round: ReviewRound, now: datetime) -> Sequence[Any]:
+    """Everyone the round asks who has not sent their answers and has not been reminded about
+    this round in the last 24 hours. Rows: ``id``, ``email``, ``display_name``, ``language``."""
+    prefix = _reminder_prefix(review_round)
+    recent_keys = db.session.scalars(
+        select(OutboxMessage.dedupe_key).where(
+            OutboxMessage.dedupe_key.startswith(prefix, autoescape=True),
+            OutboxMessage.created_at > now - REMINDER_GAP,
+        )
+    )
+    recently_reminded = {int(key[len(prefix) :].split(":")[0]) for key in recent_keys if key}
+    rows = db.session.execute(
+        select(User.id, User.email, User.display_name, User.language)
+        .select_from(Membership)
+        .join(User, User.id == Membership.user_id)
+        .outerjoin(
+            OmissionCheck,
+            and_(
+                OmissionCheck.user_id == Membership.user_id,
+                OmissionCheck.round_id == review_round.id,
+            ),
+        )
+        .where(
+            *_asked(review_round),
+            User.is_active_account.is_(True),
+            OmissionCheck.submitted_at.is_(None),
+        )
+        .order_by(Membership.id)
+    )
+    return [row for row in rows if row.id not in recently_reminded]
+
+
+def remind_non_responders(review_round: ReviewRound, now: datetime) -> int:
+    """Queue one reminder to each person who has not sent their answers, in this transaction.
+
+    Nobody is reminded about the same round twice within 24 hours, even if two people press
+    the button at once (the outbox refuses a second message with the same key). Returns how
+    many reminders were queued; the caller commits.
+    """
+    version = review_round.version
+    queued = 0
+    for person in people_to_remind(review_round, now):
+        locale = person.language or current_app.config["DEFAULT_LOCALE"]
+        with force_locale(locale):
+            subject = gettext(
+                "Reminder: we would like your views on %(title)s", title=version.title
+            )
+        message = queue_mail(
+            person.email,
+            subject,
+            "round_reminder",
+            dedupe_key=f"{_reminder_prefix(review_round)}{person.id}:{now:%Y-%m-%d}",
+            locale=locale,
+            name=person.display_name,
+            title=version.title,
+            closes_at=review_round.closes_at,
+            link=public_link("/"),
+        )
+        if message is not None:
+            queued += 1
+    return queued

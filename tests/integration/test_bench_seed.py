@@ -1,0 +1,37 @@
+"""The bench seeding still works against today's models (run small, and not timed)."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from bench.seed import seed
+from portal.drafts.models import ItemAnswer, OmissionCheck
+from portal.extensions import db
+from portal.feedback.models import Comment, FeedbackEntry
+from portal.panels.models import Membership
+from tests.conftest import submit_form
+
+
+def test_the_bench_seed_makes_a_round_and_an_inbox_people_can_open(client: FlaskClient) -> None:
+    seeded = seed(comments=25, members=4, items=3, password="bench password bench password")
+
+    def count(column: object) -> int:
+        return db.session.scalar(select(func.count(column))) or 0  # type: ignore[arg-type]
+
+    assert count(Membership.id) == 5
+    assert count(OmissionCheck.id) == 3  # every member but the first has answered
+    assert count(ItemAnswer.id) == 9
+    assert count(Comment.id) == 25
+    assert count(FeedbackEntry.id) == 25 + 3
+
+    signed_in = submit_form(
+        client,
+        "/sign-in",
+        {"email": seeded.researcher_email, "password": "bench password bench password"},
+    )
+    assert signed_in.status_code == 302
+    results = client.get(
+        f"/panels/{seeded.panel_id}/drafts/{seeded.draft_id}/rounds/{seeded.round_id}/results"
+    ).get_data(as_text=True)
+    assert "Sent their answers" in results and "Action 3:" in results
