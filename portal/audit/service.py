@@ -35,6 +35,15 @@ class AuditAction(enum.StrEnum):
     ACCOUNT_REACTIVATED = "account_reactivated"
     SESSION_ENDED = "session_ended"
     SETTINGS_CHANGED = "settings_changed"
+    PANEL_CREATED = "panel_created"
+    PANEL_CHANGED = "panel_changed"
+    PANEL_ARCHIVED = "panel_archived"
+    PANEL_RESTORED = "panel_restored"
+    SITE_ADDED = "site_added"
+    SITE_RENAMED = "site_renamed"
+    SITE_REMOVED = "site_removed"
+    ADMIN_GRANTED = "admin_granted"
+    ADMIN_REMOVED = "admin_removed"
 
 
 def record(
