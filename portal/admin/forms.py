@@ -39,7 +39,7 @@ class PanelForm(PortalForm):
     lock_version = IntegerField(widget=HiddenInput(), validators=[Optional()])
     name = StringField(
         _l("Panel name"),
-        validators=[DataRequired(_l("Enter the panel's name")), Length(max=200)],
+        validators=[DataRequired(_l("Enter the name of the panel")), Length(max=200)],
     )
     description = TextAreaField(
         _l("What the panel is for (optional)"), validators=[Length(max=3000)]
@@ -55,7 +55,7 @@ class PanelForm(PortalForm):
 class SiteForm(PortalForm):
     name = StringField(
         _l("Site name"),
-        validators=[DataRequired(_l("Enter the site's name")), Length(max=200)],
+        validators=[DataRequired(_l("Enter the name of the site")), Length(max=200)],
     )
 
 
