@@ -68,16 +68,14 @@ def change_role(user_id: int, membership_id: int) -> ResponseReturnValue:
         role = role_from(form.role.data)
         if role is None:
             abort(400)
+        message = gettext(
+            "%(name)s's role in %(panel)s has been changed.",
+            name=person.display_name,
+            panel=membership.panel.name,
+        )
         if people.change_role(membership, role):
             db.session.commit()
-            flash(
-                gettext(
-                    "%(name)s's role in %(panel)s has been changed.",
-                    name=person.display_name,
-                    panel=membership.panel.name,
-                ),
-                "success",
-            )
+            flash(message, "success")
         return _back_to(person)
     return render_template(
         "admin/change_role.html",
@@ -98,16 +96,14 @@ def remove_membership(user_id: int, membership_id: int) -> ResponseReturnValue:
     membership = _load_membership(user_id, membership_id)
     form = ConfirmForm()
     if form.validate_on_submit():
+        message = gettext(
+            "%(name)s has been taken out of %(panel)s.",
+            name=person.display_name,
+            panel=membership.panel.name,
+        )
         people.end_membership(membership)
         db.session.commit()
-        flash(
-            gettext(
-                "%(name)s has been taken out of %(panel)s.",
-                name=person.display_name,
-                panel=membership.panel.name,
-            ),
-            "success",
-        )
+        flash(message, "success")
         return _back_to(person)
     return render_template(
         "admin/remove_membership.html", form=form, person=person, membership=membership
