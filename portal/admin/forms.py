@@ -112,7 +112,7 @@ class AuditFilterForm(PortalForm):
     class Meta:
         csrf = False  # a search changes nothing
 
-    action = SelectField(_l("What happened"), validate_choice=True)
+    action = SelectField(_l("What happened"), default="", validate_choice=True)
     person = StringField(
         _l("Person (part of a name or email address)"), validators=[Length(max=200)]
     )
