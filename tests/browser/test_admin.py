@@ -161,3 +161,32 @@ def test_the_panel_edit_conflict_page_keeps_the_typed_text_without_javascript(
     no_js_page.wait_for_url(f"**/admin/panels/{panel_id}")
     assert_accessible(no_js_page)
     expect(no_js_page.get_by_text("My own description")).to_be_visible()
+
+
+def test_a_chair_sees_the_members_and_invites_a_member_on_a_phone(
+    phone_page: Page, live_server: LiveServer
+) -> None:
+    panel = make_panel("Coventry LEAP")
+    chair = make_user(name="Chair Person")
+    add_to_panel(panel, chair, Role.CHAIR)
+    add_to_panel(panel, make_user(name="Kwame Member"), Role.MEMBER)
+    sign_in_as(phone_page, live_server, chair)
+    phone_page.goto(live_server.url(f"/panels/{panel.id}/members"))
+    assert_accessible(phone_page)
+    expect(phone_page.get_by_role("cell", name="Kwame Member")).to_be_visible()
+    expect(phone_page.get_by_role("cell", name="LEAP-02")).to_be_visible()
+    follow(phone_page, "Invite someone", f"**/panels/{panel.id}/members/invite")
+    # A chair invites members only, so there is no role to choose.
+    expect(phone_page.get_by_label("Member")).to_be_checked()
+    expect(phone_page.get_by_label("Researcher")).to_have_count(0)
+    phone_page.get_by_label("Email address").focus()
+    phone_page.keyboard.type("not an email")
+    tab_to_control(phone_page, "Send invitation")
+    phone_page.keyboard.press("Enter")
+    expect(phone_page.get_by_role("alert")).to_contain_text("There is a problem")
+    assert_accessible(phone_page)
+    phone_page.get_by_label("Email address").fill("new.member@example.org")
+    phone_page.get_by_role("button", name="Send invitation").click()
+    phone_page.wait_for_url(f"**/panels/{panel.id}/members")
+    assert_accessible(phone_page)
+    expect(phone_page.get_by_text("Invitation sent to new.member@example.org.")).to_be_visible()
