@@ -104,6 +104,30 @@ ENDPOINT_RULES: dict[str, Rule] = {
     #
     # --- administration and panel membership (portal/admin/views.py) ---
     #
+    "admin.index": Rule.ADMIN,
+    "admin.list_panels": Rule.ADMIN,
+    "admin.new_panel": Rule.ADMIN,
+    "admin.show_panel": Rule.ADMIN,
+    "admin.edit_panel": Rule.ADMIN,
+    "admin.archive_panel": Rule.ADMIN,
+    "admin.new_site": Rule.ADMIN,
+    "admin.rename_site": Rule.ADMIN,
+    "admin.remove_site": Rule.ADMIN,
+    "admin.panel_invitations": Rule.ADMIN,
+    "admin.new_invitation": Rule.ADMIN,
+    "admin.resend_invitation": Rule.ADMIN,
+    "admin.revoke_invitation": Rule.ADMIN,
+    "admin.list_people": Rule.ADMIN,
+    "admin.show_person": Rule.ADMIN,
+    "admin.change_role": Rule.ADMIN,
+    "admin.remove_membership": Rule.ADMIN,
+    "admin.deactivate_person": Rule.ADMIN,
+    "admin.reactivate_person": Rule.ADMIN,
+    "admin.set_administrator": Rule.ADMIN,
+    "admin.audit_log": Rule.ADMIN,
+    # The panel's own membership page, for its chair and study team.
+    "admin.panel_members": Rule.PANEL,
+    "admin.invite_member": Rule.PANEL,
     #
     # --- meetings, polls, RSVPs, calendars (portal/meetings/views.py, poll_views.py) ---
     #
@@ -162,6 +186,8 @@ ENDPOINT_ACTIONS: dict[str, str] = {
     #
     # --- administration and panel membership ---
     #
+    "admin.panel_members": "members.view",
+    "admin.invite_member": "members.invite",
     #
     # --- meetings, polls, RSVPs, calendars ---
     #
@@ -189,6 +215,10 @@ ACTIONS: dict[str, frozenset[Role]] = {
     #
     # --- administration and panel membership ---
     #
+    # Members see their panel through its work, not a list of who else is in it.
+    "members.view": frozenset({Role.CHAIR, Role.RESEARCHER}),
+    # Which roles each may hand out is in INVITABLE_ROLES below.
+    "members.invite": frozenset({Role.CHAIR, Role.RESEARCHER}),
     #
     # --- meetings, polls, RSVPs, calendars ---
     #
@@ -262,3 +292,30 @@ def _enforce_endpoint_rule() -> ResponseReturnValue | None:
 def init_access(app: Flask) -> None:
     app.before_request(_enforce_endpoint_rule)
     app.jinja_env.globals["can"] = can
+
+
+# --- administration and panel membership ---
+#
+# Who may invite people into which role. The chair brings in fellow members; the study team
+# brings in members and chairs. Giving someone the researcher role (drafts, triage, results)
+# is for administrators, who may invite anyone in any role from the administration pages.
+INVITABLE_ROLES: dict[Role, tuple[Role, ...]] = {
+    Role.MEMBER: (),
+    Role.CHAIR: (Role.MEMBER,),
+    Role.RESEARCHER: (Role.MEMBER, Role.CHAIR),
+}
+
+
+def invitable_roles(panel_id: int) -> tuple[Role, ...]:
+    """The roles the signed-in person may invite people to this panel in."""
+    if current_user.is_authenticated and current_user.is_admin:
+        return tuple(Role)
+    membership = membership_in(panel_id)
+    if membership is None or not can("members.invite", panel_id):
+        return ()
+    return INVITABLE_ROLES[membership.role]
+
+
+def may_invite_as(role: Role, panel_id: int) -> bool:
+    """May the signed-in person invite someone to this panel in ``role``?"""
+    return role in invitable_roles(panel_id)
