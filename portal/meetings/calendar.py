@@ -11,7 +11,7 @@ import hmac
 from collections.abc import Iterable
 from datetime import UTC
 
-from flask import current_app, url_for
+from flask import current_app
 from icalendar import Calendar, Event
 
 from portal.db import utcnow
@@ -32,9 +32,9 @@ def _calendar(method: str | None) -> Calendar:
 
 
 def meeting_url(meeting: Meeting) -> str:
+    """The meeting's page, built without a request so the worker can use it too."""
     base = current_app.config["BASE_URL"].rstrip("/")
-    path = url_for("meetings.show_meeting", panel_id=meeting.panel_id, meeting_id=meeting.id)
-    return base + path
+    return f"{base}/panels/{meeting.panel_id}/meetings/{meeting.id}"
 
 
 def _event(meeting: Meeting, organiser: str | None = None) -> Event:
