@@ -18,6 +18,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal import access
+from portal.db import utcnow
 from portal.extensions import db
 from portal.meetings import calendar, feeds, polls, service
 from portal.meetings.forms import RSVP_LABELS, ConfirmForm, MeetingForm, RsvpForm
@@ -56,6 +57,7 @@ def page(template: str, panel_id: int, **context: object) -> str:
         in_london=in_london,
         rsvp_labels=RSVP_LABELS,
         closing_day=closing_day,
+        now=utcnow(),
         **context,
     )
 
@@ -191,8 +193,8 @@ def cancel_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 def reply_to_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
     access.require("meeting.reply", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
-    if meeting.status is not MeetingStatus.PUBLISHED:
-        flash(gettext("You can only reply to a meeting that is going ahead."))
+    if meeting.status is not MeetingStatus.PUBLISHED or meeting.ends_at < utcnow():
+        flash(gettext("You can only reply to a meeting that is still to come."))
         return redirect(url_for(".show_meeting", panel_id=panel_id, meeting_id=meeting.id))
     rsvp = service.rsvp_of(meeting.id, current_user.id)
     form = RsvpForm(

@@ -332,3 +332,29 @@ def test_list_and_meeting_page_queries_do_not_grow_with_meetings(
         )
     db.session.commit()
     assert counts() == few
+
+
+def test_a_past_meeting_takes_no_more_replies(cast: Cast, client_as: Clients) -> None:
+    from datetime import timedelta
+
+    from portal.db import utcnow
+    from portal.meetings import service
+
+    start = utcnow() - timedelta(days=3)
+    meeting = service.create_meeting(
+        cast.panel.id,
+        service.MeetingDetails(
+            title="Last month", starts_at=start, ends_at=start + timedelta(hours=1)
+        ),
+        None,
+    )
+    meeting.status = MeetingStatus.PUBLISHED
+    db.session.commit()
+    member = client_as("member")
+    listing = _page(member, f"/panels/{cast.panel.id}/meetings")
+    assert listing.index("Past meetings") < listing.index("Last month")
+    url = f"/panels/{cast.panel.id}/meetings/{meeting.id}"
+    assert "Send your reply" not in _page(member, url)
+    response = member.get(url + "/reply")
+    assert response.status_code == 302
+    assert db.session.scalars(select(Rsvp)).all() == []
