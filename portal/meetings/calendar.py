@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import UTC
 
 from flask import current_app
+from flask_babel import gettext
 from icalendar import Calendar, Event
 
 from portal.db import utcnow
@@ -54,7 +55,7 @@ def _event(meeting: Meeting, organiser: str | None = None) -> Event:
         event.add("url", meeting.joining_link)
     lines = [meeting_url(meeting)]
     if meeting.joining_link:
-        lines.append(f"Join online: {meeting.joining_link}")
+        lines.append(gettext("Join online: %(link)s", link=meeting.joining_link))
     if meeting.accessibility_info.strip():
         lines.append(meeting.accessibility_info.strip())
     event.add("description", "\n\n".join(lines))
