@@ -131,6 +131,24 @@ ENDPOINT_RULES: dict[str, Rule] = {
     #
     # --- meetings, polls, RSVPs, calendars (portal/meetings/views.py, poll_views.py) ---
     #
+    "meetings.list_meetings": Rule.PANEL,
+    "meetings.new_meeting": Rule.PANEL,
+    "meetings.show_meeting": Rule.PANEL,
+    "meetings.edit_meeting": Rule.PANEL,
+    "meetings.publish_meeting": Rule.PANEL,
+    "meetings.cancel_meeting": Rule.PANEL,
+    "meetings.reply_to_meeting": Rule.PANEL,
+    "meetings.meeting_replies": Rule.PANEL,
+    "meetings.download_calendar": Rule.PANEL,
+    "meetings.reset_calendar_feed": Rule.PANEL,
+    "meetings.new_poll": Rule.PANEL,
+    "meetings.answer_poll": Rule.PANEL,
+    "meetings.poll_results": Rule.PANEL,
+    "meetings.choose_slot": Rule.PANEL,
+    "meetings.remind_poll": Rule.PANEL,
+    # A calendar program fetches this with no session: the secret address is the permission.
+    "meetings.calendar_feed": Rule.PUBLIC,
+    #
     #
     # --- agenda, papers, packs, minutes, actions (portal/meetings/*_views.py) ---
     #
@@ -191,6 +209,22 @@ ENDPOINT_ACTIONS: dict[str, str] = {
     #
     # --- meetings, polls, RSVPs, calendars ---
     #
+    "meetings.list_meetings": "meeting.read",
+    "meetings.new_meeting": "meeting.manage",
+    "meetings.show_meeting": "meeting.read",
+    "meetings.edit_meeting": "meeting.manage",
+    "meetings.publish_meeting": "meeting.manage",
+    "meetings.cancel_meeting": "meeting.manage",
+    "meetings.reply_to_meeting": "meeting.reply",
+    "meetings.meeting_replies": "meeting.manage",
+    "meetings.download_calendar": "meeting.read",
+    "meetings.reset_calendar_feed": "meeting.read",
+    "meetings.new_poll": "meeting.manage",
+    "meetings.answer_poll": "meeting.reply",
+    "meetings.poll_results": "meeting.manage",
+    "meetings.choose_slot": "meeting.manage",
+    "meetings.remind_poll": "meeting.manage",
+    #
     #
     # --- agenda, papers, packs, minutes, actions ---
     #
@@ -221,6 +255,12 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "members.invite": frozenset({Role.CHAIR, Role.RESEARCHER}),
     #
     # --- meetings, polls, RSVPs, calendars ---
+    #
+    # Everyone in the panel sees published meetings, answers polls and replies; the chair and
+    # the study team arrange meetings and see replies, including private access notes.
+    "meeting.read": frozenset(Role),
+    "meeting.reply": frozenset(Role),
+    "meeting.manage": frozenset({Role.CHAIR, Role.RESEARCHER}),
     #
     #
     # --- agenda, papers, packs, minutes, actions ---
