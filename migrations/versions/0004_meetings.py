@@ -1,7 +1,7 @@
 """meetings: emails can carry one text attachment (calendar invitations)
 
 Revision ID: 0004_meetings
-Revises: 329af3e76c63
+Revises: 0004_admin
 Create Date: 2026-11-23 16:10:00.000000
 
 """
