@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_meetings'
-down_revision = '329af3e76c63'
+down_revision = '0004_admin'
 branch_labels = None
 depends_on = None
 
