@@ -418,3 +418,17 @@ def test_the_demo_round_is_ready_for_the_demo_members(app: Any) -> None:
         f"/panels/{review_round.panel_id}/drafts/{draft_id}/rounds/{review_round.id}/check"
     ).get_data(as_text=True)
     assert "Before you start" in start and "being detained" in start
+
+
+def test_the_content_note_is_shown_once_before_the_draft_and_the_check(
+    cast: Cast, client_as: Callable[[str], FlaskClient], setting: tuple
+) -> None:
+    draft, _version, review_round = setting
+    client = client_as("member")
+    for url in (
+        f"/panels/{cast.panel.id}/drafts/{draft.id}/versions/1",
+        round_url(cast, draft, review_round, "/check"),
+    ):
+        html = client.get(url).get_data(as_text=True)
+        assert html.count("being detained") == 1, url
+        assert html.count("Before you start") == 1, url
