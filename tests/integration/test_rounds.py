@@ -112,6 +112,7 @@ def test_bad_deadlines_are_explained_and_what_was_typed_is_kept(
         ({"day": "1", "month": "1", "year": "2020", "time": "17:00"}, "must be in the future"),
         ({**next_week_fields("quarter past")}, "Enter a time, like 17:00 or 5pm"),
         ({**next_week_fields(""), "day": ""}, "Enter a real date"),
+        ({"day": "", "month": "", "year": "", "time": "17:00"}, "Enter the deadline date"),
     ]
     for fields, message in cases:
         response = submit_form(client, url, {"instructions": "Keep me", "version": "1", **fields})
