@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from portal.drafts.models import DraftKind
 from portal.drafts.service import DraftDetails, ItemDetails, add_item, create_draft, publish
 from portal.extensions import db
+from portal.feedback.models import FeedbackEntry
 from portal.panels.models import Role
 from tests.browser.conftest import LiveServer
 from tests.browser.helpers import assert_accessible, reload, sign_in_as, tab_to
@@ -89,7 +91,20 @@ def test_a_member_comments_a_researcher_answers_and_the_member_reads_it(
     page.keyboard.press("Space")
     page.get_by_label("Your response to the member").focus()
     page.keyboard.type("We have asked every ward to pay peer workers.")
+    # A colleague saves the same entry first: the conflict page keeps this researcher's words.
+    reload()
+    entry = db.session.scalars(select(FeedbackEntry)).one()
+    entry.assignee_id = researcher.id
+    entry.lock_version += 1
+    db.session.commit()
     tab_to(page, "Save")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Someone else saved this entry")
+    assert_accessible(page)
+    expect(page.get_by_label("Your response to the member")).to_have_value(
+        "We have asked every ward to pay peer workers."
+    )
+    tab_to(page, "Save my version")
     page.keyboard.press("Enter")
     page.wait_for_url("**/inbox")
     expect(page.get_by_text("saved.")).to_be_visible()
@@ -140,4 +155,17 @@ def test_commenting_works_without_javascript(no_js_page: Page, live_server: Live
     no_js_page.get_by_label("Your comment", exact=True).fill("Faith groups should be asked.")
     no_js_page.get_by_role("button", name="Send comment").click()
     expect(no_js_page.get_by_text("Faith groups should be asked.")).to_be_visible()
+    assert_accessible(no_js_page)
+
+    no_js_page.get_by_role("link", name="Change your comment").click()
+    assert_accessible(no_js_page)
+    no_js_page.get_by_label("Your comment", exact=True).fill("Faith groups and schools.")
+    no_js_page.get_by_role("button", name="Save changes").click()
+    expect(no_js_page.get_by_text("Your comment has been changed.")).to_be_visible()
+    assert_accessible(no_js_page)
+    no_js_page.get_by_role("link", name="Withdraw your comment").click()
+    assert_accessible(no_js_page)
+    no_js_page.get_by_role("button", name="Withdraw comment").click()
+    expect(no_js_page.get_by_text("You withdrew this comment.")).to_be_visible()
+    expect(no_js_page.get_by_text("Faith groups and schools.")).to_have_count(0)
     assert_accessible(no_js_page)
