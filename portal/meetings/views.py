@@ -255,7 +255,8 @@ def calendar_feed(token: str) -> ResponseReturnValue:
     body = feeds.feed_for_token(token)
     if body is None:
         abort(404)
-    return Response(body, mimetype="text/calendar")
+    # The address is a secret: keep the file out of shared caches.
+    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "no-store"})
 
 
 from portal.meetings import agenda_views, minutes_views, poll_views  # noqa: E402, F401, I001

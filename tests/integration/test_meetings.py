@@ -288,6 +288,8 @@ def test_personal_calendar_feed_shows_only_my_panels_published_meetings(
     anonymous = client_as("anonymous")
     feed = anonymous.get(feed_path)
     assert feed.status_code == 200
+    assert feed.mimetype == "text/calendar"
+    assert feed.headers["Cache-Control"] == "no-store"
     calendar = ical.parse(feed.get_data(as_text=True))
     assert [event.text("SUMMARY") for event in calendar.events()] == ["Published meeting"]
     icalendar.Calendar.from_ical(feed.get_data(as_text=True))

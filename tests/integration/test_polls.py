@@ -323,3 +323,16 @@ def test_reminding_people_who_have_not_answered(cast: Cast, client_as: Clients) 
     # A second press the same day sends nothing more.
     submit_form(chair, url, {})
     assert len(mail_to(cast.people["researcher"].email)) == 1
+
+
+def test_each_note_box_says_which_time_it_is_for(cast: Cast, client_as: Clients) -> None:
+    poll = open_poll(client_as("chair"), cast.panel.id)
+    page = (
+        client_as("member").get(f"/panels/{cast.panel.id}/polls/{poll.id}").get_data(as_text=True)
+    )
+    for slot in slot_ids(poll.id):
+        label = re.search(rf'<label[^>]*for="note-{slot}"[^>]*>(.*?)</label>', page, re.S)
+        assert label, page
+        text = re.sub(r"<[^>]+>", "", label.group(1)).split()
+        assert " ".join(text).startswith("Note about this time (optional): ")
+        assert "6pm to 7:30pm" in " ".join(text)
