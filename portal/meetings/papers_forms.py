@@ -6,8 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
-    FieldList,
-    FormField,
     IntegerField,
     RadioField,
     SelectField,
@@ -15,7 +13,6 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.form import Form
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
@@ -112,19 +109,6 @@ ATTENDANCE_CHOICES = [
 ]
 
 
-class PersonAttendanceForm(Form):
-    user_id = IntegerField(widget=HiddenInput())
-    status = RadioField(
-        _l("Attendance"),
-        choices=ATTENDANCE_CHOICES,
-        validators=[DataRequired(_l("Choose whether they attended"))],
-    )
-
-
-class AttendanceForm(PortalForm):
-    people = FieldList(FormField(PersonAttendanceForm))
-
-
 class MinutesForm(PortalForm):
     # The revision the writer started from; a newer one saved meanwhile is an edit conflict.
     based_on = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
@@ -166,6 +150,7 @@ class ActionForm(PortalForm):
         choices=[
             SelectChoice(ActionStatus.OPEN.value, _l("Open")),
             SelectChoice(ActionStatus.DONE.value, _l("Done")),
+            SelectChoice(ActionStatus.DROPPED.value, _l("No longer needed")),
         ],
         default=ActionStatus.OPEN.value,
         validators=[DataRequired(_l("Choose a status"))],

@@ -9,8 +9,8 @@ from flask import current_app
 
 from portal.db import utcnow
 from portal.extensions import db
-from portal.meetings import papers
-from portal.meetings.models import Meeting
+from portal.meetings import minutes, papers
+from portal.meetings.models import ActionStatus, Meeting
 from portal.meetings.papers import AgendaItemDetails, Upload
 from tests.papers_data import PDF_BYTES, make_meeting
 
@@ -38,6 +38,7 @@ ALLOWED: dict[str, set[str]] = {
     "meetings.write_minutes": TEAM,
     "meetings.show_minutes_revision": TEAM,
     "meetings.agree_minutes": TEAM,
+    "meetings.share_minutes": TEAM,
     "meetings.comment_on_minutes": {"member"},
     "meetings.list_actions": EVERYONE,
     "meetings.new_action": TEAM,
@@ -50,6 +51,9 @@ FORM: dict[str, str] = {
     "lead": "Forged lead",
     "summary": "Forged summary",
     "source": "draft",
+    "based_on": "0",
+    "description": "Forged action",
+    "owner": "Forged owner",
 }
 
 
@@ -71,10 +75,17 @@ def add(world: World) -> None:
         meeting, "World paper", item.id, chair.id, upload=Upload("world.pdf", PDF_BYTES)
     )
     meeting.pack_published_at = utcnow()
+    revision = minutes.save_minutes(meeting, "World minutes", 0, chair.id, share=True)
+    action = minutes.add_action(
+        meeting,
+        minutes.ActionDetails("World action", "The chair", None, ActionStatus.OPEN),
+    )
     db.session.commit()
     world.values.update(
         meeting_id=meeting.id,
         agenda_item_id=item.id,
         paper_id=paper.id,
         file_version=1,
+        minutes_revision=revision.number,
+        meeting_action_id=action.id,
     )
