@@ -261,3 +261,31 @@ def test_the_minutes_page_makes_the_same_number_of_queries_however_much_it_holds
         with count_queries() as log:
             assert chair.get(page).status_code == 200
         assert log.count == before[page], page
+
+
+def test_the_demo_gives_past_meetings_minutes_and_the_next_one_a_pack(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    from portal.meetings.demo import load_papers_demo
+
+    meetings = [
+        make_meeting(cast.panel, title=f"Workshop {n}", days_ahead=days)
+        for n, days in ((1, -90), (2, -60), (3, -30), (4, 10))
+    ]
+    load_papers_demo(cast.panel, meetings)
+    db.session.commit()
+    load_papers_demo(cast.panel, meetings)  # a second run adds nothing
+    db.session.commit()
+    assert len(db.session.scalars(select(MinutesRevision)).all()) == 3
+    agreed = [m.minutes_agreed_at is not None for m in meetings[:3]]
+    assert agreed == [True, True, False]
+    upcoming = meetings[3]
+    assert upcoming.pack_published_at is not None
+    member = client_as("member")
+    pack = member.get(url(upcoming, "/pack")).get_data(as_text=True)
+    assert "Priority actions: what resonates" in pack and "Total time: 1 hour 30 minutes" in pack
+    page = member.get(url(meetings[2], "/minutes")).get_data(as_text=True)
+    assert "For comment" in page and "Workshop 3: minutes" in page
+    assert "Find out how vouchers can be sent" in member.get(url(meetings[2], "/actions")).get_data(
+        as_text=True
+    )
