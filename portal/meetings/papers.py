@@ -351,3 +351,29 @@ def send_due_packs(app: Flask) -> int:
             db.session.commit()
         db.session.remove()
         return queued
+
+
+def meeting_page_sections(meeting: Meeting, can_manage: bool) -> dict[str, object]:
+    """What the meeting page's agenda and papers sections need, in two queries.
+
+    The meeting page passes these to ``meetings/_agenda_section.html`` and
+    ``meetings/_papers_section.html``: ``render_template(..., **meeting_page_sections(...))``.
+    """
+    items = _items_in_order(meeting)
+    meeting_papers = list(
+        db.session.scalars(
+            select(Paper)
+            .where(Paper.meeting_id == meeting.id)
+            .order_by(Paper.id)
+            .options(selectinload(Paper.files), selectinload(Paper.draft))
+        )
+    )
+    grouped: dict[int | None, list[Paper]] = {}
+    for paper in meeting_papers:
+        grouped.setdefault(paper.agenda_item_id, []).append(paper)
+    return {
+        "agenda_items": items,
+        "papers_by_item": grouped,
+        "total_minutes": total_minutes(items),
+        "pack_readable": can_manage or pack_is_published(meeting),
+    }

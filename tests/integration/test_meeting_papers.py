@@ -462,3 +462,39 @@ def test_pack_and_agenda_pages_make_the_same_number_of_queries_however_much_they
         with count_queries() as log:
             assert chair.get(page).status_code == 200
         assert log.count == before[page], page
+
+
+def test_the_meeting_page_sections_show_the_agenda_and_papers_in_a_fixed_number_of_queries(
+    app: Flask,
+    cast: Cast,
+    client_as: Callable[[str], FlaskClient],
+    count_queries: Callable[[], Any],
+) -> None:
+    from flask import render_template_string
+
+    from portal.meetings.papers import meeting_page_sections
+
+    meeting = make_meeting(cast.panel, agenda=("Welcome", "Priority actions"))
+    upload(client_as("chair"), meeting, "one.pdf", PDF_BYTES, title="Loose paper")
+    template = (
+        '{% include "meetings/_agenda_section.html" ignore missing %}'
+        '{% include "meetings/_papers_section.html" ignore missing %}'
+        '{% include "meetings/_minutes_section.html" ignore missing %}'
+    )
+    with app.test_request_context():
+        from portal.panels.service import get_panel
+
+        panel = get_panel(cast.panel.id)
+        hidden = render_template_string(
+            template, meeting=meeting, panel=panel, **meeting_page_sections(meeting, False)
+        )
+        assert "has not shared the agenda yet" in hidden and "Loose paper" not in hidden
+        with count_queries() as log:
+            context = meeting_page_sections(meeting, True)
+        assert log.count <= 4  # items, papers, their files, their drafts: never one per item
+        shown = render_template_string(template, meeting=meeting, panel=panel, **context)
+        assert "Total time: 40 minutes" in shown and "Download Loose paper" in shown
+        assert "Minutes and actions" in shown
+        # Without the context, the section still offers the way to the agenda and papers.
+        bare = render_template_string(template, meeting=meeting, panel=panel)
+        assert f"/meetings/{meeting.id}/pack" in bare
