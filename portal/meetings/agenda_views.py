@@ -259,6 +259,23 @@ def edit_paper(panel_id: int, meeting_id: int, paper_id: int) -> ResponseReturnV
     return _page("meetings/paper_form.html", panel_id, meeting, form=form, paper=paper)
 
 
+@bp.route(f"{MEETING}/papers/<int:paper_id>/remove", methods=["GET", "POST"])
+@csrf_checked_by_form
+def remove_paper(panel_id: int, meeting_id: int, paper_id: int) -> ResponseReturnValue:
+    access.require("agenda.manage", panel_id)
+    meeting = load_meeting(panel_id, meeting_id)
+    paper = _load_paper(meeting, paper_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        stored = papers.remove_paper(paper)
+        db.session.commit()
+        for name in stored:
+            paper_files.discard(name)
+        flash(gettext("Paper removed."), "success")
+        return redirect(_agenda_url(meeting))
+    return _page("meetings/paper_remove.html", panel_id, meeting, form=form, paper=paper)
+
+
 def _may_read_pack(meeting: Meeting) -> bool:
     """The team always; everyone else in the panel once the chair has published the pack."""
     return access.can("agenda.manage", meeting.panel_id) or papers.pack_is_published(meeting)

@@ -236,6 +236,15 @@ def update_paper(
         paper.draft_id = draft_id
 
 
+def remove_paper(paper: Paper) -> list[str]:
+    """Delete a paper and every version of its file; returns the stored names to discard
+    once the change is committed."""
+    stored = [record.stored_name for record in paper.files]
+    db.session.delete(paper)
+    db.session.flush()
+    return stored
+
+
 def file_version(paper: Paper, version: int | None) -> PaperFile | None:
     """A stored version of the paper's file; the latest when ``version`` is None."""
     if not paper.files:

@@ -498,3 +498,20 @@ def test_the_meeting_page_sections_show_the_agenda_and_papers_in_a_fixed_number_
         # Without the context, the section still offers the way to the agenda and papers.
         bare = render_template_string(template, meeting=meeting, panel=panel)
         assert f"/meetings/{meeting.id}/pack" in bare
+
+
+def test_removing_a_paper_deletes_it_and_its_files(
+    cast: Cast, client_as: Callable[[str], FlaskClient], papers_folder: Path
+) -> None:
+    meeting = make_meeting(cast.panel)
+    chair = client_as("chair")
+    upload(chair, meeting, "wrong.pdf", PDF_BYTES, title="Wrong paper")
+    paper = db.session.scalars(select(Paper)).one()
+    upload(chair, meeting, "wrong2.pdf", PDF_BYTES + b"%2", path=f"/papers/{paper.id}/edit")
+    assert len(list(papers_folder.iterdir())) == 2
+    assert client_as("member").get(url(meeting, f"/papers/{paper.id}/remove")).status_code == 403
+    response = submit_form(chair, url(meeting, f"/papers/{paper.id}/remove"), {})
+    assert response.status_code == 302
+    assert paper_count() == 0
+    assert db.session.scalars(select(PaperFile)).all() == []
+    assert list(papers_folder.iterdir()) == []

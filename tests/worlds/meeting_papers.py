@@ -29,6 +29,7 @@ ALLOWED: dict[str, set[str]] = {
     "meetings.remove_agenda_item": TEAM,
     "meetings.new_paper": TEAM,
     "meetings.edit_paper": TEAM,
+    "meetings.remove_paper": TEAM,
     "meetings.download_paper": EVERYONE,
     "meetings.download_paper_version": TEAM,
     "meetings.show_pack": EVERYONE,
