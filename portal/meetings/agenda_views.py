@@ -235,7 +235,11 @@ def edit_paper(panel_id: int, meeting_id: int, paper_id: int) -> ResponseReturnV
     meeting = load_meeting(panel_id, meeting_id, with_agenda=True)
     paper = _load_paper(meeting, paper_id)
     form = _paper_form(meeting, paper)
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and not paper.files and form.chosen_draft is None:
+        form.draft_id.errors = [gettext("Choose the draft to use as the paper")]
+        valid = False
+    if valid:
         upload = _upload_from(form)
         try:
             papers.update_paper(

@@ -361,6 +361,12 @@ def test_a_published_draft_can_be_a_paper_instead_of_a_file(
     assert response.status_code == 302
     paper = db.session.scalars(select(Paper)).one()
     assert paper.draft_id == draft.id and paper.agenda_item_id == item.id
+    unlinked = submit_form(
+        chair,
+        url(meeting, f"/papers/{paper.id}/edit"),
+        {"title": "Results", "draft_id": "", "agenda_item_id": str(item.id)},
+    )
+    assert "Choose the draft to use as the paper" in unlinked.get_data(as_text=True)
     meeting.pack_published_at = meeting.created_at
     db.session.commit()
     page = client_as("member").get(url(meeting, "/pack")).get_data(as_text=True)
