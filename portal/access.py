@@ -152,6 +152,28 @@ ENDPOINT_RULES: dict[str, Rule] = {
     #
     # --- agenda, papers, packs, minutes, actions (portal/meetings/*_views.py) ---
     #
+    "meetings.edit_agenda": Rule.PANEL,
+    "meetings.new_agenda_item": Rule.PANEL,
+    "meetings.edit_agenda_item": Rule.PANEL,
+    "meetings.move_agenda_item": Rule.PANEL,
+    "meetings.remove_agenda_item": Rule.PANEL,
+    "meetings.new_paper": Rule.PANEL,
+    "meetings.edit_paper": Rule.PANEL,
+    "meetings.remove_paper": Rule.PANEL,
+    "meetings.download_paper": Rule.PANEL,
+    "meetings.download_paper_version": Rule.PANEL,
+    "meetings.show_pack": Rule.PANEL,
+    "meetings.publish_pack": Rule.PANEL,
+    "meetings.record_attendance": Rule.PANEL,
+    "meetings.show_minutes": Rule.PANEL,
+    "meetings.write_minutes": Rule.PANEL,
+    "meetings.show_minutes_revision": Rule.PANEL,
+    "meetings.agree_minutes": Rule.PANEL,
+    "meetings.share_minutes": Rule.PANEL,
+    "meetings.comment_on_minutes": Rule.PANEL,
+    "meetings.list_actions": Rule.PANEL,
+    "meetings.new_action": Rule.PANEL,
+    "meetings.edit_action": Rule.PANEL,
     #
     # --- questionnaires (portal/questionnaires/views.py) ---
     #
@@ -228,6 +250,28 @@ ENDPOINT_ACTIONS: dict[str, str] = {
     #
     # --- agenda, papers, packs, minutes, actions ---
     #
+    "meetings.edit_agenda": "agenda.manage",
+    "meetings.new_agenda_item": "agenda.manage",
+    "meetings.edit_agenda_item": "agenda.manage",
+    "meetings.move_agenda_item": "agenda.manage",
+    "meetings.remove_agenda_item": "agenda.manage",
+    "meetings.new_paper": "agenda.manage",
+    "meetings.edit_paper": "agenda.manage",
+    "meetings.remove_paper": "agenda.manage",
+    "meetings.download_paper": "pack.read",
+    "meetings.download_paper_version": "agenda.manage",
+    "meetings.show_pack": "pack.read",
+    "meetings.publish_pack": "pack.publish",
+    "meetings.record_attendance": "attendance.record",
+    "meetings.show_minutes": "minutes.read",
+    "meetings.write_minutes": "minutes.write",
+    "meetings.show_minutes_revision": "minutes.write",
+    "meetings.agree_minutes": "minutes.write",
+    "meetings.share_minutes": "minutes.write",
+    "meetings.comment_on_minutes": "minutes.comment",
+    "meetings.list_actions": "minutes.read",
+    "meetings.new_action": "actions.manage",
+    "meetings.edit_action": "actions.manage",
     #
     # --- questionnaires ---
     #
@@ -265,6 +309,15 @@ ACTIONS: dict[str, frozenset[Role]] = {
     #
     # --- agenda, papers, packs, minutes, actions ---
     #
+    # The chair and the study team build agendas and papers; the chair publishes the pack.
+    "agenda.manage": frozenset({Role.CHAIR, Role.RESEARCHER}),
+    "pack.read": frozenset(Role),
+    "pack.publish": frozenset({Role.CHAIR}),
+    "attendance.record": frozenset({Role.CHAIR}),
+    "minutes.read": frozenset(Role),
+    "minutes.write": frozenset({Role.CHAIR, Role.RESEARCHER}),
+    "minutes.comment": frozenset({Role.MEMBER}),
+    "actions.manage": frozenset({Role.CHAIR, Role.RESEARCHER}),
     #
     # --- questionnaires ---
     #

@@ -125,6 +125,7 @@ def show_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
         rsvp=rsvp,
         form=form,
         sections=sections,
+        **sections,
     )
 
 
