@@ -79,6 +79,17 @@ ENDPOINT_RULES: dict[str, Rule] = {
     #
     # --- account page, two-step, single sign-on (portal/accounts/*_views.py) ---
     #
+    "accounts.account": Rule.SIGNED_IN,
+    "accounts.change_name": Rule.SIGNED_IN,
+    "accounts.change_email": Rule.SIGNED_IN,
+    "accounts.change_password": Rule.SIGNED_IN,
+    "accounts.change_contact": Rule.SIGNED_IN,
+    "accounts.change_accessibility": Rule.SIGNED_IN,
+    "accounts.change_language": Rule.SIGNED_IN,
+    "accounts.signed_in_devices": Rule.SIGNED_IN,
+    # Only the person's own sessions: another person's session number answers 404.
+    "accounts.sign_out_device": Rule.SIGNED_IN,
+    "accounts.sign_out_other_devices": Rule.SIGNED_IN,
     #
     # --- administration and panel membership (portal/admin/views.py) ---
     #

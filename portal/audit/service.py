@@ -35,6 +35,11 @@ class AuditAction(enum.StrEnum):
     ACCOUNT_REACTIVATED = "account_reactivated"
     SESSION_ENDED = "session_ended"
     SETTINGS_CHANGED = "settings_changed"
+    ACCOUNT_DETAILS_CHANGED = "account_details_changed"
+    TWO_STEP_FAILED = "two_step_failed"
+    RECOVERY_CODES_REPLACED = "recovery_codes_replaced"
+    SINGLE_SIGN_ON_LINKED = "single_sign_on_linked"
+    SINGLE_SIGN_ON_REFUSED = "single_sign_on_refused"
 
 
 def record(
