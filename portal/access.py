@@ -90,6 +90,13 @@ ENDPOINT_RULES: dict[str, Rule] = {
     # Only the person's own sessions: another person's session number answers 404.
     "accounts.sign_out_device": Rule.SIGNED_IN,
     "accounts.sign_out_other_devices": Rule.SIGNED_IN,
+    "accounts.two_step": Rule.SIGNED_IN,
+    "accounts.set_up_two_step": Rule.SIGNED_IN,
+    "accounts.new_recovery_codes": Rule.SIGNED_IN,
+    "accounts.turn_off_two_step": Rule.SIGNED_IN,
+    # The second step of signing in: only for someone who has just given their password.
+    "accounts.two_step_check": Rule.PUBLIC,
+    "accounts.two_step_policy": Rule.ADMIN,
     #
     # --- administration and panel membership (portal/admin/views.py) ---
     #

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
@@ -109,4 +109,37 @@ class LanguageForm(PortalForm):
         choices=[SelectChoice("", _l("The language my web browser asks for"))]
         + [SelectChoice(code, name) for code, name in LANGUAGES.items()],
         invalid_choice_message=_l("Choose a language"),
+    )
+
+
+class ReauthenticateForm(CurrentPasswordMixin, PortalForm):
+    """Only the current password (or nothing, for people who signed in by email link lately)."""
+
+
+class TwoStepSetUpForm(CurrentPasswordMixin, PortalForm):
+    code = StringField(
+        _l("Enter the 6-digit code your app shows"),
+        validators=[
+            DataRequired(_l("Enter the 6-digit code from your authenticator app")),
+            Length(max=20, message=_l("Enter the 6-digit code from your authenticator app")),
+        ],
+    )
+
+
+class TwoStepCheckForm(PortalForm):
+    code = StringField(
+        _l("Security code"),
+        validators=[
+            DataRequired(_l("Enter the code from your authenticator app, or a recovery code")),
+            Length(
+                max=40,
+                message=_l("Enter the code from your authenticator app, or a recovery code"),
+            ),
+        ],
+    )
+
+
+class TwoStepPolicyForm(PortalForm):
+    require_two_step_for_staff = BooleanField(
+        _l("Researchers and administrators must use two-step verification")
     )

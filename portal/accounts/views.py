@@ -133,3 +133,4 @@ def _email_change_problem(problem: LinkProblem) -> ResponseReturnValue:
 # The other account routes live in their own modules and add themselves to ``bp``.
 from portal.accounts import invitation_views, link_views  # noqa: E402, F401, I001
 from portal.accounts import account_views  # noqa: E402, F401, I001
+from portal.accounts import two_step_views  # noqa: E402, F401, I001

@@ -34,3 +34,7 @@ def add(world: World) -> None:
     db.session.add(user_session)
     db.session.commit()
     world.values["session_id"] = user_session.id
+    # The sign-in's second step is only for someone who has just given their password; anyone
+    # else is sent back to sign in.
+    for role in ("anonymous", *world.cast.people):
+        world.exceptions[("accounts.two_step_check", role)] = {"sign-in"}
