@@ -97,6 +97,9 @@ ENDPOINT_RULES: dict[str, Rule] = {
     # The second step of signing in: only for someone who has just given their password.
     "accounts.two_step_check": Rule.PUBLIC,
     "accounts.two_step_policy": Rule.ADMIN,
+    # Single sign-on: 404 unless an OpenID provider is configured.
+    "accounts.single_sign_on_start": Rule.PUBLIC,
+    "accounts.single_sign_on_return": Rule.PUBLIC,
     #
     # --- administration and panel membership (portal/admin/views.py) ---
     #
