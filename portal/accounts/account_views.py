@@ -45,7 +45,7 @@ reauthentication_limit = limiter.limit(
 )
 
 
-def _me() -> User:
+def signed_in_person() -> User:
     """The signed-in person, as loaded for this request (the access rule lets nobody else in)."""
     return current_user._get_current_object()  # type: ignore[no-any-return]
 
@@ -56,7 +56,7 @@ def _saved(message: str) -> ResponseReturnValue:
     return redirect(url_for("accounts.account"))
 
 
-def _identity_proved(user: User, form: NewEmailForm | ChangePasswordForm) -> bool:
+def identity_proved(user: User, form: NewEmailForm | ChangePasswordForm) -> bool:
     """Check the current password (or, for people without one, a recent sign-in)."""
     if not user.password_hash:
         return account.signed_in_recently()
@@ -71,7 +71,7 @@ def _identity_proved(user: User, form: NewEmailForm | ChangePasswordForm) -> boo
 
 @bp.get("/account", endpoint="account")
 def account_page() -> ResponseReturnValue:
-    user = _me()
+    user = signed_in_person()
     return render_template(
         "accounts/account/index.html",
         user=user,
@@ -84,7 +84,7 @@ def account_page() -> ResponseReturnValue:
 @bp.route("/account/name", methods=["GET", "POST"])
 @csrf_checked_by_form
 def change_name() -> ResponseReturnValue:
-    user = _me()
+    user = signed_in_person()
     form = NameForm(display_name=user.display_name)
     if form.validate_on_submit():
         account.change_name(user, form.display_name.data or "")
@@ -96,11 +96,11 @@ def change_name() -> ResponseReturnValue:
 @csrf_checked_by_form
 @reauthentication_limit
 def change_email() -> ResponseReturnValue:
-    user = _me()
+    user = signed_in_person()
     form = NewEmailForm()
     if not user.password_hash and not account.signed_in_recently():
         return render_template("accounts/account/sign_in_again.html", then="email")
-    if form.validate_on_submit() and _identity_proved(user, form):
+    if form.validate_on_submit() and identity_proved(user, form):
         request_email_change(user, form.email.data or "")
         return _saved(
             gettext(
@@ -117,12 +117,12 @@ def change_email() -> ResponseReturnValue:
 @csrf_checked_by_form
 @reauthentication_limit
 def change_password() -> ResponseReturnValue:
-    user = _me()
+    user = signed_in_person()
     form = ChangePasswordForm()
     form.account_email = user.email
     if not user.password_hash and not account.signed_in_recently():
         return render_template("accounts/account/sign_in_again.html", then="password")
-    if form.validate_on_submit() and _identity_proved(user, form):
+    if form.validate_on_submit() and identity_proved(user, form):
         account.change_password(user, form.password.data or "")
         return _saved(
             gettext(
@@ -138,7 +138,7 @@ def change_password() -> ResponseReturnValue:
 @bp.route("/account/contact", methods=["GET", "POST"])
 @csrf_checked_by_form
 def change_contact() -> ResponseReturnValue:
-    user = _me()
+    user = signed_in_person()
     form = ContactForm(contact_preference=user.contact_preference, phone=user.phone)
     if form.validate_on_submit():
         account.change_contact(user, form.contact_preference.data or "", form.phone.data or "")
@@ -149,7 +149,7 @@ def change_contact() -> ResponseReturnValue:
 @bp.route("/account/accessibility", methods=["GET", "POST"])
 @csrf_checked_by_form
 def change_accessibility() -> ResponseReturnValue:
-    user = _me()
+    user = signed_in_person()
     form = AccessibilityForm(accessibility_needs=user.accessibility_needs)
     if form.validate_on_submit():
         account.change_accessibility_needs(user, form.accessibility_needs.data or "")
@@ -162,7 +162,7 @@ def change_accessibility() -> ResponseReturnValue:
 @bp.route("/account/language", methods=["GET", "POST"])
 @csrf_checked_by_form
 def change_language() -> ResponseReturnValue:
-    user = _me()
+    user = signed_in_person()
     form = LanguageForm(language=user.language)
     if form.validate_on_submit():
         account.change_language(user, form.language.data or "")
@@ -172,7 +172,7 @@ def change_language() -> ResponseReturnValue:
 
 @bp.get("/account/devices")
 def signed_in_devices() -> ResponseReturnValue:
-    user = _me()
+    user = signed_in_person()
     return render_template(
         "accounts/account/devices.html",
         devices=account.signed_in_devices(user),
@@ -182,7 +182,7 @@ def signed_in_devices() -> ResponseReturnValue:
 
 @bp.post("/account/devices/<int:session_id>/sign-out")
 def sign_out_device(session_id: int) -> ResponseReturnValue:
-    user = _me()
+    user = signed_in_person()
     user_session = account.find_own_session(user, session_id)
     if user_session is None:
         abort(404)
@@ -200,7 +200,7 @@ def sign_out_device(session_id: int) -> ResponseReturnValue:
 
 @bp.post("/account/devices/sign-out-others")
 def sign_out_other_devices() -> ResponseReturnValue:
-    account.end_other_sessions(_me())
+    account.end_other_sessions(signed_in_person())
     db.session.commit()
     flash(gettext("Your other devices have been signed out."), "success")
     return redirect(url_for("accounts.signed_in_devices"))

@@ -11,13 +11,18 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal.accounts import two_step
+from portal.accounts.account import signed_in_recently
 from portal.accounts.account_forms import (
     ReauthenticateForm,
     TwoStepCheckForm,
     TwoStepPolicyForm,
     TwoStepSetUpForm,
 )
-from portal.accounts.account_views import _identity_proved, _me, reauthentication_limit
+from portal.accounts.account_views import (
+    identity_proved,
+    reauthentication_limit,
+    signed_in_person,
+)
 from portal.accounts.models import User
 from portal.accounts.sessions import start_session
 from portal.accounts.signin import (
@@ -61,7 +66,7 @@ def _recovery_codes_page(codes: list[str]) -> ResponseReturnValue:
 
 @bp.get("/account/two-step-verification", endpoint="two_step")
 def two_step_page() -> ResponseReturnValue:
-    user = _me()
+    user = signed_in_person()
     return render_template(
         "accounts/two_step/index.html",
         is_on=two_step.two_step_is_on(user),
@@ -74,15 +79,15 @@ def two_step_page() -> ResponseReturnValue:
 @csrf_checked_by_form
 @reauthentication_limit
 def set_up_two_step() -> ResponseReturnValue:
-    user = _me()
+    user = signed_in_person()
     if two_step.two_step_is_on(user):
         return _away("accounts.two_step")
-    if not user.password_hash and not _signed_in_recently():
+    if not user.password_hash and not signed_in_recently():
         return render_template("accounts/account/sign_in_again.html", then="two_step")
     secret = session.get(SETUP_SECRET_KEY) or two_step.new_secret()
     session[SETUP_SECRET_KEY] = secret
     form = TwoStepSetUpForm()
-    if form.validate_on_submit() and _identity_proved(user, form):
+    if form.validate_on_submit() and identity_proved(user, form):
         if two_step.code_matches(secret, form.code.data or "", None):
             session.pop(SETUP_SECRET_KEY, None)
             codes = two_step.turn_on(user, secret)
@@ -111,13 +116,13 @@ def set_up_two_step() -> ResponseReturnValue:
 @csrf_checked_by_form
 @reauthentication_limit
 def new_recovery_codes() -> ResponseReturnValue:
-    user = _me()
+    user = signed_in_person()
     if not two_step.two_step_is_on(user):
         return _away("accounts.two_step")
-    if not user.password_hash and not _signed_in_recently():
+    if not user.password_hash and not signed_in_recently():
         return render_template("accounts/account/sign_in_again.html", then="two_step")
     form = ReauthenticateForm()
-    if form.validate_on_submit() and _identity_proved(user, form):
+    if form.validate_on_submit() and identity_proved(user, form):
         codes = two_step.new_recovery_codes(user)
         db.session.commit()
         return _recovery_codes_page(codes)
@@ -128,26 +133,20 @@ def new_recovery_codes() -> ResponseReturnValue:
 @csrf_checked_by_form
 @reauthentication_limit
 def turn_off_two_step() -> ResponseReturnValue:
-    user = _me()
+    user = signed_in_person()
     if not two_step.two_step_is_on(user):
         return _away("accounts.two_step")
     if two_step.is_required_for(user):
         return render_template("accounts/two_step/required.html"), 403
-    if not user.password_hash and not _signed_in_recently():
+    if not user.password_hash and not signed_in_recently():
         return render_template("accounts/account/sign_in_again.html", then="two_step")
     form = ReauthenticateForm()
-    if form.validate_on_submit() and _identity_proved(user, form):
+    if form.validate_on_submit() and identity_proved(user, form):
         two_step.turn_off(user)
         db.session.commit()
         flash(gettext("Two-step verification is now off."), "success")
         return redirect(url_for("accounts.two_step"))
     return render_template("accounts/two_step/turn_off.html", form=form, user=user)
-
-
-def _signed_in_recently() -> bool:
-    from portal.accounts.account import signed_in_recently
-
-    return signed_in_recently()
 
 
 @bp.route("/sign-in/two-step", methods=["GET", "POST"])
