@@ -7,17 +7,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import pyotp
 import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
 from portal.accounts.invitations import invite
+from portal.accounts.two_step import turn_on
 from portal.extensions import db
 from portal.notifications.worker import deliver_due
 from portal.panels.models import Role
 from tests.browser.conftest import LiveServer
-from tests.browser.helpers import assert_accessible, reload
-from tests.factories import make_panel, make_user
+from tests.browser.helpers import assert_accessible, reload, sign_in_as
+from tests.factories import PASSWORD, make_panel, make_user
 from tests.mail_server import MailServer
 from tests.outbox import BASE_URL, last_mail_to, link_in
 
@@ -188,3 +190,83 @@ def test_joining_and_signing_in_with_an_emailed_link_by_keyboard(
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Lou")
     assert_accessible(page)
     sign_out_by_keyboard(page, live_server)
+
+
+def test_every_account_page_is_accessible_and_two_step_can_be_set_up(
+    page: Page, live_server: LiveServer
+) -> None:
+    person = make_user("pat@example.org", name="Pat")
+    sign_in_as(page, live_server, person)
+    page.goto(live_server.url("/account"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
+    assert_accessible(page)
+    for path in (
+        "/account/name",
+        "/account/email",
+        "/account/password",
+        "/account/contact",
+        "/account/accessibility",
+        "/account/language",
+        "/account/devices",
+        "/account/two-step-verification",
+    ):
+        page.goto(live_server.url(path))
+        assert_accessible(page)
+
+    # A change by keyboard: the "Change" link for the name, then back on the summary.
+    page.goto(live_server.url("/account"))
+    assert_accessible(page)
+    tab_to_element(page, "a[href='/account/name']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(live_server.url("/account/name"))
+    assert_accessible(page)
+    page.keyboard.press("Tab")
+    tab_to_element(page, "#display_name")
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("Patricia")
+    page.keyboard.press("Enter")
+    page.wait_for_url(live_server.url("/account"))
+    expect(page.get_by_text("We will call you Patricia.")).to_be_visible()
+    assert_accessible(page)
+
+    # Two-step verification: the QR code page, then the recovery codes.
+    page.goto(live_server.url("/account/two-step-verification/set-up"))
+    expect(
+        page.get_by_role("img", name="QR code to scan with your authenticator app")
+    ).to_be_visible()
+    assert_accessible(page)
+    secret = page.locator("#setup-key").inner_text().replace(" ", "")
+    page.get_by_label("Enter the 6-digit code your app shows").fill(pyotp.TOTP(secret).now())
+    page.get_by_label("Your current password").fill(PASSWORD)
+    page.get_by_role("button", name="Turn on two-step verification").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your recovery codes")
+    assert_accessible(page)
+    expect(page.get_by_role("list", name="Recovery codes").get_by_role("listitem")).to_have_count(
+        10
+    )
+
+
+def test_the_second_step_of_signing_in_works_without_javascript(
+    no_js_page: Page, live_server: LiveServer
+) -> None:
+    person = make_user("quinn@example.org", name="Quinn")
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    turn_on(person, secret)
+    db.session.commit()
+    no_js_page.goto(live_server.url("/sign-in"))
+    assert_accessible(no_js_page)
+    no_js_page.get_by_label("Email address").fill(person.email)
+    no_js_page.get_by_label("Password", exact=True).fill(PASSWORD)
+    no_js_page.get_by_role("button", name="Sign in", exact=True).click()
+    no_js_page.wait_for_url("**/sign-in/two-step")
+    expect(no_js_page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
+    assert_accessible(no_js_page)
+    no_js_page.get_by_label("Security code").fill("000000")
+    no_js_page.get_by_role("button", name="Continue").click()
+    expect(no_js_page.get_by_role("alert")).to_contain_text("That code is not right")
+    assert_accessible(no_js_page)
+    no_js_page.get_by_label("Security code").fill(pyotp.TOTP(secret).now())
+    no_js_page.get_by_role("button", name="Continue").click()
+    no_js_page.wait_for_url(live_server.url("/"))
+    expect(no_js_page.get_by_role("heading", level=1)).to_have_text("Hello, Quinn")
+    assert_accessible(no_js_page)
