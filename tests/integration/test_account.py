@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal.accounts.models import User, UserSession
-from portal.accounts.sessions import STARTED_KEY
+from portal.accounts.sessions import LAST_SEEN_SAVE_SECONDS, SAVED_SEEN_KEY, STARTED_KEY
 from portal.audit.models import AuditEvent
 from portal.extensions import db
 from tests.conftest import csrf_token_from, submit_form
@@ -268,3 +268,26 @@ def test_the_devices_page_makes_the_same_queries_however_many_sessions(
         html = kim_client.get("/account/devices").get_data(as_text=True)
     assert html.count("Signed in</dt>") == 5
     assert many.count == few.count
+
+
+def test_last_used_is_saved_every_few_minutes_not_on_every_request(
+    app: Flask, kim_client: FlaskClient, kim: User, count_queries: Callable[[], Any]
+) -> None:
+    phone = app.test_client()
+    sign_in(phone, kim)
+    phone_session = db.session.scalar(select(UserSession).order_by(UserSession.id.desc()))
+    assert phone_session is not None and phone_session.last_seen_at is None
+    with count_queries() as quiet:
+        phone.get("/")
+    assert not any(statement.startswith("UPDATE") for statement in quiet.statements)
+
+    with phone.session_transaction() as session:
+        session[SAVED_SEEN_KEY] = int(time.time()) - LAST_SEEN_SAVE_SECONDS - 1
+    phone.get("/")
+    db.session.expire_all()
+    saved = db.session.get(UserSession, phone_session.id)
+    assert saved is not None and saved.last_seen_at is not None
+    assert saved.last_seen_at > saved.created_at
+    with count_queries() as after:
+        phone.get("/")
+    assert not any(statement.startswith("UPDATE") for statement in after.statements)

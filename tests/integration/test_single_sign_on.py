@@ -6,15 +6,20 @@ real ID tokens with its own key; the portal fetches its metadata and keys over H
 
 from __future__ import annotations
 
+import json
 import threading
+import time
 import warnings
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from flask import Flask
+from flask import Flask, Response, g, request
 from flask.testing import FlaskClient
+from joserfc import jwt
+from joserfc.jwk import RSAKey
 from sqlalchemy import func, select
 from werkzeug.serving import BaseWSGIServer, make_server
 
@@ -37,12 +42,39 @@ TIMEOUT = 10
 CLIENT_ID = "leap-portal"
 
 
+# Set by a test to make the provider's next ID tokens lie: claims to overwrite, and whether to
+# sign with a key the provider never published.
+TAMPER: dict[str, Any] = {}
+
+
+def _tamper_with_id_token(response: Response) -> Response:
+    """Runs inside the provider: re-sign its ID token with the claims a test asked for."""
+    if not TAMPER or request.path != "/oauth2/token" or response.status_code != 200:
+        return response
+    body = response.get_json()
+    original = jwt.decode(body["id_token"], RSAKey.import_key(_provider_key().as_dict()))
+    claims = {**original.claims, **TAMPER.get("claims", {})}
+    key = RSAKey.generate_key(2048) if TAMPER.get("foreign_key") else _provider_key_private()
+    body["id_token"] = jwt.encode(dict(original.header), claims, key)
+    response.set_data(json.dumps(body))
+    return response
+
+
+def _provider_key() -> Any:
+    return g.oidc_provider_mock_storage.jwk
+
+
+def _provider_key_private() -> RSAKey:
+    return RSAKey.import_key(_provider_key().as_dict(is_private=True))
+
+
 @pytest.fixture(scope="module")
 def provider() -> Iterator[str]:
     """An OpenID provider on a free loopback port; its issuer address."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         application = oidc_provider_mock.app(require_nonce=True)
+    application.after_request(_tamper_with_id_token)
     server: BaseWSGIServer = make_server("127.0.0.1", 0, application, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="oidc-provider", daemon=True)
     thread.start()
@@ -216,3 +248,33 @@ def test_a_deactivated_account_cannot_sign_in(browser: FlaskClient, provider: st
     provider_user(provider, "sam-123", email="sam.researcher@example.org", email_verified=True)
     assert sign_in_with_provider(browser, provider, "sam-123").status_code == 403
     assert not is_signed_in(browser)
+
+
+@pytest.mark.parametrize(
+    ("lie", "tamper", "error"),
+    [
+        (
+            "expired",
+            {"claims": {"exp": int(time.time()) - 3600, "iat": int(time.time()) - 7200}},
+            "ExpiredTokenError",
+        ),
+        # Another client's token: its audience is not us, so authlib wants an azp naming us.
+        ("for another client", {"claims": {"aud": "someone-else"}}, "'azp'"),
+        ("from another issuer", {"claims": {"iss": "http://127.0.0.1:1"}}, "'iss'"),
+        ("signed with an unpublished key", {"foreign_key": True}, "BadSignatureError"),
+    ],
+)
+def test_an_id_token_that_fails_a_check_is_refused(
+    browser: FlaskClient, provider: str, lie: str, tamper: dict[str, Any], error: str
+) -> None:
+    make_user("sam.researcher@example.org")
+    provider_user(provider, "sam-123", email="sam.researcher@example.org", email_verified=True)
+    TAMPER.update(tamper)
+    try:
+        response = sign_in_with_provider(browser, provider, "sam-123")
+    finally:
+        TAMPER.clear()
+    assert response.status_code == 400, lie
+    assert not is_signed_in(browser)
+    (refusal,) = refusals()
+    assert refusal.startswith("failed: ") and error in refusal, refusal
