@@ -7,6 +7,7 @@ real ID tokens with its own key; the portal fetches its metadata and keys over H
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 import warnings
@@ -278,3 +279,18 @@ def test_an_id_token_that_fails_a_check_is_refused(
     assert not is_signed_in(browser)
     (refusal,) = refusals()
     assert refusal.startswith("failed: ") and error in refusal, refusal
+
+
+def test_a_provider_that_cannot_be_reached_gets_a_page_not_an_error(database: str) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    application = make_app(
+        database, OIDC_ISSUER=f"http://127.0.0.1:{closed_port}", OIDC_CLIENT_ID=CLIENT_ID
+    )
+    application.test_client_class = PortalTestClient
+    response = application.test_client().get("/sign-in/single-sign-on")
+    assert response.status_code == 502
+    assert "Something went wrong while we checked who you are" in response.get_data(as_text=True)
+    with application.app_context():
+        db.engine.dispose()
