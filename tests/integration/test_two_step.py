@@ -18,6 +18,7 @@ from portal.extensions import db
 from portal.panels.models import Role
 from tests.conftest import submit_form
 from tests.factories import PASSWORD, add_to_panel, make_panel, make_user, sign_in
+from tests.outbox import last_mail_to, link_in
 
 KEY = re.compile(r'<code id="setup-key">([A-Z2-7 ]+)</code>')
 
@@ -216,3 +217,17 @@ def test_an_administrator_can_require_it_for_researchers_and_administrators(
     assert off.status_code == 403
 
     assert member_client.get("/").status_code == 200  # members are never made to
+
+
+def test_a_password_reset_still_asks_for_the_code(
+    app: Flask, kim_client: FlaskClient, kim: User
+) -> None:
+    set_up(kim_client)
+    browser = app.test_client()
+    submit_form(browser, "/reset-password", {"email": kim.email})
+    link = link_in(last_mail_to(kim.email), "/reset-password/")
+    response = submit_form(browser, link, {"password": "lantern pebble orchard"})
+    assert response.headers["Location"].startswith("/sign-in/two-step")
+    page = browser.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Enter your security code to finish signing in." in page
+    assert not is_signed_in(browser)
