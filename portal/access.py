@@ -101,6 +101,27 @@ ENDPOINT_RULES: dict[str, Rule] = {
     #
     # --- account page, two-step, single sign-on (portal/accounts/*_views.py) ---
     #
+    "accounts.account": Rule.SIGNED_IN,
+    "accounts.change_name": Rule.SIGNED_IN,
+    "accounts.change_email": Rule.SIGNED_IN,
+    "accounts.change_password": Rule.SIGNED_IN,
+    "accounts.change_contact": Rule.SIGNED_IN,
+    "accounts.change_accessibility": Rule.SIGNED_IN,
+    "accounts.change_language": Rule.SIGNED_IN,
+    "accounts.signed_in_devices": Rule.SIGNED_IN,
+    # Only the person's own sessions: another person's session number answers 404.
+    "accounts.sign_out_device": Rule.SIGNED_IN,
+    "accounts.sign_out_other_devices": Rule.SIGNED_IN,
+    "accounts.two_step": Rule.SIGNED_IN,
+    "accounts.set_up_two_step": Rule.SIGNED_IN,
+    "accounts.new_recovery_codes": Rule.SIGNED_IN,
+    "accounts.turn_off_two_step": Rule.SIGNED_IN,
+    # The second step of signing in: only for someone who has just given their password.
+    "accounts.two_step_check": Rule.PUBLIC,
+    "accounts.two_step_policy": Rule.ADMIN,
+    # Single sign-on: 404 unless an OpenID provider is configured.
+    "accounts.single_sign_on_start": Rule.PUBLIC,
+    "accounts.single_sign_on_return": Rule.PUBLIC,
     #
     # --- administration and panel membership (portal/admin/views.py) ---
     #

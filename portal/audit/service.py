@@ -46,6 +46,11 @@ class AuditAction(enum.StrEnum):
     SITE_REMOVED = "site_removed"
     ADMIN_GRANTED = "admin_granted"
     ADMIN_REMOVED = "admin_removed"
+    ACCOUNT_DETAILS_CHANGED = "account_details_changed"
+    TWO_STEP_FAILED = "two_step_failed"
+    RECOVERY_CODES_REPLACED = "recovery_codes_replaced"
+    SINGLE_SIGN_ON_LINKED = "single_sign_on_linked"
+    SINGLE_SIGN_ON_REFUSED = "single_sign_on_refused"
 
 
 def record(
