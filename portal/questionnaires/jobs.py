@@ -57,7 +57,10 @@ def _not_answered(questionnaire: Questionnaire) -> list[User]:
 
 
 def _send(questionnaire: Questionnaire, meeting: Meeting | None, user: User, kind: str) -> bool:
-    with force_locale(user.language or None):
+    from flask import current_app
+
+    locale = user.language or current_app.config["DEFAULT_LOCALE"]
+    with force_locale(locale):
         subject = (
             gettext("Reminder: %(title)s", title=questionnaire.title)
             if kind == "reminder"
@@ -71,14 +74,12 @@ def _send(questionnaire: Questionnaire, meeting: Meeting | None, user: User, kin
         questionnaire_id=questionnaire.id,
         number=1,
     )
-    from flask import current_app
-
     message = queue_mail(
         user.email,
         subject,
         "questionnaire_invite",
         dedupe_key=f"questionnaire-{kind}:{questionnaire.id}:{user.id}",
-        locale=user.language or None,
+        locale=locale,
         name=user.display_name,
         title=questionnaire.title,
         meeting_title=meeting.title if meeting else "",
