@@ -14,7 +14,12 @@ from flask_login import current_user
 from portal.extensions import db
 from portal.notifications.service import queue_mail
 from portal.questionnaires import answering, service
-from portal.questionnaires.answering import AlreadyAnswered, AnswerValue, ForeignAnswer
+from portal.questionnaires.answering import (
+    AlreadyAnswered,
+    AnswerValue,
+    DraftTooLong,
+    ForeignAnswer,
+)
 from portal.questionnaires.forms import AnswerPageForm, ConfirmForm, value_label
 from portal.questionnaires.models import Question, Questionnaire, QuestionType
 from portal.questionnaires.views import bp, load_questionnaire, page
@@ -87,8 +92,20 @@ def answer_page(panel_id: int, questionnaire_id: int, number: int) -> ResponseRe
             if question.id not in result.answers:
                 answers.pop(question.id, None)
         errors = result.errors
-        if form.validate_on_submit() and not errors:
-            answering.save_page(questionnaire, questions, current_user.id, result.answers)
+        saved = form.validate_on_submit() and not errors
+        if saved:
+            try:
+                answering.save_page(questionnaire, questions, current_user.id, result.answers)
+            except DraftTooLong:
+                saved = False
+                asked = answering.questions_only(questions)
+                errors = {
+                    answering.field_id(asked[0]) if asked else "maincontent": gettext(
+                        "Your answers are too long to keep on this device. Make them a little "
+                        "shorter."
+                    )
+                }
+        if saved:
             db.session.commit()
             if request.form.get("action") == "later":
                 return redirect(_url(".answers_saved", questionnaire))

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import session
+from flask import current_app, session
 from flask_babel import gettext
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -45,6 +45,14 @@ FIELD_NAME = re.compile(r"^q-(\d+)(?:-rank-(\d+))?$")
 
 class ForeignAnswer(Exception):
     """The form answered a question that is not on this page of this questionnaire."""
+
+
+class DraftTooLong(Exception):
+    """Anonymous answers in progress too long to keep in the session cookie."""
+
+
+# Browsers drop cookies over 4096 bytes; the sign-in token shares the cookie, so keep room.
+SESSION_COOKIE_LIMIT = 3800
 
 
 class AlreadyAnswered(Exception):
@@ -209,6 +217,8 @@ def save_page(
         key = _session_key(questionnaire)
         stored = {k: v for k, v in session.get(key, {}).items() if int(k) not in page_ids}
         stored.update({str(k): v for k, v in answers.items()})
+        if _cookie_size({**session, key: stored}) > SESSION_COOKIE_LIMIT:
+            raise DraftTooLong
         session[key] = stored
         return
     submission = named_submission(questionnaire, user_id)
@@ -244,6 +254,13 @@ def _answer_rows(submission_id: str, answers: Answers) -> list[Answer]:
         for question_id, value in answers.items()
         if value
     ]
+
+
+def _cookie_size(values: dict[str, object]) -> int:
+    """How long the session cookie would be with these values in it."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    return len(serializer.dumps(values)) if serializer else 0
 
 
 def london_today() -> date:

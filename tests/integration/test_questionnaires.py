@@ -714,3 +714,29 @@ def test_unknown_export_kinds_are_not_found(
     assert (
         client_as("researcher").get(f"{base(cast, questionnaire)}/export/{kind}").status_code == 404
     )
+
+
+def test_anonymous_answers_too_long_for_the_device_are_refused_with_a_message(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    import secrets
+
+    questionnaire = make_questionnaire(
+        cast,
+        anonymous=True,
+        questions=tuple(
+            QuestionDetails(QuestionType.LONG_TEXT, f"Question {n}") for n in range(1, 5)
+        ),
+    )
+    member = client_as("member")
+    ids = question_ids(questionnaire.id)
+    for number in (1, 2, 3):
+        response = submit_form(
+            member,
+            f"{base(cast, questionnaire)}/answer/{number}",
+            {f"q-{ids[f'Question {number}']}": secrets.token_urlsafe(1400)},
+        )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "too long to keep on this device" in html
+    assert row_counts() == (0, 0, 0)
