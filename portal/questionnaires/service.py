@@ -129,8 +129,6 @@ def get_meeting(meeting_id: int | None) -> Meeting | None:
 
 
 def completed_ids(user_id: int, questionnaire_ids: list[int]) -> set[int]:
-    if not questionnaire_ids:
-        return set()
     return set(
         db.session.scalars(
             select(Completion.questionnaire_id).where(
@@ -312,11 +310,11 @@ def question_details(question: Question) -> QuestionDetails:
 # --- the home page ------------------------------------------------------------------------
 
 
-def waiting_for(user_id: int, memberships: list[Membership]) -> list[Questionnaire]:
-    """Open questionnaires this person is asked to answer and has not answered yet.
-
-    Three queries, whatever the number of panels or questionnaires.
-    """
+def open_to(
+    user_id: int, memberships: list[Membership], include_answered: bool
+) -> list[Questionnaire]:
+    """Open questionnaires this person is asked to answer, soonest closing first: in their
+    panels, for everyone or for a meeting they came to that has ended. One query."""
     panel_ids = [m.panel_id for m in memberships if m.role in ANSWERING_ROLES]
     if not panel_ids:
         return []
@@ -325,25 +323,33 @@ def waiting_for(user_id: int, memberships: list[Membership]) -> list[Questionnai
         Attendance.user_id == user_id, Attendance.attended.is_(True)
     )
     ended = select(Meeting.id).where(Meeting.ends_at <= now)
-    candidates = list(
-        db.session.scalars(
-            select(Questionnaire)
-            .where(
-                Questionnaire.panel_id.in_(panel_ids),
-                Questionnaire.is_template.is_(False),
-                Questionnaire.opens_at <= now,
-                or_(Questionnaire.closes_at.is_(None), Questionnaire.closes_at > now),
-                or_(Questionnaire.meeting_id.is_(None), Questionnaire.meeting_id.in_(ended)),
-                or_(
-                    Questionnaire.audience == Audience.PANEL,
-                    Questionnaire.meeting_id.in_(attended),
-                ),
-            )
-            .order_by(Questionnaire.closes_at, Questionnaire.id)
+    query = (
+        select(Questionnaire)
+        .where(
+            Questionnaire.panel_id.in_(panel_ids),
+            Questionnaire.is_template.is_(False),
+            Questionnaire.opens_at <= now,
+            or_(Questionnaire.closes_at.is_(None), Questionnaire.closes_at > now),
+            or_(Questionnaire.meeting_id.is_(None), Questionnaire.meeting_id.in_(ended)),
+            or_(
+                Questionnaire.audience == Audience.PANEL,
+                Questionnaire.meeting_id.in_(attended),
+            ),
         )
+        .order_by(Questionnaire.closes_at, Questionnaire.id)
     )
-    done = completed_ids(user_id, [q.id for q in candidates])
-    return [q for q in candidates if q.id not in done]
+    if not include_answered:
+        query = query.where(
+            Questionnaire.id.not_in(
+                select(Completion.questionnaire_id).where(Completion.user_id == user_id)
+            )
+        )
+    return list(db.session.scalars(query))
+
+
+def waiting_for(user_id: int, memberships: list[Membership]) -> list[Questionnaire]:
+    """Open questionnaires this person is asked to answer and has not answered yet."""
+    return open_to(user_id, memberships, include_answered=False)
 
 
 def home_questionnaires(user_id: int, memberships: list[Membership]) -> dict[str, Any]:

@@ -88,11 +88,9 @@ def list_questionnaires(panel_id: int) -> ResponseReturnValue:
         questionnaires = service.questionnaires_in_panel(panel_id)
     else:
         membership = access.membership_in(panel_id)
-        questionnaires = [
-            q
-            for q in service.waiting_for(current_user.id, [membership] if membership else [])
-            if q.panel_id == panel_id
-        ]
+        questionnaires = service.open_to(
+            current_user.id, [membership] if membership else [], include_answered=True
+        )
     answered = service.completed_ids(current_user.id, [q.id for q in questionnaires])
     return page(
         "questionnaires/list.html",
@@ -127,8 +125,16 @@ def new_questionnaire(panel_id: int) -> ResponseReturnValue:
 def show_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
     if not access.can("questionnaire.build", panel_id):
+        # Someone who has sent named answers goes straight to them, to change them.
+        sent = not questionnaire.anonymous and questionnaire.id in service.completed_ids(
+            current_user.id, [questionnaire.id]
+        )
         return redirect(
-            url_for(".answer_page", panel_id=panel_id, questionnaire_id=questionnaire.id, number=1)
+            url_for(".check_answers", panel_id=panel_id, questionnaire_id=questionnaire.id)
+            if sent
+            else url_for(
+                ".answer_page", panel_id=panel_id, questionnaire_id=questionnaire.id, number=1
+            )
         )
     return page(
         "questionnaires/builder.html",

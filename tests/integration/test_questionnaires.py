@@ -300,6 +300,9 @@ def test_named_answers_are_saved_for_later_sent_confirmed_and_changed_until_clos
         Answer, (_only_submission(questionnaire.id).id, ids["I felt listened to"])
     )
     assert answer is not None and answer.choices == ["4"]
+    listed = again.get(f"/panels/{cast.panel.id}/questionnaires").get_data(as_text=True)
+    assert "How did it go?" in listed and "You have answered" in listed
+    assert again.get(url).headers["Location"].endswith("/check")
     check = again.get(f"{url}/check").get_data(as_text=True)
     assert "You can change your answers until" in check and "More breaks" in check
 
