@@ -276,6 +276,58 @@ def missing_required(questionnaire: Questionnaire, answers: Answers) -> list[Que
     ]
 
 
+def shuffle_anonymous(
+    questionnaire_id: int, new: list[tuple[date | None, Answers]] | None = None
+) -> None:
+    """Write all of an anonymous questionnaire's answers again, with ``new`` ones among them,
+    in a random order and under new random ids.
+
+    Databases keep rows in the order they were written (SQLite's hidden rowid, PostgreSQL's
+    storage order), and the completion records are in the order people answered. Rewriting every
+    set of answers together, shuffled, means their order can never be lined up with who answered
+    when. The questionnaire's row is locked first, so two people sending at once take turns.
+    """
+    db.session.execute(
+        select(Questionnaire.id).where(Questionnaire.id == questionnaire_id).with_for_update()
+    )
+    mine = select(Submission.id).where(
+        Submission.questionnaire_id == questionnaire_id, Submission.is_final.is_(True)
+    )
+    sets: dict[str, tuple[date | None, Answers]] = {
+        submission_id: (day, {})
+        for submission_id, day in db.session.execute(
+            select(Submission.id, Submission.submitted_on).where(Submission.id.in_(mine))
+        )
+    }
+    for submission_id, question_id, text, choices in db.session.execute(
+        select(Answer.submission_id, Answer.question_id, Answer.text, Answer.choices).where(
+            Answer.submission_id.in_(mine)
+        )
+    ):
+        sets[submission_id][1][question_id] = text or list(choices or [])
+    db.session.execute(delete(Answer).where(Answer.submission_id.in_(mine)))
+    db.session.execute(
+        delete(Submission).where(Submission.id.in_(list(sets))),
+        execution_options={"synchronize_session": False},
+    )
+    everything = [*sets.values(), *(new or [])]
+    secrets.SystemRandom().shuffle(everything)
+    for day, answers in everything:
+        submission_id = secrets.token_hex(16)
+        db.session.add(
+            Submission(
+                id=submission_id,
+                questionnaire_id=questionnaire_id,
+                user_id=None,
+                submitted_on=day,
+                is_final=True,
+            )
+        )
+        db.session.flush()
+        db.session.add_all(_answer_rows(submission_id, answers))
+        db.session.flush()
+
+
 def submit(questionnaire: Questionnaire, user_id: int, answers: Answers) -> None:
     """Send the answers. For an anonymous questionnaire, write them with no link to the person
     and record only that they have answered; the caller commits."""
@@ -285,17 +337,7 @@ def submit(questionnaire: Questionnaire, user_id: int, answers: Answers) -> None
     if questionnaire.anonymous:
         if has_completed(questionnaire, user_id):
             raise AlreadyAnswered
-        submission_id = secrets.token_hex(16)
-        db.session.add(
-            Submission(
-                id=submission_id,
-                questionnaire_id=questionnaire.id,
-                user_id=None,
-                submitted_on=today,
-                is_final=True,
-            )
-        )
-        db.session.add_all(_answer_rows(submission_id, answers))
+        shuffle_anonymous(questionnaire.id, [(today, answers)])
         session.pop(_session_key(questionnaire), None)
     else:
         submission = named_submission(questionnaire, user_id)

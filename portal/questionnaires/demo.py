@@ -13,6 +13,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.meetings.models import Attendance, Meeting, MeetingStatus
 from portal.panels.models import Panel
+from portal.questionnaires.answering import shuffle_anonymous
 from portal.questionnaires.models import (
     Answer,
     Audience,
@@ -119,6 +120,8 @@ def _feedback(panel: Panel, people: dict[str, User]) -> None:
                 completed_on=day,
             )
         )
+    db.session.flush()
+    shuffle_anonymous(questionnaire.id)
 
 
 def _vote(panel: Panel, people: dict[str, User]) -> None:
