@@ -166,3 +166,51 @@ def test_build_answer_by_keyboard_and_phone_and_see_the_results(
     table = page.get_by_role("table", name="Answers to: I felt listened to")
     expect(table.get_by_role("row", name="Strongly agree 2 100%")).to_be_visible()
     expect(page.get_by_text("Shorter breaks between items")).to_be_visible()
+
+
+def test_a_priority_vote_works_without_javascript(
+    no_js_page: Page, live_server: LiveServer
+) -> None:
+    from portal.questionnaires.service import QuestionnaireDetails, create_questionnaire
+    from portal.questionnaires.starters import PRIORITY_VOTE, PRIORITY_VOTE_QUESTIONS
+
+    panel = make_panel("Study panel")
+    researcher = make_user(name="Rhea Researcher")
+    member = make_user(name="Nadia Member")
+    add_to_panel(panel, researcher, Role.RESEARCHER)
+    add_to_panel(panel, member, Role.MEMBER)
+    create_questionnaire(
+        panel.id,
+        QuestionnaireDetails(
+            **{
+                **PRIORITY_VOTE.__dict__,
+                "opens_at": utcnow() - timedelta(hours=1),
+                "closes_at": utcnow() + timedelta(days=3),
+            }
+        ),
+        researcher.id,
+        PRIORITY_VOTE_QUESTIONS,
+    )
+    db.session.commit()
+    page = no_js_page
+    sign_in_as(page, live_server, member)
+    page.get_by_role("link", name="Priority vote").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Priority vote")
+    assert_accessible(page)
+    options = PRIORITY_VOTE_QUESTIONS[0].options
+    page.get_by_label("Place 1").select_option(options[7])
+    page.get_by_label("Place 2").select_option(options[7])
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("link", name=f"You chose {options[7]} more than once")).to_be_visible()
+    assert_accessible(page)
+    for place, option in enumerate((options[7], options[0], options[3], options[1], options[2]), 1):
+        page.get_by_label(f"Place {place}", exact=False).select_option(option)
+    page.get_by_role("button", name="Save and continue").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save and check your answers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    assert_accessible(page)
+    expect(page.get_by_text(f"1. {options[7]}")).to_be_visible()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("have been sent")
+    assert_accessible(page)
