@@ -81,10 +81,19 @@ def count_sent(questionnaire_id: int) -> int:
     )
 
 
+def _too_few(questionnaire: Questionnaire, total: int) -> bool:
+    return questionnaire.anonymous and total < SMALL_NUMBERS and not is_closed(questionnaire)
+
+
+def held_back(questionnaire: Questionnaire) -> bool:
+    """True while an open anonymous questionnaire has too few answers to show them safely."""
+    return _too_few(questionnaire, count_sent(questionnaire.id))
+
+
 def results_of(questionnaire: Questionnaire) -> Results:
     """The results of a questionnaire whose questions are loaded."""
     total = count_sent(questionnaire.id)
-    hidden = questionnaire.anonymous and total < SMALL_NUMBERS and not is_closed(questionnaire)
+    hidden = _too_few(questionnaire, total)
     by_question: dict[int, list[tuple[str, list[str]]]] = defaultdict(list)
     if not hidden:
         for question_id, text, choices in answer_rows(questionnaire.id):

@@ -8,7 +8,7 @@ from flask import Response, abort, request
 from flask.typing import ResponseReturnValue
 
 from portal.questionnaires import export
-from portal.questionnaires.results import SMALL_NUMBERS, results_of
+from portal.questionnaires.results import SMALL_NUMBERS, held_back, results_of
 from portal.questionnaires.service import is_closed, is_open
 from portal.questionnaires.views import bp, load_questionnaire, page
 
@@ -37,6 +37,15 @@ def _file_name(title: str, suffix: str) -> str:
 def export_answers(panel_id: int, questionnaire_id: int, kind: str) -> ResponseReturnValue:
     """``answers.csv``, ``dictionary.csv`` or ``answers.xlsx`` (with both sheets)."""
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
+    if kind not in ("answers.csv", "dictionary.csv", "answers.xlsx"):
+        abort(404)
+    if kind != "dictionary.csv" and held_back(questionnaire):
+        return page(
+            "questionnaires/held_back.html",
+            panel_id,
+            questionnaire=questionnaire,
+            small_numbers=SMALL_NUMBERS,
+        ), 409
     if kind == "answers.csv":
         body: str | bytes = export.to_csv(export.answers_table(questionnaire))
         mimetype = "text/csv"

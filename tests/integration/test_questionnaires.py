@@ -503,11 +503,16 @@ def test_few_anonymous_answers_hide_free_text_and_breakdowns_until_closing(
     assert "2 people have sent answers" in results
     assert "the answers show when it closes" in results
     assert "A private thought" not in results and "Strongly agree" not in results
+    held = researcher.get(f"{base(cast, questionnaire)}/export/answers.csv")
+    assert held.status_code == 409
+    assert "cannot be downloaded yet" in held.get_data(as_text=True)
 
     questionnaire.closes_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     closed = researcher.get(f"{base(cast, questionnaire)}/results").get_data(as_text=True)
     assert "A private thought" in closed and "Strongly agree" in closed
+    export = researcher.get(f"{base(cast, questionnaire)}/export/answers.csv")
+    assert export.status_code == 200 and "A private thought" in export.text
 
 
 # --- results ------------------------------------------------------------------------------
@@ -704,6 +709,8 @@ def test_anonymous_export_holds_nothing_identifying(
     questionnaire = make_questionnaire(cast, anonymous=True)
     answer_everything(client_as("member"), cast, questionnaire.id)
     answer_everything(client_as("chair"), cast, questionnaire.id)
+    _, third, _ = new_member(cast)
+    answer_everything(third, cast, questionnaire.id)
     csv_text = client_as("researcher").get(f"{base(cast, questionnaire)}/export/answers.csv").text
     header = csv_text.splitlines()[0]
     assert header.startswith("answer,") and "pseudonym" not in header
