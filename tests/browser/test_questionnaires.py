@@ -57,6 +57,18 @@ def build_from_template(page: Page, server: LiveServer, researcher: object) -> i
     assert_accessible(page)
     expect(page.get_by_text("Open now.")).to_be_visible()
 
+    page.get_by_role("button", name="Add a question").click()
+    assert_accessible(page)
+    page.get_by_label("Choose and order your top few from a list").check()
+    page.get_by_label("Question, or section heading").fill("Which topics should we cover next?")
+    page.get_by_label("Answers to choose from, one on each line").fill(
+        "Recruitment\nPaying people\nTraining"
+    )
+    page.get_by_label("How many to choose and order").fill("2")
+    page.get_by_role("button", name="Save question").click()
+    assert_accessible(page)
+    expect(page.get_by_role("heading", name="Which topics should we cover next?")).to_be_visible()
+
     page.get_by_role("link", name="Preview it as a member sees it").click()
     expect(page.get_by_text("This is a preview")).to_be_visible()
     assert_accessible(page)
@@ -166,6 +178,9 @@ def test_build_answer_by_keyboard_and_phone_and_see_the_results(
     table = page.get_by_role("table", name="Answers to: I felt listened to")
     expect(table.get_by_role("row", name="Strongly agree 2 100%")).to_be_visible()
     expect(page.get_by_text("Shorter breaks between items")).to_be_visible()
+    page.get_by_role("link", name="Show the raw ranks for ranking questions").click()
+    assert_accessible(page)
+    expect(page.get_by_role("columnheader", name="Put in place 2")).to_be_visible()
 
 
 def test_a_priority_vote_works_without_javascript(
