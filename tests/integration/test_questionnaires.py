@@ -755,3 +755,28 @@ def test_anonymous_answers_too_long_for_the_device_are_refused_with_a_message(
     assert response.status_code == 400
     assert "too long to keep on this device" in html
     assert row_counts() == (0, 0, 0)
+
+
+def test_the_list_and_home_pages_make_the_same_number_of_queries_however_many_questionnaires(
+    cast: Cast, client_as: Callable[[str], FlaskClient], count_queries: Callable[[], Any]
+) -> None:
+    make_questionnaire(cast, title="The first")
+    clients = {role: client_as(role) for role in ("researcher", "member")}
+    urls = [f"/panels/{cast.panel.id}/questionnaires", "/"]
+
+    def counts() -> list[int]:
+        found = []
+        for client in clients.values():
+            for url in urls:
+                client.get(url)
+                with count_queries() as log:
+                    assert client.get(url).status_code == 200
+                found.append(log.count)
+        return found
+
+    few = counts()
+    for number in range(15):
+        make_questionnaire(cast, anonymous=bool(number % 2), title=f"Questionnaire {number}")
+    many = counts()
+    assert many == few
+    assert "Questionnaire 14" in clients["member"].get(urls[0]).get_data(as_text=True)
