@@ -198,6 +198,22 @@ ENDPOINT_RULES: dict[str, Rule] = {
     #
     # --- questionnaires (portal/questionnaires/views.py) ---
     #
+    "questionnaires.list_questionnaires": Rule.PANEL,
+    "questionnaires.show_questionnaire": Rule.PANEL,
+    "questionnaires.new_questionnaire": Rule.PANEL,
+    "questionnaires.edit_questionnaire": Rule.PANEL,
+    "questionnaires.new_question": Rule.PANEL,
+    "questionnaires.edit_question": Rule.PANEL,
+    "questionnaires.move_question": Rule.PANEL,
+    "questionnaires.remove_question": Rule.PANEL,
+    "questionnaires.preview_questionnaire": Rule.PANEL,
+    "questionnaires.copy_questionnaire": Rule.PANEL,
+    "questionnaires.answer_page": Rule.PANEL,
+    "questionnaires.answers_saved": Rule.PANEL,
+    "questionnaires.check_answers": Rule.PANEL,
+    "questionnaires.answers_sent": Rule.PANEL,
+    "questionnaires.questionnaire_results": Rule.PANEL,
+    "questionnaires.export_answers": Rule.PANEL,
 }
 
 # The action a person needs to open each panel page (checked before the view runs).
@@ -296,6 +312,22 @@ ENDPOINT_ACTIONS: dict[str, str] = {
     #
     # --- questionnaires ---
     #
+    "questionnaires.list_questionnaires": "questionnaire.read",
+    "questionnaires.show_questionnaire": "questionnaire.read",
+    "questionnaires.new_questionnaire": "questionnaire.build",
+    "questionnaires.edit_questionnaire": "questionnaire.build",
+    "questionnaires.new_question": "questionnaire.build",
+    "questionnaires.edit_question": "questionnaire.build",
+    "questionnaires.move_question": "questionnaire.build",
+    "questionnaires.remove_question": "questionnaire.build",
+    "questionnaires.preview_questionnaire": "questionnaire.build",
+    "questionnaires.copy_questionnaire": "questionnaire.build",
+    "questionnaires.answer_page": "questionnaire.answer",
+    "questionnaires.answers_saved": "questionnaire.answer",
+    "questionnaires.check_answers": "questionnaire.answer",
+    "questionnaires.answers_sent": "questionnaire.answer",
+    "questionnaires.questionnaire_results": "questionnaire.results",
+    "questionnaires.export_answers": "questionnaire.results",
 }
 
 # What each role in a panel may do. Administrators act on the organisation, not inside panels.
@@ -342,6 +374,12 @@ ACTIONS: dict[str, frozenset[Role]] = {
     #
     # --- questionnaires ---
     #
+    "questionnaire.read": frozenset(Role),
+    # The study team and the chair build questionnaires and see their results.
+    "questionnaire.build": frozenset({Role.RESEARCHER, Role.CHAIR}),
+    "questionnaire.results": frozenset({Role.RESEARCHER, Role.CHAIR}),
+    # The panel's members and chair answer; the study team asks.
+    "questionnaire.answer": frozenset({Role.MEMBER, Role.CHAIR}),
 }
 
 
