@@ -143,6 +143,7 @@ ENDPOINT_RULES: dict[str, Rule] = {
     "admin.change_role": Rule.ADMIN,
     "admin.remove_membership": Rule.ADMIN,
     "admin.deactivate_person": Rule.ADMIN,
+    "admin.turn_off_two_step": Rule.ADMIN,
     "admin.reactivate_person": Rule.ADMIN,
     "admin.set_administrator": Rule.ADMIN,
     "admin.audit_log": Rule.ADMIN,

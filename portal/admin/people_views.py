@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from portal.accounts import two_step
 from portal.accounts.models import User
 from portal.admin import people
 from portal.admin.forms import ROLE_HINTS, ConfirmForm, RoleForm, SearchPeopleForm, role_from
@@ -191,3 +192,25 @@ def set_administrator(user_id: int) -> ResponseReturnValue:
         granting=granting,
         is_self=person.id == current_user.id,
     )
+
+
+@bp.route("/admin/people/<int:user_id>/two-step-verification/turn-off", methods=["GET", "POST"])
+def turn_off_two_step(user_id: int) -> ResponseReturnValue:
+    """For someone who has lost both their phone and their recovery codes."""
+    person = _load_person(user_id)
+    if person.two_step_enabled_at is None:
+        return _back_to(person)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        two_step.turn_off(person)
+        db.session.commit()
+        flash(
+            gettext(
+                "Two-step verification is off for %(name)s. They can set it up again from their "
+                "account page.",
+                name=person.display_name,
+            ),
+            "success",
+        )
+        return _back_to(person)
+    return render_template("admin/turn_off_two_step.html", form=form, person=person)

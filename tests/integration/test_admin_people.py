@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
+from portal.accounts import two_step
 from portal.accounts.invitations import invite
 from portal.accounts.models import Invitation, User, UserSession
 from portal.audit.models import AuditEvent
@@ -263,3 +264,26 @@ def test_a_closed_administrator_does_not_count_as_the_other_administrator(
     submit_form(client_as("admin"), f"/admin/people/{admin_user.id}/administrator", {})
     db.session.expire_all()
     assert db.session.get(User, admin_user.id).is_admin
+
+
+def test_an_administrator_turns_off_two_step_for_someone_who_lost_their_phone(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    researcher = cast.people["researcher"]
+    codes = two_step.turn_on(researcher, two_step.new_secret())
+    db.session.commit()
+    admin = client_as("admin")
+    page = read(admin.get(f"/admin/people/{researcher.id}"))
+    assert "Turn off two-step verification for someone who has lost" in page
+    response = submit_form(
+        admin, f"/admin/people/{researcher.id}/two-step-verification/turn-off", {}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert not two_step.two_step_is_on(researcher)
+    assert not two_step.use_recovery_code(researcher, codes[0])
+    events = audit_events("two_step_disabled")
+    assert [(e.subject_user_id, e.actor_id) for e in events] == [
+        (researcher.id, cast.people["admin"].id)
+    ]
+    assert "Off." in read(admin.get(f"/admin/people/{researcher.id}"))
