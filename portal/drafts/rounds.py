@@ -62,6 +62,21 @@ def rounds_for_draft(draft_id: int) -> list[ReviewRound]:
     )
 
 
+def open_round_on(version: DraftVersion) -> ReviewRound | None:
+    """The review round open now on this version, if there is one."""
+    now = utcnow()
+    return db.session.scalar(
+        select(ReviewRound)
+        .where(
+            ReviewRound.version_id == version.id,
+            ReviewRound.closed_early_at.is_(None),
+            ReviewRound.closes_at > now,
+        )
+        .order_by(ReviewRound.closes_at)
+        .limit(1)
+    )
+
+
 def published_versions(draft_id: int) -> list[DraftVersion]:
     return list(
         db.session.scalars(

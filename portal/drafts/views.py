@@ -17,7 +17,7 @@ from portal.drafts import service
 from portal.drafts.compare import compare_versions
 from portal.drafts.forms import FIELD_LABELS, KIND_LABELS, ConfirmForm, DraftForm, ItemForm
 from portal.drafts.models import Draft, DraftItem
-from portal.drafts.rounds import rounds_for_draft
+from portal.drafts.rounds import open_round_on, rounds_for_draft
 from portal.drafts.service import EditConflict
 from portal.extensions import db
 from portal.feedback.comments import comments_on_version
@@ -241,6 +241,7 @@ def show_version(panel_id: int, draft_id: int, number: int) -> ResponseReturnVal
         draft=draft,
         version=version,
         versions=service.version_numbers(draft),
+        open_round=open_round_on(version),
         comments=comments_on_version(
             version, current_user.id, study_team=access.can("triage.manage", panel_id)
         ),

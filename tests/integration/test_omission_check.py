@@ -432,3 +432,18 @@ def test_the_content_note_is_shown_once_before_the_draft_and_the_check(
         html = client.get(url).get_data(as_text=True)
         assert html.count("being detained") == 1, url
         assert html.count("Before you start") == 1, url
+
+
+def test_the_draft_page_leads_members_to_an_open_round_and_not_after_it_closes(
+    cast: Cast, client_as: Callable[[str], FlaskClient], setting: tuple
+) -> None:
+    draft, version, review_round = setting
+    version_url = f"/panels/{cast.panel.id}/drafts/{draft.id}/versions/{version.number}"
+    check_url = round_url(cast, draft, review_round, "/check")
+    page = client_as("member").get(version_url).get_data(as_text=True)
+    assert "Check this draft against your experience" in page and check_url in page
+    # The study team does not answer omission checks, so is not offered one.
+    assert check_url not in client_as("researcher").get(version_url).get_data(as_text=True)
+    review_round.closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert check_url not in client_as("member").get(version_url).get_data(as_text=True)
