@@ -119,7 +119,8 @@ def focused_text(page: Page) -> str:
         page.evaluate(
             """() => {
               const el = document.activeElement;
-              if (!el) return "";
+              // Nothing focused: the body holds every word on the page, so it matches nothing.
+              if (!el || el === document.body) return "";
               return (el.innerText || el.value || el.getAttribute("aria-label") || "").trim();
             }"""
         )
