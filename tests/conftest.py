@@ -26,6 +26,7 @@ from sqlalchemy import event, make_url, text
 from portal import create_app
 from portal.config import database_url
 from portal.extensions import db, limiter
+from tests.mail_server import MailServer
 
 TEST_SECRET = secrets.token_hex(32)
 
@@ -208,3 +209,24 @@ def count_queries(app: Flask) -> Callable[[], Any]:
             event.remove(engine, "before_cursor_execute", record)
 
     return counting
+
+
+@pytest.fixture
+def smtp_server(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[MailServer]:
+    """A real SMTP server on loopback, with the app pointed at it for this test only."""
+    server = MailServer()
+    server.start()
+    settings = {
+        "SMTP_HOST": server.host,
+        "SMTP_PORT": server.port,
+        "SMTP_STARTTLS": False,
+        "SMTP_SSL": False,
+        "SMTP_USERNAME": "",
+        "SMTP_TIMEOUT": 10,
+    }
+    for name, value in settings.items():
+        monkeypatch.setitem(app.config, name, value)
+    try:
+        yield server
+    finally:
+        server.stop()

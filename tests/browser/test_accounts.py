@@ -5,7 +5,6 @@ read from a real SMTP server."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pyotp
 import pytest
@@ -26,26 +25,6 @@ from tests.outbox import BASE_URL, last_mail_to, link_in
 pytestmark = pytest.mark.browser
 
 NEW_PASSWORD = "lantern pebble orchard"
-
-
-@pytest.fixture
-def smtp_server(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[MailServer]:
-    """A real SMTP server on loopback; the worker delivers the outbox to it."""
-    server = MailServer()
-    server.start()
-    for name, value in {
-        "SMTP_HOST": server.host,
-        "SMTP_PORT": server.port,
-        "SMTP_STARTTLS": False,
-        "SMTP_SSL": False,
-        "SMTP_USERNAME": "",
-        "SMTP_TIMEOUT": 10,
-    }.items():
-        monkeypatch.setitem(app.config, name, value)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def tab_to_element(page: Page, selector: str, max_presses: int = 60) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,27 +21,6 @@ from portal.notifications.worker import LEASE, RunSummary, build_email, deliver_
 from tests.mail_server import MailServer
 
 NOTHING_DONE = RunSummary()
-
-
-@pytest.fixture
-def smtp_server(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[MailServer]:
-    """A running SMTP server on loopback, with the app pointed at it for this test only."""
-    server = MailServer()
-    server.start()
-    settings = {
-        "SMTP_HOST": server.host,
-        "SMTP_PORT": server.port,
-        "SMTP_STARTTLS": False,
-        "SMTP_SSL": False,
-        "SMTP_USERNAME": "",
-        "SMTP_TIMEOUT": 10,
-    }
-    for name, value in settings.items():
-        monkeypatch.setitem(app.config, name, value)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @dataclass(frozen=True)

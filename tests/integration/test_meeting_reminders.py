@@ -5,10 +5,9 @@ their calendar file attached."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -109,25 +108,6 @@ def test_two_workers_at_once_remind_each_person_once(app: Flask, cast: Cast) -> 
     assert db.session.scalar(select(func.count(ReminderSent.id))) == 3
     for role in ("member", "chair", "researcher"):
         assert len(reminders_to(cast.people[role].email)) == 1
-
-
-@pytest.fixture
-def smtp_server(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[MailServer]:
-    server = MailServer()
-    server.start()
-    for name, value in {
-        "SMTP_HOST": server.host,
-        "SMTP_PORT": server.port,
-        "SMTP_STARTTLS": False,
-        "SMTP_SSL": False,
-        "SMTP_USERNAME": "",
-        "SMTP_TIMEOUT": 10,
-    }.items():
-        monkeypatch.setitem(app.config, name, value)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_the_invitation_arrives_with_its_calendar_file_attached(
