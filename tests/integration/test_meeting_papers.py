@@ -526,3 +526,18 @@ def test_removing_a_paper_deletes_it_and_its_files(
     assert paper_count() == 0
     assert db.session.scalars(select(PaperFile)).all() == []
     assert list(papers_folder.iterdir()) == []
+
+
+def test_the_meeting_page_shows_the_agenda_and_its_total_time_once_the_pack_is_out(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    meeting = make_meeting(cast.panel, agenda=("Welcome", "Priority actions"))
+    member = client_as("member")
+    before = member.get(url(meeting)).get_data(as_text=True)
+    assert "Priority actions" not in before
+    assert "The chair has not shared the agenda yet" in before
+    meeting.pack_published_at = meeting.created_at
+    db.session.commit()
+    after = member.get(url(meeting)).get_data(as_text=True)
+    assert "Welcome" in after and "Priority actions" in after
+    assert "Total time" in after
