@@ -178,6 +178,18 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         "Days before a meeting when its published pre-meeting pack is emailed to members.",
     ),
+    Setting(
+        "PAPERS_FOLDER",
+        "",
+        str,
+        "Where uploaded meeting papers are stored. Unset: `instance/papers`.",
+    ),
+    Setting(
+        "PAPERS_MAX_MB",
+        20,
+        int,
+        "Largest meeting paper accepted, in megabytes. Keep it below `PORTAL_MAX_UPLOAD_MB`.",
+    ),
 )
 
 WEAK_SECRETS = frozenset(

@@ -24,6 +24,7 @@ from portal.accounts.models import EmailToken, EmailTokenPurpose
 from portal.accounts.passwords import PASSWORD_HINT
 from portal.accounts.sessions import end_current_session
 from portal.accounts.signin import finish_sign_in, safe_next
+from portal.accounts.two_step import is_required_at_sign_in
 from portal.accounts.views import bp
 from portal.extensions import db
 from portal.security import csrf_checked_by_form
@@ -123,8 +124,17 @@ def reset_password(token: str) -> ResponseReturnValue:
         if current_user.is_authenticated:
             end_current_session()
         email_links.reset_password(email_token.user, form.password.data or "")
-        response = finish_sign_in(email_token.user, "password reset", None)
-        flash(gettext("Your password has been changed. You are signed in."), "success")
+        user = email_token.user
+        response = finish_sign_in(user, "password reset", None)
+        if is_required_at_sign_in(user):
+            flash(
+                gettext(
+                    "Your password has been changed. Enter your security code to finish signing in."
+                ),
+                "success",
+            )
+        else:
+            flash(gettext("Your password has been changed. You are signed in."), "success")
         return response
     return render_template(
         "accounts/reset_password.html",

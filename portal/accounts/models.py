@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import TimestampMixin, utcnow
@@ -38,6 +38,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Which privacy notice the person agreed to, and when (set when they accept an invitation).
     privacy_notice_version: Mapped[str] = mapped_column(String(32), default="")
     privacy_notice_agreed_at: Mapped[datetime | None]
+    # Two-step verification: the authenticator app's shared secret, set only while it is on, and
+    # the last 30-second step a code was accepted for, so a code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    two_step_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", lazy="raise")
 
@@ -56,6 +61,8 @@ class UserSession(db.Model):
     ended_at: Mapped[datetime | None]
     client_address: Mapped[str] = mapped_column(String(64), default="")
     user_agent: Mapped[str] = mapped_column(String(200), default="")
+    # Saved now and then (see sessions.py), not on every request.
+    last_seen_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(lazy="raise")
 
@@ -114,3 +121,31 @@ class EmailToken(db.Model):
     new_email: Mapped[str | None] = mapped_column(String(320))
 
     user: Mapped[User] = relationship(lazy="raise")
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for the authenticator app. Only its hash is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
+
+
+class AccountSettings(TimestampMixin, db.Model):
+    """Organisation-wide rules for accounts that an administrator sets. One row at most."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    require_two_step_for_staff: Mapped[bool] = mapped_column(default=False)
+
+
+class SingleSignOnIdentity(db.Model):
+    """An account at the organisation's identity provider, linked to a portal account."""
+
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(500))
+    subject: Mapped[str] = mapped_column(String(255))
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -24,6 +24,10 @@ from portal.extensions import db
 SESSION_TOKEN_KEY = "sid"  # noqa: S105  (the name of a session key, not a secret)
 STARTED_KEY = "started"
 SEEN_KEY = "seen"
+SAVED_SEEN_KEY = "seen_saved"
+# How often a session's "last seen" time is written to the database: rarely, so that a page view
+# does not turn into a database write.
+LAST_SEEN_SAVE_SECONDS = 5 * 60
 
 
 def _hash_token(token: str) -> str:
@@ -46,7 +50,33 @@ def start_session(user: User) -> None:
     session[SESSION_TOKEN_KEY] = token
     session[STARTED_KEY] = now
     session[SEEN_KEY] = now
+    session[SAVED_SEEN_KEY] = now
     login_user(user)
+
+
+def current_session_hash() -> str | None:
+    """The stored hash of this browser's session token, if it has one."""
+    token = session.get(SESSION_TOKEN_KEY)
+    return _hash_token(token) if token else None
+
+
+def _save_last_seen(token: str, now: int) -> None:
+    """Note, every few minutes, that this session is still in use (for the account page).
+
+    It uses its own short transaction, and only before the request's own transaction has begun,
+    so it never waits on, or adds to, what the page itself writes.
+    """
+    if now - int(session.get(SAVED_SEEN_KEY, 0)) < LAST_SEEN_SAVE_SECONDS:
+        return
+    if db.session().in_transaction():
+        return
+    with db.engine.begin() as connection:
+        connection.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == _hash_token(token), UserSession.ended_at.is_(None))
+            .values(last_seen_at=utcnow())
+        )
+    session[SAVED_SEEN_KEY] = now
 
 
 def end_current_session() -> None:
@@ -118,6 +148,8 @@ def _load_user(user_id: str) -> User | None:
         # Shown on the next page, usually the sign-in page the person is sent to.
         flash(expired, "info")
         return None
+    if request.endpoint not in QUIET_ENDPOINTS:
+        _save_last_seen(token, now)
     user = db.session.scalar(
         select(User)
         .join(UserSession, UserSession.user_id == User.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 from flask import redirect, session, url_for
@@ -16,6 +17,7 @@ from portal.extensions import db
 PENDING_USER_KEY = "pending_user"
 PENDING_METHOD_KEY = "pending_method"
 PENDING_NEXT_KEY = "pending_next"
+PENDING_STARTED_KEY = "pending_started"
 
 
 def safe_next(target: str | None) -> str:
@@ -39,6 +41,7 @@ def finish_sign_in(user: User, method: str, next_url: str | None) -> ResponseRet
         session[PENDING_USER_KEY] = user.id
         session[PENDING_METHOD_KEY] = method
         session[PENDING_NEXT_KEY] = safe_next(next_url)
+        session[PENDING_STARTED_KEY] = int(time.time())
         return redirect(url_for("accounts.two_step_check"))
     start_session(user)
     record(AuditAction.SIGN_IN, subject_user_id=user.id, detail=f"method: {method}")

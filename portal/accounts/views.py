@@ -5,12 +5,12 @@ Invitations are in ``invitation_views`` and emailed links in ``link_views``, on 
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
-from portal.accounts import service
+from portal.accounts import service, single_sign_on
 from portal.accounts.email_change import confirm_email_change
 from portal.accounts.email_links import (
     LinkProblem,
@@ -54,7 +54,13 @@ def sign_in() -> ResponseReturnValue:
         form.password.errors.append(
             gettext("Enter the email address and password that match your account")
         )
-    return render_template("accounts/sign_in.html", form=form)
+    return render_template(
+        "accounts/sign_in.html",
+        form=form,
+        single_sign_on_label=current_app.config["OIDC_BUTTON_LABEL"]
+        if single_sign_on.is_configured()
+        else "",
+    )
 
 
 @bp.post("/sign-out")
@@ -132,3 +138,6 @@ def _email_change_problem(problem: LinkProblem) -> ResponseReturnValue:
 
 # The other account routes live in their own modules and add themselves to ``bp``.
 from portal.accounts import invitation_views, link_views  # noqa: E402, F401, I001
+from portal.accounts import account_views  # noqa: E402, F401, I001
+from portal.accounts import two_step_views  # noqa: E402, F401, I001
+from portal.accounts import single_sign_on_views  # noqa: E402, F401, I001

@@ -37,6 +37,20 @@ class AuditAction(enum.StrEnum):
     SETTINGS_CHANGED = "settings_changed"
     ROUND_REMINDERS_SENT = "round_reminders_sent"
     ROUND_RESULTS_EXPORTED = "round_results_exported"
+    PANEL_CREATED = "panel_created"
+    PANEL_CHANGED = "panel_changed"
+    PANEL_ARCHIVED = "panel_archived"
+    PANEL_RESTORED = "panel_restored"
+    SITE_ADDED = "site_added"
+    SITE_RENAMED = "site_renamed"
+    SITE_REMOVED = "site_removed"
+    ADMIN_GRANTED = "admin_granted"
+    ADMIN_REMOVED = "admin_removed"
+    ACCOUNT_DETAILS_CHANGED = "account_details_changed"
+    TWO_STEP_FAILED = "two_step_failed"
+    RECOVERY_CODES_REPLACED = "recovery_codes_replaced"
+    SINGLE_SIGN_ON_LINKED = "single_sign_on_linked"
+    SINGLE_SIGN_ON_REFUSED = "single_sign_on_refused"
 
 
 def record(

@@ -75,6 +75,9 @@ class DeadlineForm(PortalForm):
         valid = super().validate(extra_validators=extra_validators)
         parts = [(self.day.data or "").strip(), (self.month.data or "").strip()]
         parts.append((self.year.data or "").strip())
+        if not any(parts):
+            self.day.errors = [*self.day.errors, _l("Enter the deadline date")]
+            return False
         try:
             day = date(int(parts[2]), int(parts[1]), int(parts[0]))
         except ValueError:

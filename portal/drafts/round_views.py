@@ -1,9 +1,5 @@
-"""Review rounds (study team) and omission checks (members), on the drafts blueprint.
-
-The omission check is a short page per item, then "Is anything important missing?", "Should
-anything be worded differently?", "Anything else?", and a check-your-answers page. One item per
-page keeps each page short on a phone and lets a member stop after any item.
-"""
+"""Review rounds (study team), on the drafts blueprint. Members' omission-check pages are in
+``check_views``; both share the loading helpers here."""
 
 from __future__ import annotations
 
@@ -16,20 +12,13 @@ from portal import access
 from portal.db import utcnow
 from portal.drafts import rounds as service
 from portal.drafts.forms import KIND_LABELS
-from portal.drafts.models import Draft, OmissionCheck, Resonance, ReviewRound
+from portal.drafts.models import Draft, ReviewRound
 from portal.drafts.round_forms import (
-    COMMENT_LIMIT,
-    LONG_TEXT_LIMIT,
     RESONANCE_LABELS,
     CloseForm,
     ExtendForm,
-    ItemAnswerForm,
-    MissingActionsForm,
     RoundForm,
-    SubmitForm,
-    TextAnswerForm,
 )
-from portal.drafts.rounds import NotInRound, RoundClosed
 from portal.drafts.service import get_draft, get_version, version_numbers
 from portal.drafts.views import bp
 from portal.extensions import db
@@ -37,27 +26,12 @@ from portal.panels.service import get_panel
 from portal.security import csrf_checked_by_form
 
 ROUND = "/<int:draft_id>/rounds/<int:round_id>"
-QUESTIONS = ("rewording", "general")
-
-
-def _question_text(question: str) -> dict[str, str]:
-    if question == "rewording":
-        return {
-            "heading": gettext("Should anything be worded differently?"),
-            "hint": gettext(
-                "Tell us which action, and how you would say it. Leave this empty if not."
-            ),
-        }
-    return {
-        "heading": gettext("Is there anything else you want to tell us?"),
-        "hint": gettext("This is optional."),
-    }
 
 
 # --- loading ------------------------------------------------------------------------------
 
 
-def _load(panel_id: int, draft_id: int, round_id: int) -> tuple[Draft, ReviewRound]:
+def load_round(panel_id: int, draft_id: int, round_id: int) -> tuple[Draft, ReviewRound]:
     draft = get_draft(panel_id, draft_id)
     if draft is None:
         abort(404)
@@ -67,7 +41,7 @@ def _load(panel_id: int, draft_id: int, round_id: int) -> tuple[Draft, ReviewRou
     return draft, review_round
 
 
-def _page(template: str, panel_id: int, **context: object) -> str:
+def render_round_page(template: str, panel_id: int, **context: object) -> str:
     return render_template(
         template,
         panel=get_panel(panel_id),
@@ -78,7 +52,7 @@ def _page(template: str, panel_id: int, **context: object) -> str:
     )
 
 
-def _check_url(endpoint: str, review_round: ReviewRound, **values: object) -> str:
+def round_url(endpoint: str, review_round: ReviewRound, **values: object) -> str:
     return url_for(
         f"drafts.{endpoint}",
         panel_id=review_round.panel_id,
@@ -86,58 +60,6 @@ def _check_url(endpoint: str, review_round: ReviewRound, **values: object) -> st
         round_id=review_round.id,
         **values,
     )
-
-
-def _pages(review_round: ReviewRound) -> list[str]:
-    """The omission check's pages, in order, as keys kept in ``resume_page``."""
-    items = [f"items/{item.id}" for item in review_round.version.items]
-    return [*items, "missing", "rewording", "general", "answers"]
-
-
-def _page_url(review_round: ReviewRound, key: str) -> str:
-    if key.startswith("items/"):
-        return _check_url("answer_item", review_round, version_item_id=int(key.split("/")[1]))
-    if key == "missing":
-        return _check_url("missing_actions", review_round)
-    if key in QUESTIONS:
-        return _check_url("answer_question", review_round, question=key)
-    return _check_url("check_answers", review_round)
-
-
-def _next_page(review_round: ReviewRound, key: str) -> str:
-    if request.args.get("change"):
-        return "answers"
-    pages = _pages(review_round)
-    return pages[pages.index(key) + 1] if key in pages[:-1] else "answers"
-
-
-def _saved(review_round: ReviewRound, key: str) -> ResponseReturnValue:
-    """After a save: on to the next page, or home when the member will come back later."""
-    target = _page_url(review_round, _next_page(review_round, key))
-    db.session.commit()
-    if request.form.get("later"):
-        flash(
-            gettext(
-                "Your answers are saved. You can come back and finish before the deadline.",
-            ),
-            "success",
-        )
-        return redirect(url_for("core.home"))
-    return redirect(target)
-
-
-def _closed_message(review_round: ReviewRound) -> str:
-    return gettext(
-        "This review round has closed, so your answers on this page were not saved. "
-        "What you typed is still below if you want to copy it."
-    )
-
-
-def _when_closed(draft: Draft, review_round: ReviewRound) -> ResponseReturnValue | None:
-    """On a GET after the deadline, every page explains on the round's first page."""
-    if not review_round.is_open(utcnow()):
-        return redirect(_check_url("start_check", review_round))
-    return None
 
 
 # --- the study team -----------------------------------------------------------------------
@@ -168,18 +90,18 @@ def new_round(panel_id: int, draft_id: int) -> ResponseReturnValue:
             form.closes_at,
             current_user.id,
         )
-        target = _check_url("show_round", review_round)
+        target = round_url("show_round", review_round)
         db.session.commit()
         flash(gettext("Review round opened. The panel has been emailed."), "success")
         return redirect(target)
-    return _page("drafts/rounds/new.html", panel_id, draft=draft, form=form)
+    return render_round_page("drafts/rounds/new.html", panel_id, draft=draft, form=form)
 
 
 @bp.get(ROUND)
 def show_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
     access.require("round.manage", panel_id)
-    draft, review_round = _load(panel_id, draft_id, round_id)
-    return _page(
+    draft, review_round = load_round(panel_id, draft_id, round_id)
+    return render_round_page(
         "drafts/rounds/show.html",
         panel_id,
         draft=draft,
@@ -192,7 +114,7 @@ def show_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnVal
 @csrf_checked_by_form
 def extend_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
     access.require("round.manage", panel_id)
-    draft, review_round = _load(panel_id, draft_id, round_id)
+    draft, review_round = load_round(panel_id, draft_id, round_id)
     form = ExtendForm()
     if request.method == "GET":
         form.set_deadline(review_round.closes_at)
@@ -201,11 +123,11 @@ def extend_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
             form.day.errors = [gettext("The new deadline must be later than the old one")]
         else:
             service.extend_round(review_round, draft, form.closes_at)
-            target = _check_url("show_round", review_round)
+            target = round_url("show_round", review_round)
             db.session.commit()
             flash(gettext("Deadline changed. The panel has been emailed."), "success")
             return redirect(target)
-    return _page(
+    return render_round_page(
         "drafts/rounds/extend.html", panel_id, draft=draft, review_round=review_round, form=form
     )
 
@@ -214,260 +136,18 @@ def extend_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
 @csrf_checked_by_form
 def close_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
     access.require("round.manage", panel_id)
-    draft, review_round = _load(panel_id, draft_id, round_id)
+    draft, review_round = load_round(panel_id, draft_id, round_id)
     form = CloseForm()
     if form.validate_on_submit():
         service.close_round(review_round)
-        target = _check_url("show_round", review_round)
+        target = round_url("show_round", review_round)
         db.session.commit()
         flash(gettext("Review round closed. Nobody can change their answers now."), "success")
         return redirect(target)
-    return _page(
+    return render_round_page(
         "drafts/rounds/close.html", panel_id, draft=draft, review_round=review_round, form=form
     )
 
 
-# --- members: the omission check ----------------------------------------------------------
-
-
-def _my_check(review_round: ReviewRound) -> OmissionCheck | None:
-    return service.get_check(review_round, current_user.id)
-
-
-@bp.get(ROUND + "/check")
-def start_check(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("omission.answer", panel_id)
-    draft, review_round = _load(panel_id, draft_id, round_id)
-    check = _my_check(review_round)
-    resume = None
-    if check is not None and check.resume_page in _pages(review_round):
-        resume = _page_url(review_round, check.resume_page)
-    return _page(
-        "drafts/check/start.html",
-        panel_id,
-        draft=draft,
-        review_round=review_round,
-        check=check,
-        first_page=_page_url(review_round, _pages(review_round)[0]),
-        resume=resume,
-    )
-
-
-@bp.route(ROUND + "/check/items/<int:version_item_id>", methods=["GET", "POST"])
-@csrf_checked_by_form
-def answer_item(
-    panel_id: int, draft_id: int, round_id: int, version_item_id: int
-) -> ResponseReturnValue:
-    access.require("omission.answer", panel_id)
-    draft, review_round = _load(panel_id, draft_id, round_id)
-    item = service.item_in_round(review_round, version_item_id)
-    if item is None:
-        abort(404)
-    form = ItemAnswerForm()
-    if request.method == "GET":
-        if (closed := _when_closed(draft, review_round)) is not None:
-            return closed
-        check = _my_check(review_round)
-        answer = next(
-            (a for a in (check.answers if check else []) if a.version_item_id == version_item_id),
-            None,
-        )
-        if answer is not None:
-            form.resonance.data = answer.resonance.value if answer.resonance else None
-            form.comment.data = answer.comment
-    closed_message = None
-    key = f"items/{version_item_id}"
-    if form.validate_on_submit():
-        resonance = Resonance(form.resonance.data) if form.resonance.data else None
-        try:
-            service.save_item_answer(
-                review_round,
-                current_user.id,
-                version_item_id,
-                resonance,
-                (form.comment.data or "").strip(),
-                _next_page(review_round, key),
-            )
-        except NotInRound:
-            abort(404)
-        except RoundClosed:
-            closed_message = _closed_message(review_round)
-        else:
-            return _saved(review_round, key)
-    items = review_round.version.items
-    return _page(
-        "drafts/check/item.html",
-        panel_id,
-        draft=draft,
-        review_round=review_round,
-        item=item,
-        number=items.index(item) + 1,
-        total=len(items),
-        form=form,
-        closed_message=closed_message,
-        comment_limit=COMMENT_LIMIT,
-        back=_back_url(review_round, key),
-    )
-
-
-def _back_url(review_round: ReviewRound, key: str) -> str:
-    if request.args.get("change"):
-        return _check_url("check_answers", review_round)
-    pages = _pages(review_round)
-    index = pages.index(key)
-    if index == 0:
-        return _check_url("start_check", review_round)
-    return _page_url(review_round, pages[index - 1])
-
-
-@bp.route(ROUND + "/check/missing", methods=["GET", "POST"])
-@csrf_checked_by_form
-def missing_actions(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("omission.answer", panel_id)
-    draft, review_round = _load(panel_id, draft_id, round_id)
-    form = MissingActionsForm()
-    if request.method == "GET":
-        if (closed := _when_closed(draft, review_round)) is not None:
-            return closed
-        check = _my_check(review_round)
-        saved = list(check.missing_actions) if check else []
-        while len(form.actions) > 0:
-            form.actions.pop_entry()
-        for row in saved:
-            form.actions.append_entry(
-                {"description": row.description, "why_it_matters": row.why_it_matters}
-            )
-        if not saved or request.args.get("add"):
-            form.actions.append_entry()
-    closed_message = None
-    key = "missing"
-    if form.validate_on_submit():
-        remove = request.form.get("remove", type=int)
-        adding = bool(request.form.get("add"))
-        kept = [entry for index, entry in enumerate(form.actions) if index != remove]
-        actions = [
-            (description, (entry.form.why_it_matters.data or "").strip())
-            for entry in kept
-            if (description := (entry.form.description.data or "").strip())
-        ]
-        staying = adding or remove is not None
-        try:
-            service.save_missing_actions(
-                review_round,
-                current_user.id,
-                actions,
-                key if staying else _next_page(review_round, key),
-            )
-        except RoundClosed:
-            closed_message = _closed_message(review_round)
-        else:
-            if not staying:
-                return _saved(review_round, key)
-            target = _check_url(
-                "missing_actions",
-                review_round,
-                add=1 if adding else None,
-                change=request.args.get("change") or None,
-                _anchor=f"actions-{len(actions)}-description" if adding else None,
-            )
-            db.session.commit()
-            if remove is not None:
-                flash(gettext("Missing action removed."), "success")
-            return redirect(target)
-    return _page(
-        "drafts/check/missing.html",
-        panel_id,
-        draft=draft,
-        review_round=review_round,
-        form=form,
-        closed_message=closed_message,
-        comment_limit=COMMENT_LIMIT,
-        back=_back_url(review_round, key),
-    )
-
-
-@bp.route(ROUND + "/check/<any(rewording, general):question>", methods=["GET", "POST"])
-@csrf_checked_by_form
-def answer_question(
-    panel_id: int, draft_id: int, round_id: int, question: str
-) -> ResponseReturnValue:
-    access.require("omission.answer", panel_id)
-    draft, review_round = _load(panel_id, draft_id, round_id)
-    form = TextAnswerForm()
-    if request.method == "GET":
-        if (closed := _when_closed(draft, review_round)) is not None:
-            return closed
-        check = _my_check(review_round)
-        if check is not None:
-            form.text.data = check.rewording if question == "rewording" else check.general_comment
-    closed_message = None
-    if form.validate_on_submit():
-        try:
-            service.save_text_answer(
-                review_round,
-                current_user.id,
-                question,
-                (form.text.data or "").strip(),
-                _next_page(review_round, question),
-            )
-        except RoundClosed:
-            closed_message = _closed_message(review_round)
-        else:
-            return _saved(review_round, question)
-    return _page(
-        "drafts/check/question.html",
-        panel_id,
-        draft=draft,
-        review_round=review_round,
-        form=form,
-        question=question,
-        words=_question_text(question),
-        closed_message=closed_message,
-        text_limit=LONG_TEXT_LIMIT,
-        back=_back_url(review_round, question),
-    )
-
-
-@bp.route(ROUND + "/check/answers", methods=["GET", "POST"])
-@csrf_checked_by_form
-def check_answers(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("omission.answer", panel_id)
-    draft, review_round = _load(panel_id, draft_id, round_id)
-    if request.method == "GET" and (closed := _when_closed(draft, review_round)) is not None:
-        return closed
-    form = SubmitForm()
-    closed_message = None
-    if form.validate_on_submit():
-        try:
-            service.submit_check(review_round, current_user.id)
-        except RoundClosed:
-            closed_message = gettext("This review round has closed, so your answers were not sent.")
-        else:
-            target = _check_url("check_sent", review_round)
-            db.session.commit()
-            return redirect(target)
-    check = _my_check(review_round)
-    answers = {answer.version_item_id: answer for answer in (check.answers if check else [])}
-    return _page(
-        "drafts/check/answers.html",
-        panel_id,
-        draft=draft,
-        review_round=review_round,
-        check=check,
-        answers=answers,
-        form=form,
-        closed_message=closed_message,
-        page_url=lambda key: _page_url(review_round, key),
-    )
-
-
-@bp.get(ROUND + "/check/sent")
-def check_sent(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("omission.answer", panel_id)
-    draft, review_round = _load(panel_id, draft_id, round_id)
-    check = _my_check(review_round)
-    if check is None or check.submitted_at is None:
-        return redirect(_check_url("start_check", review_round))
-    return _page(
-        "drafts/check/sent.html", panel_id, draft=draft, review_round=review_round, check=check
-    )
+# The omission check's pages add themselves to ``bp`` too.
+from portal.drafts import check_views  # noqa: E402, F401, I001

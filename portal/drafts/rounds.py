@@ -15,6 +15,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
@@ -89,13 +90,22 @@ def get_round(panel_id: int, draft: Draft, round_id: int) -> ReviewRound | None:
     )
 
 
-def get_check(review_round: ReviewRound, user_id: int) -> OmissionCheck | None:
-    """A person's omission check for a round, with everything they said, or None."""
-    return db.session.scalar(
+def get_check(
+    review_round: ReviewRound, user_id: int, for_update: bool = False
+) -> OmissionCheck | None:
+    """A person's omission check for a round, with everything they said, or None.
+
+    ``for_update`` locks the row (on PostgreSQL) so two saves from the same person, such as a
+    double click, take turns instead of both adding the same answer.
+    """
+    query = (
         select(OmissionCheck)
         .where(OmissionCheck.round_id == review_round.id, OmissionCheck.user_id == user_id)
         .options(selectinload(OmissionCheck.answers), selectinload(OmissionCheck.missing_actions))
     )
+    if for_update:
+        query = query.with_for_update(of=OmissionCheck)
+    return db.session.scalar(query)
 
 
 @dataclass(frozen=True)
@@ -259,12 +269,19 @@ def close_round(review_round: ReviewRound) -> None:
 def _open_check(review_round: ReviewRound, user_id: int) -> OmissionCheck:
     if not review_round.is_open(utcnow()):
         raise RoundClosed
-    check = get_check(review_round, user_id)
+    check = get_check(review_round, user_id, for_update=True)
     if check is None:
         check = OmissionCheck(round_id=review_round.id, user_id=user_id)
         check.answers = []
         check.missing_actions = []
-        db.session.add(check)
+        try:
+            with db.session.begin_nested():
+                db.session.add(check)
+        except IntegrityError:
+            # The same person's other request made it first: use that one.
+            check = get_check(review_round, user_id, for_update=True)
+            if check is None:
+                raise
     return check
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.db import utcnow
-from portal.drafts.models import Draft, DraftVersion
+from portal.drafts.models import Draft, DraftVersion, ReviewRound
 from portal.extensions import db
 from portal.feedback.models import Comment, ShownAs, Visibility
 from portal.feedback.routing import route_comment
@@ -88,8 +88,24 @@ def add_comment(
     )
     db.session.add(comment)
     db.session.flush()
-    route_comment(comment, draft, title)
+    entry = route_comment(comment, draft, title)
+    entry.round_id = _open_round_id(version)
     return comment
+
+
+def _open_round_id(version: DraftVersion) -> int | None:
+    """The review round open on this version now, if any, so the inbox can filter by round."""
+    now = utcnow()
+    return db.session.scalar(
+        select(ReviewRound.id)
+        .where(
+            ReviewRound.version_id == version.id,
+            ReviewRound.closed_early_at.is_(None),
+            ReviewRound.closes_at > now,
+        )
+        .order_by(ReviewRound.opened_at.desc())
+        .limit(1)
+    )
 
 
 def edit_comment(

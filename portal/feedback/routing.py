@@ -97,3 +97,23 @@ def route_omission_check(check: OmissionCheck, review_round: ReviewRound, draft:
     for key, entry in existing.items():
         if key not in wanted:
             entry.withdrawn = True
+
+
+def route_minutes_comment(
+    panel_id: int, author_id: int, source_key: str, heading: str, text: str
+) -> FeedbackEntry:
+    """Put a member's comment on a meeting's minutes in the inbox, like any other comment.
+
+    ``source_key`` (for example ``minutes:<meeting>:<revision>:<random>``) ties the entry to the
+    minutes it is about, so the member's own comments can be found and shown with them.
+    """
+    entry = FeedbackEntry(
+        panel_id=panel_id,
+        kind=EntryKind.COMMENT,
+        author_id=author_id,
+        source_key=source_key,
+        item_title=heading[:300],
+        text=text,
+    )
+    db.session.add(entry)
+    return entry

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.orm import joinedload
@@ -286,15 +287,15 @@ def bulk_set_status(
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _locale_of(user: User) -> str | None:
-    return user.language or None
+def _locale_of(user: User) -> str:
+    return user.language or current_app.config["DEFAULT_LOCALE"]
 
 
 def _tell_assignee(entry: FeedbackEntry, assignee_id: int) -> None:
     assignee = db.session.get(User, assignee_id)
     if assignee is None:
         return
-    with force_locale(_locale_of(assignee) or "en"):
+    with force_locale(_locale_of(assignee)):
         subject = gettext("Feedback for you to look at")
     queue_mail(
         assignee.email,
@@ -311,7 +312,7 @@ def _tell_member(entry: FeedbackEntry) -> None:
     author = db.session.get(User, entry.author_id)
     if author is None:
         return
-    with force_locale(_locale_of(author) or "en"):
+    with force_locale(_locale_of(author)):
         subject = gettext("The study team has answered your feedback")
     queue_mail(
         author.email,

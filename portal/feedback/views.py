@@ -110,7 +110,6 @@ def edit_comment(panel_id: int, comment_id: int) -> ResponseReturnValue:
         form.body.data = comment.body
         form.visibility.data = comment.visibility.value
         form.shown_as.data = comment.shown_as.value
-        form.about.data = comment.item_key or ""
     form.about.data = comment.item_key or ""  # what it is about stays as it was
     context = {"draft": draft, "version": version, "comment": comment}
     if not comments.can_still_edit(comment):

@@ -11,7 +11,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import TimestampMixin, utcnow
@@ -207,6 +207,8 @@ class Attendance(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     attended: Mapped[bool] = mapped_column(default=True)
     minutes_attended: Mapped[int | None]
+    # Told the chair beforehand that they could not come; only meaningful when not attended.
+    sent_apologies: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class MinutesRevision(db.Model):

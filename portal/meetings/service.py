@@ -1,12 +1,247 @@
-"""Meetings: the operations behind the meeting pages."""
+"""Meetings: the operations behind the meeting pages.
+
+Publishing, moving and cancelling a meeting email everyone in the panel a calendar file with the
+meeting's one UID and a higher SEQUENCE each time, in the same transaction as the change.
+"""
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from portal.accounts.models import User
+from portal.db import utcnow
+from portal.extensions import db
+from portal.meetings import calendar
+from portal.meetings.models import (
+    AvailabilityPoll,
+    Meeting,
+    MeetingStatus,
+    PollAnswer,
+    PollSlot,
+    PollStatus,
+    Rsvp,
+    RsvpAnswer,
+)
+from portal.meetings.times import when_in_words
+from portal.notifications.service import Attachment, queue_mail
 from portal.panels.models import Membership
 
 
+@dataclass(frozen=True)
+class MeetingDetails:
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    joining_link: str = ""
+    venue: str = ""
+    accessibility_info: str = ""
+
+
+def get_meeting(panel_id: int, meeting_id: int) -> Meeting | None:
+    """The meeting if it belongs to this panel, else None (the view answers 404)."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.panel_id != panel_id:
+        return None
+    return meeting
+
+
+def meetings_in_panel(panel_id: int, include_drafts: bool) -> tuple[list[Meeting], list[Meeting]]:
+    """(upcoming soonest first, past latest first), in one query whatever their number."""
+    query = select(Meeting).where(Meeting.panel_id == panel_id).order_by(Meeting.starts_at)
+    if not include_drafts:
+        query = query.where(Meeting.status != MeetingStatus.DRAFT)
+    now = utcnow()
+    meetings = list(db.session.scalars(query))
+    upcoming = [meeting for meeting in meetings if meeting.ends_at >= now]
+    past = [meeting for meeting in reversed(meetings) if meeting.ends_at < now]
+    return upcoming, past
+
+
+def new_calendar_uid() -> str:
+    return f"{secrets.token_hex(16)}@leap-portal"
+
+
+def create_meeting(panel_id: int, details: MeetingDetails, user_id: int | None) -> Meeting:
+    """A new draft meeting; nobody is told until it is published."""
+    meeting = Meeting(
+        panel_id=panel_id,
+        calendar_uid=new_calendar_uid(),
+        calendar_sequence=0,
+        status=MeetingStatus.DRAFT,
+        created_by_id=user_id,
+        **details.__dict__,
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
+
+
+def update_meeting(meeting: Meeting, details: MeetingDetails) -> bool:
+    """Save new details. When a published meeting's time or place changes, everyone is sent
+    an updated calendar entry; returns whether they were."""
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise ValueError("a cancelled meeting cannot be changed")
+    noticed = ("starts_at", "ends_at", "joining_link", "venue", "title")
+    changed = any(getattr(meeting, name) != getattr(details, name) for name in noticed)
+    for name, value in details.__dict__.items():
+        setattr(meeting, name, value)
+    if meeting.status is MeetingStatus.PUBLISHED and changed:
+        meeting.calendar_sequence += 1
+        notify_members(meeting, "changed")
+        return True
+    return False
+
+
+def publish_meeting(meeting: Meeting) -> None:
+    """Make a draft meeting visible to members and send each of them the invitation."""
+    if meeting.status is not MeetingStatus.DRAFT:
+        raise ValueError("only a draft meeting can be published")
+    meeting.status = MeetingStatus.PUBLISHED
+    notify_members(meeting, "published")
+
+
+def cancel_meeting(meeting: Meeting) -> None:
+    """Cancel a meeting; if members knew of it, their calendars are told to remove it."""
+    if meeting.status is MeetingStatus.CANCELLED:
+        return
+    was_published = meeting.status is MeetingStatus.PUBLISHED
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.calendar_sequence += 1
+    if was_published:
+        notify_members(meeting, "cancelled")
+
+
+def panel_people(panel_id: int) -> list[User]:
+    """Everyone active in the panel, by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.panel_id == panel_id,
+                Membership.active.is_(True),
+                User.is_active_account.is_(True),
+            )
+            .order_by(User.display_name, User.id)
+        )
+    )
+
+
+def _subject(kind: str, title: str, when: str) -> str:
+    if kind == "published":
+        return gettext("New meeting: %(title)s, %(when)s", title=title, when=when)
+    if kind == "changed":
+        return gettext("Meeting changed: %(title)s, now %(when)s", title=title, when=when)
+    return gettext("Meeting cancelled: %(title)s, %(when)s", title=title, when=when)
+
+
+def notify_members(meeting: Meeting, kind: str) -> int:
+    """Queue the email about ``kind`` ("published", "changed", "cancelled") with the calendar
+    file to everyone in the panel; returns how many were queued."""
+    method = "CANCEL" if meeting.status is MeetingStatus.CANCELLED else "REQUEST"
+    people = panel_people(meeting.panel_id)
+    when = when_in_words(meeting.starts_at, meeting.ends_at, with_year=True)
+    for person in people:
+        queue_mail(
+            person.email,
+            _subject(kind, meeting.title, when),
+            f"meeting_{kind}",
+            locale=person.language or None,
+            attachment=Attachment(
+                name="meeting.ics",
+                content_type=f"{calendar.ICS_TYPE}; method={method}",
+                body=calendar.invitation(meeting, attendee=person.email),
+            ),
+            meeting=meeting,
+            when=when,
+            name=person.display_name,
+            url=calendar.meeting_url(meeting),
+        )
+    return len(people)
+
+
+# --- replies (RSVP) -----------------------------------------------------------------------
+
+
+def rsvp_of(meeting_id: int, user_id: int) -> Rsvp | None:
+    return db.session.scalar(
+        select(Rsvp).where(Rsvp.meeting_id == meeting_id, Rsvp.user_id == user_id)
+    )
+
+
+def set_rsvp(meeting: Meeting, user_id: int, answer: RsvpAnswer, access_note: str) -> Rsvp:
+    """Record or change someone's reply to a published meeting."""
+    if meeting.status is not MeetingStatus.PUBLISHED:
+        raise ValueError("replies are only for published meetings")
+    rsvp = rsvp_of(meeting.id, user_id)
+    if rsvp is None:
+        rsvp = Rsvp(meeting_id=meeting.id, user_id=user_id, answer=answer)
+        db.session.add(rsvp)
+    rsvp.answer = answer
+    rsvp.access_note = access_note
+    db.session.flush()
+    return rsvp
+
+
+def replies_to(meeting_id: int) -> list[Rsvp]:
+    """Every reply with the person who gave it, in one query."""
+    return list(
+        db.session.scalars(
+            select(Rsvp)
+            .join(Rsvp.user)
+            .options(joinedload(Rsvp.user))
+            .where(Rsvp.meeting_id == meeting_id)
+            .order_by(User.display_name, User.id)
+        )
+    )
+
+
+# --- the home page --------------------------------------------------------------------------
+
+
 def home_meetings(user_id: int, memberships: list[Membership]) -> dict[str, Any]:
-    """What the home page shows about meetings: the next meetings and open polls."""
-    return {}
+    """What the home page shows about meetings: the next published meetings in the person's
+    panels, and open polls they have not answered yet. Three queries at most, whatever the data.
+    """
+    panel_ids = [membership.panel_id for membership in memberships]
+    if not panel_ids:
+        return {"meetings": [], "polls": [], "when": when_in_words}
+    now = utcnow()
+    meetings = list(
+        db.session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.panel_id.in_(panel_ids),
+                Meeting.status == MeetingStatus.PUBLISHED,
+                Meeting.ends_at >= now,
+            )
+            .order_by(Meeting.starts_at)
+            .limit(3)
+        )
+    )
+    answered = (
+        select(PollSlot.poll_id)
+        .join(PollAnswer, PollAnswer.slot_id == PollSlot.id)
+        .where(PollAnswer.user_id == user_id)
+    )
+    polls = list(
+        db.session.scalars(
+            select(AvailabilityPoll)
+            .where(
+                AvailabilityPoll.panel_id.in_(panel_ids),
+                AvailabilityPoll.status == PollStatus.OPEN,
+                AvailabilityPoll.closes_at > now,
+                AvailabilityPoll.id.not_in(answered),
+            )
+            .order_by(AvailabilityPoll.closes_at)
+            .limit(5)
+        )
+    )
+    return {"meetings": meetings, "polls": polls, "when": when_in_words}

@@ -43,3 +43,7 @@ class OutboxMessage(db.Model):
     locked_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(String(300), default="")
+    # One optional text attachment, such as a calendar invitation (.ics).
+    attachment_name: Mapped[str | None] = mapped_column(String(200))
+    attachment_type: Mapped[str | None] = mapped_column(String(100))
+    attachment_body: Mapped[str | None]

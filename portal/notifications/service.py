@@ -7,6 +7,7 @@ Nothing is sent here: if the change that caused the message is rolled back, so i
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from email.utils import getaddresses
 from typing import Any
 
@@ -30,6 +31,15 @@ class InvalidMessage(ValueError):
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A small text file sent with a message, such as a calendar invitation."""
+
+    name: str
+    content_type: str  # e.g. "text/calendar; method=REQUEST"
+    body: str
+
+
 def check_header(name: str, value: str) -> str:
     """``value`` if it is safe as one header line; otherwise raise ``InvalidMessage``."""
     if any(char != "\t" and unicodedata.category(char) in _UNSAFE_CATEGORIES for char in value):
@@ -43,6 +53,7 @@ def queue_mail(
     template: str,
     dedupe_key: str | None = None,
     locale: str | None = None,
+    attachment: Attachment | None = None,
     **context: Any,
 ) -> OutboxMessage | None:
     """Add an email to the outbox in the current transaction; the caller commits.
@@ -51,7 +62,8 @@ def queue_mail(
     rendered now with ``context`` in the recipient's ``locale`` (default: the portal's), never
     the language of whoever caused the message. With a ``dedupe_key`` already used, nothing is
     queued and None is returned, so a reminder can be queued by several workers yet sent once.
-    Works inside a request or outside one (the worker, a command).
+    Works inside a request or outside one (the worker, a command). An ``attachment`` (a small
+    text file such as a calendar invitation) goes with the message.
     """
     check_header("to", to)
     check_header("subject", subject)
@@ -77,6 +89,12 @@ def queue_mail(
         html_body=html_body,
         dedupe_key=dedupe_key,
     )
+    if attachment is not None:
+        check_header("attachment name", attachment.name)
+        check_header("attachment type", attachment.content_type)
+        message.attachment_name = attachment.name
+        message.attachment_type = attachment.content_type
+        message.attachment_body = attachment.body
     if dedupe_key is None:
         db.session.add(message)
         return message

@@ -59,7 +59,27 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.text_body)
     email.add_alternative(message.html_body, subtype="html")
+    if message.attachment_name and message.attachment_type and message.attachment_body:
+        _attach(email, message.attachment_name, message.attachment_type, message.attachment_body)
     return email
+
+
+def _attach(email: EmailMessage, name: str, content_type: str, body: str) -> None:
+    """Add a text attachment; ``content_type`` may carry parameters ("text/calendar; method=X")."""
+    kind, *parameters = (part.strip() for part in content_type.split(";"))
+    maintype, _, subtype = kind.partition("/")
+    if maintype != "text" or not subtype:
+        raise InvalidMessage("attachments must be text")
+    params = dict(
+        (key.strip().lower(), value.strip().strip('"'))
+        for key, _, value in (parameter.partition("=") for parameter in parameters if parameter)
+    )
+    email.add_attachment(
+        body,
+        subtype=subtype,
+        filename=check_header("attachment name", name),
+        params=params,
+    )
 
 
 class Transport:

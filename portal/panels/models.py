@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
@@ -45,6 +46,11 @@ class Panel(TimestampMixin, db.Model):
     description: Mapped[str] = mapped_column(default="")
     pseudonym_prefix: Mapped[str] = mapped_column(String(16), default="LEAP")
     next_pseudonym_number: Mapped[int] = mapped_column(default=1)
+    # Goes up with every change to the name or description, so two administrators editing at
+    # once cannot overwrite each other without seeing it.
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # An archived panel is finished: it is kept for the record but no longer offered to people.
+    archived_at: Mapped[datetime | None]
 
     sites: Mapped[list[Site]] = relationship(
         back_populates="panel", order_by="Site.name", lazy="raise"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from portal.drafts.models import DraftVersion
 from portal.extensions import db
 from portal.feedback.comments import COMMENT_MAX_LENGTH
 from portal.feedback.models import EntryKind, Visibility
@@ -208,3 +211,52 @@ def test_a_comment_on_another_panels_draft_is_not_found(
     assert outsider.get(version_url(cast, draft) + "/comments/new").status_code == 404
     own_panel = f"/panels/{cast.other_panel.id}/drafts/{draft.id}/versions/1/comments/new"
     assert outsider.get(own_panel).status_code == 404
+
+
+def test_a_comment_during_an_open_round_can_be_found_by_that_round(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    from portal.db import utcnow
+    from portal.drafts.models import DraftVersion, ReviewRound
+
+    draft = published_draft(cast)
+    version = db.session.scalars(select(DraftVersion)).one()
+    review = ReviewRound(
+        panel_id=cast.panel.id, version_id=version.id, closes_at=utcnow() + timedelta(days=7)
+    )
+    db.session.add(review)
+    db.session.commit()
+    post_comment(client_as("member"), cast, draft, "During the round")
+    assert entry_for(last_comment()).round_id == review.id
+    inbox = client_as("researcher").get(f"/panels/{cast.panel.id}/inbox?round={review.id}")
+    assert "During the round" in inbox.get_data(as_text=True)
+
+
+def test_the_version_page_makes_the_same_queries_however_many_comments(
+    cast: Cast, client_as: Callable[[str], FlaskClient], count_queries: Callable[[], Any]
+) -> None:
+    draft = published_draft(cast)
+    member, researcher = client_as("member"), client_as("researcher")
+    post_comment(member, cast, draft, "One", visibility="panel")
+    counts = {}
+    for name, client in (("member", member), ("researcher", researcher)):
+        with count_queries() as log:
+            assert client.get(version_url(cast, draft)).status_code == 200
+        counts[name] = log.count
+    version = db.session.scalars(select(DraftVersion)).one()
+    db.session.refresh(version, ["items"])
+    from portal.feedback.comments import CommentDetails, add_comment
+
+    for number in range(30):
+        add_comment(
+            draft,
+            version,
+            cast.people["chair"].id,
+            CommentDetails(body=f"More {number}", visibility=Visibility.PANEL),
+        )
+    db.session.commit()
+    for name, client in (("member", member), ("researcher", researcher)):
+        with count_queries() as log:
+            html = client.get(version_url(cast, draft)).get_data(as_text=True)
+        assert log.count == counts[name], name
+        assert "More 29" in html

@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.feedback.models import Comment, EntryKind, FeedbackEntry, TriageStatus
 from portal.panels.models import Role, Site
 from tests.conftest import csrf_token_from, hidden_inputs, submit_form
-from tests.factories import add_to_panel, make_user
+from tests.factories import add_to_panel, make_user, sign_in
 from tests.integration.feedback_helpers import (
     entry_for,
     last_comment,
@@ -90,7 +90,7 @@ def test_a_researcher_assigns_and_answers_and_the_member_sees_it(
         researcher,
         inbox_url(cast, f"/{entry.id}"),
         {
-            "status": "actioned",
+            "status": "acknowledged",
             "assignee_id": str(colleague.id),
             "response": "We added **peer support in schools** to version 2.",
         },
@@ -99,9 +99,12 @@ def test_a_researcher_assigns_and_answers_and_the_member_sees_it(
     assert f"Entry {entry.id} saved." in response.get_data(as_text=True)
     db.session.expire_all()
     saved = db.session.get(FeedbackEntry, entry.id)
-    assert saved.status is TriageStatus.ACTIONED and saved.assignee_id == colleague.id
+    assert saved.status is TriageStatus.ACKNOWLEDGED and saved.assignee_id == colleague.id
     assert saved.responded_by_id == cast.people["researcher"].id
 
+    colleague_client = client_as("anonymous")
+    sign_in(colleague_client, colleague)
+    assert "1 entry to look at" in colleague_client.get("/").get_data(as_text=True)
     assigned = last_mail_to("colleague@example.org")
     assert f"/panels/{cast.panel.id}/inbox/{entry.id}" in assigned.text_body
     answer = last_mail_to(cast.people["member"].email)
@@ -115,7 +118,7 @@ def test_a_researcher_assigns_and_answers_and_the_member_sees_it(
     mine = member.get(f"/panels/{cast.panel.id}/my-feedback").get_data(as_text=True)
     assert "Please add peer support in schools" in mine
     assert "<strong>peer support in schools</strong>" in mine
-    assert "Acted on" in mine and "New answer" in mine
+    assert "Seen by the study team" in mine and "New answer" in mine
 
     read = member.post(
         f"/panels/{cast.panel.id}/my-feedback/read",
@@ -271,8 +274,6 @@ def test_another_panels_entry_is_not_found(
     add_to_panel(cast.other_panel, outsider, Role.RESEARCHER)
     make_entries(cast, 1)
     entry_id = db.session.scalars(select(FeedbackEntry.id)).one()
-    from tests.factories import sign_in
-
     client = client_as("anonymous")
     sign_in(client, outsider)
     assert client.get(f"/panels/{cast.other_panel.id}/inbox/{entry_id}").status_code == 404
@@ -297,30 +298,34 @@ def test_inbox_my_feedback_and_home_make_the_same_queries_with_many_entries(
     cast: Cast, client_as: Callable[[str], FlaskClient], count_queries: Callable[[], Any]
 ) -> None:
     published_draft(cast)
+    assigned = {"assignee_id": cast.people["researcher"].id}
     make_entries(cast, 3, response="Answered", status=TriageStatus.ACTIONED)
+    make_entries(cast, 2, **assigned)
     _answer_all()
     researcher, member = client_as("researcher"), client_as("member")
     pages = [
         (researcher, inbox_url(cast)),
         (researcher, inbox_url(cast, "?status=actioned&page=2")),
+        (researcher, "/"),
         (member, f"/panels/{cast.panel.id}/my-feedback"),
         (member, "/"),
     ]
-    before = {}
+    before = []
     for client, url in pages:
         with count_queries() as log:
             assert client.get(url).status_code == 200
-        before[url] = log.count
+        before.append(log.count)
 
     make_entries(cast, 120, response="Answered", status=TriageStatus.ACTIONED)
+    make_entries(cast, 40, **assigned)
     _answer_all()
-    for client, url in pages:
+    for (client, url), count in zip(pages, before, strict=True):
         with count_queries() as log:
             html = client.get(url).get_data(as_text=True)
-        assert log.count == before[url], url
-        if url == "/":
-            assert "123 new answers from the study team" in html
-    assert "Page 2 of 5" in researcher.get(inbox_url(cast)).get_data(as_text=True)
+        assert log.count == count, url
+    assert "42 entries to look at" in researcher.get("/").get_data(as_text=True)
+    assert "165 new answers from the study team" in html
+    assert "Page 2 of 7" in researcher.get(inbox_url(cast)).get_data(as_text=True)
 
 
 def _answer_all() -> None:

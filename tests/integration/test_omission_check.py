@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -372,3 +373,62 @@ def test_researchers_and_other_roles_cannot_answer(
         == 403
     )
     assert client_as("chair").get(round_url(cast, draft, review_round, "/check")).status_code == 200
+
+
+def test_check_pages_make_the_same_number_of_queries_however_many_items(
+    cast: Cast, client_as: Callable[[str], FlaskClient], count_queries: Callable[[], Any]
+) -> None:
+    client = client_as("member")
+    counts = []
+    for size in (2, 20):
+        draft, version = published_draft(cast, tuple(f"Action {n}" for n in range(size)))
+        review_round = open_round(cast, draft, version)
+        items = items_of(version)
+        for item in items:
+            submit_form(
+                client,
+                round_url(cast, draft, review_round, f"/check/items/{item.id}"),
+                {"resonance": "partly", "comment": f"About {item.title}"},
+            )
+        pages = ("/check", f"/check/items/{items[-1].id}", "/check/answers")
+        client.get(round_url(cast, draft, review_round, pages[0]))
+        with count_queries() as log:
+            for path in pages:
+                assert client.get(round_url(cast, draft, review_round, path)).status_code == 200
+        counts.append(log.count)
+    assert counts[0] == counts[1]
+
+
+def test_the_demo_round_is_ready_for_the_demo_members(app: Any) -> None:
+    from tests.factories import sign_in
+
+    assert app.test_cli_runner().invoke(args=["portal", "demo"]).exit_code == 0
+    from portal.accounts.models import User
+
+    member = db.session.scalars(select(User).where(User.email == "member1@demo.invalid")).one()
+    client = app.test_client()
+    sign_in(client, member, password="demo panel password 2026")
+    home = client.get("/").get_data(as_text=True)
+    assert "Check: East London: priority actions" in home and "Not started" in home
+    review_round = db.session.scalars(select(ReviewRound)).one()
+    draft_id = db.session.scalar(
+        select(DraftVersion.draft_id).where(DraftVersion.id == review_round.version_id)
+    )
+    start = client.get(
+        f"/panels/{review_round.panel_id}/drafts/{draft_id}/rounds/{review_round.id}/check"
+    ).get_data(as_text=True)
+    assert "Before you start" in start and "being detained" in start
+
+
+def test_the_content_note_is_shown_once_before_the_draft_and_the_check(
+    cast: Cast, client_as: Callable[[str], FlaskClient], setting: tuple
+) -> None:
+    draft, _version, review_round = setting
+    client = client_as("member")
+    for url in (
+        f"/panels/{cast.panel.id}/drafts/{draft.id}/versions/1",
+        round_url(cast, draft, review_round, "/check"),
+    ):
+        html = client.get(url).get_data(as_text=True)
+        assert html.count("being detained") == 1, url
+        assert html.count("Before you start") == 1, url

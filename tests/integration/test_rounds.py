@@ -112,6 +112,7 @@ def test_bad_deadlines_are_explained_and_what_was_typed_is_kept(
         ({"day": "1", "month": "1", "year": "2020", "time": "17:00"}, "must be in the future"),
         ({**next_week_fields("quarter past")}, "Enter a time, like 17:00 or 5pm"),
         ({**next_week_fields(""), "day": ""}, "Enter a real date"),
+        ({"day": "", "month": "", "year": "", "time": "17:00"}, "Enter the deadline date"),
     ]
     for fields, message in cases:
         response = submit_form(client, url, {"instructions": "Keep me", "version": "1", **fields})
@@ -207,3 +208,24 @@ def test_only_researchers_manage_rounds_and_other_panels_learn_nothing(
     client = client_as("anonymous")
     sign_in(client, other_researcher)
     assert client.get(wrong_panel).status_code == 404
+
+
+def test_script_in_the_instructions_is_rendered_harmless(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    from tests.integration.test_omission_check import XSS_PAYLOADS, _assert_harmless
+
+    draft, _version = published_draft(cast)
+    researcher = client_as("researcher")
+    member = client_as("member")
+    for payload in XSS_PAYLOADS:
+        response = submit_form(
+            researcher,
+            f"/panels/{cast.panel.id}/drafts/{draft.id}/rounds/new",
+            {"version": "1", "instructions": payload, **next_week_fields()},
+        )
+        assert response.status_code == 302
+        round_page = researcher.get(response.location).get_data(as_text=True)
+        _assert_harmless(round_page, payload)
+        start = member.get(response.location + "/check").get_data(as_text=True)
+        _assert_harmless(start, payload)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from portal.accounts.models import UserSession
+from portal.extensions import db
+
 if TYPE_CHECKING:
     from tests.world import World
 
@@ -11,8 +14,30 @@ if TYPE_CHECKING:
 ALLOWED: dict[str, set[str]] = {}
 
 # Fields a real form of this domain would send, for the forged-POST test.
-FORM: dict[str, str] = {}
+FORM: dict[str, str] = {
+    "display_name": "Forged name",
+    "current_password": "forged password forged password",
+    "contact_preference": "phone",
+    "phone": "07700 900 982",
+    "accessibility_needs": "Forged needs",
+    "language": "en",
+    "code": "123456",
+    "require_two_step_for_staff": "y",
+}
 
 
 def add(world: World) -> None:
     """Add this domain's objects to ``world.values`` (URL arguments) and any exceptions."""
+    # A signed-in session of the researcher's: everyone else asking to end it gets a 404.
+    researcher = world.cast.people["researcher"]
+    user_session = UserSession(token_hash="0" * 64, user_id=researcher.id)
+    db.session.add(user_session)
+    db.session.commit()
+    world.values["session_id"] = user_session.id
+    # The sign-in's second step is only for someone who has just given their password; anyone
+    # else is sent back to sign in.
+    for role in ("anonymous", *world.cast.people):
+        world.exceptions[("accounts.two_step_check", role)] = {"sign-in"}
+        # No OpenID provider is configured for these tests: single sign-on is not there.
+        world.exceptions[("accounts.single_sign_on_start", role)] = {"404"}
+        world.exceptions[("accounts.single_sign_on_return", role)] = {"404"}

@@ -1,0 +1,81 @@
+"""The audit log page: what happened, who did it, when and from where, filtered and paged."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
+
+from portal.admin.audit_log import AuditFilter, audit_page
+from portal.admin.forms import AuditFilterForm
+from portal.admin.views import bp
+from portal.audit.service import AuditAction
+
+# What each action is called on the page. An action missing here shows its stored name.
+ACTION_LABELS = {
+    AuditAction.SIGN_IN: _l("Signed in"),
+    AuditAction.SIGN_IN_FAILED: _l("Sign-in failed"),
+    AuditAction.SIGN_OUT: _l("Signed out"),
+    AuditAction.SIGN_IN_LINK_SENT: _l("Sign-in link sent"),
+    AuditAction.INVITATION_SENT: _l("Invitation sent"),
+    AuditAction.INVITATION_ACCEPTED: _l("Invitation accepted"),
+    AuditAction.INVITATION_REVOKED: _l("Invitation cancelled"),
+    AuditAction.ROLE_CHANGED: _l("Role changed"),
+    AuditAction.MEMBERSHIP_ENDED: _l("Taken out of a panel"),
+    AuditAction.PASSWORD_CHANGED: _l("Password changed"),
+    AuditAction.PASSWORD_RESET_REQUESTED: _l("Password reset asked for"),
+    AuditAction.PASSWORD_RESET: _l("Password reset"),
+    AuditAction.EMAIL_CHANGE_REQUESTED: _l("Email change asked for"),
+    AuditAction.EMAIL_CHANGED: _l("Email address changed"),
+    AuditAction.TWO_STEP_ENABLED: _l("Two-step verification turned on"),
+    AuditAction.TWO_STEP_DISABLED: _l("Two-step verification turned off"),
+    AuditAction.RECOVERY_CODE_USED: _l("Recovery code used"),
+    AuditAction.ACCOUNT_DEACTIVATED: _l("Account closed"),
+    AuditAction.ACCOUNT_REACTIVATED: _l("Account opened again"),
+    AuditAction.SESSION_ENDED: _l("Session ended"),
+    AuditAction.SETTINGS_CHANGED: _l("Settings changed"),
+    AuditAction.PANEL_CREATED: _l("Panel created"),
+    AuditAction.PANEL_CHANGED: _l("Panel details changed"),
+    AuditAction.PANEL_ARCHIVED: _l("Panel archived"),
+    AuditAction.PANEL_RESTORED: _l("Panel brought back"),
+    AuditAction.SITE_ADDED: _l("Site added"),
+    AuditAction.SITE_RENAMED: _l("Site renamed"),
+    AuditAction.SITE_REMOVED: _l("Site removed"),
+    AuditAction.ADMIN_GRANTED: _l("Made an administrator"),
+    AuditAction.ADMIN_REMOVED: _l("No longer an administrator"),
+}
+
+
+def action_label(action: str) -> str:
+    try:
+        return str(ACTION_LABELS.get(AuditAction(action), action))
+    except ValueError:
+        return action
+
+
+@bp.get("/admin/audit")
+def audit_log() -> ResponseReturnValue:
+    form = AuditFilterForm(request.args)
+    form.action.choices = [SelectChoice("", _l("Anything"))] + [
+        SelectChoice(action.value, action_label(action.value)) for action in AuditAction
+    ]
+    valid = form.validate() if request.args else True
+    criteria = AuditFilter()
+    if valid:
+        criteria = AuditFilter(
+            action=form.action.data or "",
+            person=form.person.data or "",
+            start=form.start.data,
+            end=form.end.data,
+        )
+    page = audit_page(criteria, request.args.get("page", 1, type=int) or 1)
+    filters = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template(
+        "admin/audit_log.html",
+        form=form,
+        found=page,
+        filters=filters,
+        action_label=action_label,
+        valid=valid,
+    )

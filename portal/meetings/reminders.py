@@ -1,0 +1,116 @@
+"""Meeting reminders, queued by the worker a set number of days before each published meeting.
+
+Each reminder is claimed by inserting a ``ReminderSent`` row, unique per meeting, person and
+kind, in the same transaction as the email. A second worker, or a second run, that tries the
+same reminder hits the unique constraint and skips it, so nobody is reminded twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal.accounts.models import User
+from portal.db import utcnow
+from portal.extensions import db
+from portal.meetings import calendar
+from portal.meetings.models import Meeting, MeetingStatus, ReminderSent, Rsvp, RsvpAnswer
+from portal.meetings.times import when_in_words
+from portal.notifications.service import queue_mail
+from portal.panels.models import Membership
+
+
+def reminder_days(setting: str) -> list[int]:
+    """The offsets from ``PORTAL_MEETING_REMINDER_DAYS`` ("7,1"), largest first, ignoring junk."""
+    days = set()
+    for part in setting.split(","):
+        part = part.strip()
+        if part.isdigit() and 0 < int(part) <= 60:
+            days.add(int(part))
+    return sorted(days, reverse=True)
+
+
+def due_kind(meeting: Meeting, days: list[int], now: datetime) -> str | None:
+    """The reminder due now for a meeting: the closest offset already reached, or None.
+
+    Only the closest one counts, so a meeting published two days before it starts gets the
+    one-day reminder later, never a late "one week to go" email.
+    """
+    due = [d for d in days if meeting.starts_at - timedelta(days=d) <= now]
+    return f"days-{min(due)}" if due else None
+
+
+def queue_meeting_reminders() -> int:
+    """Queue every reminder due now; returns how many were queued. Safe to run at once twice."""
+    days = reminder_days(current_app.config["MEETING_REMINDER_DAYS"])
+    if not days:
+        return 0
+    now = utcnow()
+    meetings = list(
+        db.session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.status == MeetingStatus.PUBLISHED,
+                Meeting.starts_at > now,
+                Meeting.starts_at <= now + timedelta(days=max(days)),
+            )
+            .order_by(Meeting.starts_at)
+        )
+    )
+    queued = 0
+    for meeting in meetings:
+        kind = due_kind(meeting, days, now)
+        if kind is None:
+            continue
+        for person in _people_to_remind(meeting, kind):
+            queued += _remind(meeting, person, kind)
+    return queued
+
+
+def _people_to_remind(meeting: Meeting, kind: str) -> list[User]:
+    declined = select(Rsvp.user_id).where(
+        Rsvp.meeting_id == meeting.id, Rsvp.answer == RsvpAnswer.NOT_ATTENDING
+    )
+    reminded = select(ReminderSent.user_id).where(
+        ReminderSent.meeting_id == meeting.id, ReminderSent.kind == kind
+    )
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.panel_id == meeting.panel_id,
+                Membership.active.is_(True),
+                User.is_active_account.is_(True),
+                User.id.not_in(declined),
+                User.id.not_in(reminded),
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def _remind(meeting: Meeting, person: User, kind: str) -> int:
+    """Claim and queue one reminder; 0 when another worker already has it."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(ReminderSent(meeting_id=meeting.id, user_id=person.id, kind=kind))
+    except IntegrityError:
+        return 0
+    when = when_in_words(meeting.starts_at, meeting.ends_at, with_year=True)
+    message = queue_mail(
+        person.email,
+        gettext("Reminder: %(title)s, %(when)s", title=meeting.title, when=when),
+        "meeting_reminder",
+        dedupe_key=f"meeting-reminder:{meeting.id}:{person.id}:{kind}",
+        locale=person.language or None,
+        meeting=meeting,
+        when=when,
+        name=person.display_name,
+        url=calendar.meeting_url(meeting),
+    )
+    return 1 if message is not None else 0

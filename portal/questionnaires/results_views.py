@@ -1,0 +1,64 @@
+"""Results and exports of a questionnaire, for the people who build questionnaires."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Response, abort, request
+from flask.typing import ResponseReturnValue
+
+from portal.questionnaires import export
+from portal.questionnaires.results import SMALL_NUMBERS, held_back, results_of
+from portal.questionnaires.service import is_closed, is_open
+from portal.questionnaires.views import bp, load_questionnaire, page
+
+
+@bp.get("/<int:questionnaire_id>/results")
+def questionnaire_results(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
+    questionnaire = load_questionnaire(panel_id, questionnaire_id)
+    return page(
+        "questionnaires/results.html",
+        panel_id,
+        questionnaire=questionnaire,
+        results=results_of(questionnaire),
+        small_numbers=SMALL_NUMBERS,
+        is_open=is_open(questionnaire),
+        is_closed=is_closed(questionnaire),
+        show_raw=request.args.get("raw") == "1",
+    )
+
+
+def _file_name(title: str, suffix: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()[:60] or "questionnaire"
+    return f"{stem}-{suffix}"
+
+
+@bp.get("/<int:questionnaire_id>/export/<string:kind>")
+def export_answers(panel_id: int, questionnaire_id: int, kind: str) -> ResponseReturnValue:
+    """``answers.csv``, ``dictionary.csv`` or ``answers.xlsx`` (with both sheets)."""
+    questionnaire = load_questionnaire(panel_id, questionnaire_id)
+    if kind not in ("answers.csv", "dictionary.csv", "answers.xlsx"):
+        abort(404)
+    if kind != "dictionary.csv" and held_back(questionnaire):
+        return page(
+            "questionnaires/held_back.html",
+            panel_id,
+            questionnaire=questionnaire,
+            small_numbers=SMALL_NUMBERS,
+        ), 409
+    if kind == "answers.csv":
+        body: str | bytes = export.to_csv(export.answers_table(questionnaire))
+        mimetype = "text/csv"
+    elif kind == "dictionary.csv":
+        body = export.to_csv(export.dictionary(questionnaire))
+        mimetype = "text/csv"
+    elif kind == "answers.xlsx":
+        body = export.to_xlsx(questionnaire)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        abort(404)
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{_file_name(questionnaire.title, kind)}"'
+    )
+    return response
