@@ -58,6 +58,7 @@ class Seeded:
     draft_id: int
     version_number: int
     round_id: int
+    first_item_id: int
     member_email: str
     researcher_email: str
     password: str
@@ -138,12 +139,14 @@ def seed(
 
     _answer_round(review_round, version.items, people, draft.id, site.id)
     _comment(panel.id, draft.id, site.id, version.items, people, comments)
+    first_item_id = version.items[0].id if version.items else 0
     db.session.commit()
     return Seeded(
         panel_id=panel.id,
         draft_id=draft.id,
         version_number=version.number,
         round_id=review_round.id,
+        first_item_id=first_item_id,
         member_email=people[0].email if people else researcher.email,
         researcher_email=researcher.email,
         password=password,

@@ -76,7 +76,7 @@ def portal_environment(database: Path) -> dict[str, str]:
             # Every worker must share one key, or a session made by one is refused by another.
             "PORTAL_SECRET_KEY": secrets.token_hex(32),
             "PORTAL_ENV": "development",  # plain http on loopback: cookies without Secure
-            "PORTAL_LOG_LEVEL": "WARNING",
+            "PORTAL_LOG_LEVEL": "ERROR",  # probing for pages is refused now and then
             "PORTAL_BASE_URL": "http://127.0.0.1",
         }
     )
@@ -98,10 +98,11 @@ def seed_database(env: dict[str, str], comments: int, members: int, items: int) 
         ],
         cwd=ROOT,
         env=env,
-        check=True,
         capture_output=True,
         text=True,
     )
+    if seeded.returncode != 0:
+        raise RuntimeError(f"seeding failed:\n{seeded.stderr}")
     return {key: str(value) for key, value in json.loads(seeded.stdout).items()}
 
 
@@ -282,6 +283,7 @@ def main() -> int:
             "round_id": seeded["round_id"],
             "draft_id": seeded["draft_id"],
             "number": seeded["version_number"],
+            "version_item_id": seeded["first_item_id"],
         }
         drafts_pages = candidate_paths(env, values, "drafts.")
         feedback_pages = candidate_paths(env, values, "feedback.")
@@ -309,8 +311,8 @@ def main() -> int:
                 targets.append(Target("inbox", portal + inbox, team))
             else:
                 print("Skipping the inbox: the portal has no inbox page yet.")
-            results_path = (
-                f"/panels/{values['panel_id']}/drafts/rounds/{values['round_id']}/results"
+            results_path = next(
+                pair.split()[1] for pair in drafts_pages if pair.split()[0] == "drafts.show_results"
             )
             targets.append(Target("round results", portal + results_path, team))
             for target in targets:

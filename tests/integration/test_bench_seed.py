@@ -24,6 +24,7 @@ def test_the_bench_seed_makes_a_round_and_an_inbox_people_can_open(client: Flask
     assert count(ItemAnswer.id) == 9
     assert count(Comment.id) == 25
     assert count(FeedbackEntry.id) == 25 + 3
+    assert seeded.first_item_id > 0
 
     signed_in = submit_form(
         client,

@@ -505,3 +505,17 @@ def test_harmful_text_in_every_field_is_shown_as_text_never_run(
     assert harmful.kinds - plain.kinds <= {("a", ("rel",))}
     assert not any("javascript:" in value.lower() for value in harmful.values)
     assert "{{ 7*7 }}" in harmful_html  # shown as typed, never run as a template
+
+
+def test_a_round_nobody_has_answered_says_so(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    review_round = make_round(cast.panel, cast.people["researcher"])
+    client = client_as("researcher")
+    text = text_of(client.get(results_url(review_round)).get_data(as_text=True))
+    assert "0 people have sent their answers." in text
+    assert "Total who answered 0 –" in text
+    assert "No comments on items yet." in text
+    assert "Nobody has said that anything is missing" in text
+    book = load_workbook(io.BytesIO(client.get(results_url(review_round, "/results.xlsx")).data))
+    assert [len(list(book[name].iter_rows())) for name in book.sheetnames[:4]] == [1, 1, 1, 1]
