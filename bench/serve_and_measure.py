@@ -106,6 +106,26 @@ def seed_database(env: dict[str, str], comments: int, members: int, items: int) 
     return {key: str(value) for key, value in json.loads(seeded.stdout).items()}
 
 
+# The gunicorn master's process id for each address being served.
+MASTERS: dict[str, int] = {}
+
+
+def worker_memory_mb(base: str) -> list[float]:
+    """Resident memory of each gunicorn worker serving ``base``, in MB (Linux /proc)."""
+    master = MASTERS[base]
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+            )
+        except OSError:
+            continue  # the process ended while we looked
+        if fields.get("PPid", "").strip() == str(master) and "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+    return sorted(sizes)
+
+
 @contextmanager
 def gunicorn(app: str, env: dict[str, str], workers: int) -> Iterator[str]:
     """Serve ``app`` with gunicorn on a free loopback port until the block ends."""
@@ -124,6 +144,7 @@ def gunicorn(app: str, env: dict[str, str], workers: int) -> Iterator[str]:
         env=env,
     )
     base = f"http://127.0.0.1:{port}"
+    MASTERS[base] = process.pid
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -318,12 +339,14 @@ def main() -> int:
             for target in targets:
                 print(f"  {target.name}: {target.url[len(portal) :]}", flush=True)
             measured = [measure(t, args.requests, args.concurrency) for t in targets]
+            portal_memory = worker_memory_mb(portal)
 
         trivial_env = dict(env)
         with gunicorn("bench.trivial_app:app", trivial_env, args.workers) as trivial:
             baseline = measure(
                 Target("trivial Flask route", trivial + "/", {}), args.requests, args.concurrency
             )
+            trivial_memory = worker_memory_mb(trivial)
 
     print()
     print(
@@ -331,6 +354,10 @@ def main() -> int:
         f"{args.concurrency} at a time; SQLite"
     )
     print(report(measured, baseline))
+    print()
+    print("Memory of each gunicorn worker after serving those requests (resident, MB):")
+    print(f"  portal:              {', '.join(f'{size:.0f}' for size in portal_memory)}")
+    print(f"  trivial Flask route: {', '.join(f'{size:.0f}' for size in trivial_memory)}")
     return 1 if any(m.failures for m in measured) else 0
 
 
