@@ -199,9 +199,11 @@ def load_demo() -> str:
     people = {person.email: _person(panel, person, password) for person in PEOPLE}
     db.session.flush()
     _priority_lists(panel, people["researcher@demo.invalid"])
+    from portal.feedback.demo import load_feedback_demo
     from portal.meetings.demo import load_meetings_demo
     from portal.questionnaires.demo import load_questionnaires_demo
 
+    load_feedback_demo(panel, people, f"{ROUND_SITE}: priority actions")
     load_meetings_demo(panel, people)
     load_questionnaires_demo(panel, people)
     if not core_service.support_contacts():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -9,7 +11,10 @@ from portal.accounts.models import User
 from portal.db import utcnow
 from portal.drafts.models import Draft, DraftKind, ReviewRound, VersionItem
 from portal.extensions import db
+from portal.feedback.models import FeedbackEntry
+from portal.notifications.models import OutboxMessage
 from portal.panels.models import Membership, Panel, Role, Site
+from tests.conftest import csrf_token_from
 
 
 def test_demo_creates_the_study_once_and_prints_how_to_sign_in(app: Flask) -> None:
@@ -69,3 +74,27 @@ def test_demo_in_production_prints_no_password_and_sets_none(database: str) -> N
         assert db.session.scalar(with_password) == 0
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_demo_member_sees_the_study_teams_answer_on_my_feedback(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["portal", "demo"]).exit_code == 0
+    assert runner.invoke(args=["portal", "demo"]).exit_code == 0
+    panel = db.session.scalars(select(Panel)).one()
+    client = app.test_client()
+    page = client.get("/sign-in")
+    token = csrf_token_from(page.get_data(as_text=True))
+    client.post(
+        "/sign-in",
+        data={
+            "csrf_token": token,
+            "email": "member1@demo.invalid",
+            "password": "demo panel password 2026",
+        },
+    )
+    mine = client.get(f"/panels/{panel.id}/my-feedback").get_data(as_text=True)
+    assert "People trust peer workers more" in html.unescape(mine)
+    assert "We have added peer workers to this action" in mine
+    # Once only, however often the demo is loaded; nothing was emailed.
+    assert db.session.scalar(select(func.count(FeedbackEntry.id))) == 2
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
