@@ -12,7 +12,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, FieldList, Form, FormField, RadioField, StringField, TextAreaField
+from wtforms import (
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -128,6 +137,7 @@ class MeetingForm(PortalForm):
     accessibility_info = TextAreaField(
         _l("Accessibility information (optional)"), validators=[Length(max=5000)]
     )
+    lock_version = HiddenField()
 
     def validate_joining_link(self, field: Field) -> None:
         if (field.data or "").strip() and not safe_web_link(field.data):
@@ -139,6 +149,12 @@ class MeetingForm(PortalForm):
         self.joining_link.data = meeting.joining_link
         self.venue.data = meeting.venue
         self.accessibility_info.data = meeting.accessibility_info
+        self.lock_version.data = str(meeting.lock_version)
+
+    def seen_version(self) -> int:
+        """The version of the meeting the person started from (0 when unknown)."""
+        value = (self.lock_version.data or "").strip()
+        return int(value) if value.isdigit() else 0
 
 
 RSVP_LABELS = {

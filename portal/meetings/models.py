@@ -102,6 +102,8 @@ class Meeting(TimestampMixin, db.Model):
     )
     calendar_uid: Mapped[str] = mapped_column(String(100), unique=True)
     calendar_sequence: Mapped[int] = mapped_column(default=0)
+    # Raised by every saved edit of the details, so a second person's edit meets a conflict.
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
     previous_results_summary: Mapped[str] = mapped_column(default="")
     pack_published_at: Mapped[datetime | None]
     pack_sent_at: Mapped[datetime | None]

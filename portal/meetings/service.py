@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
@@ -83,11 +83,25 @@ def create_meeting(panel_id: int, details: MeetingDetails, user_id: int | None) 
     return meeting
 
 
-def update_meeting(meeting: Meeting, details: MeetingDetails) -> bool:
-    """Save new details. When a published meeting's time or place changes, everyone is sent
+class MeetingEditConflict(Exception):
+    """Someone saved the meeting since the person opened it; nothing was changed."""
+
+
+def update_meeting(meeting: Meeting, details: MeetingDetails, seen_version: int) -> bool:
+    """Save new details, unless someone saved the meeting since ``seen_version`` (then raise
+    ``MeetingEditConflict``). When a published meeting's time or place changes, everyone is sent
     an updated calendar entry; returns whether they were."""
     if meeting.status is MeetingStatus.CANCELLED:
         raise ValueError("a cancelled meeting cannot be changed")
+    claimed = db.session.execute(
+        update(Meeting)
+        .where(Meeting.id == meeting.id, Meeting.lock_version == seen_version)
+        .values(lock_version=seen_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise MeetingEditConflict
+    meeting.lock_version = seen_version + 1
     noticed = ("starts_at", "ends_at", "joining_link", "venue", "title")
     changed = any(getattr(meeting, name) != getattr(details, name) for name in noticed)
     for name, value in details.__dict__.items():

@@ -143,7 +143,17 @@ def edit_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         details = _details(form)
         if details is not None:
-            told = service.update_meeting(meeting, details)
+            try:
+                told = service.update_meeting(meeting, details, form.seen_version())
+            except service.MeetingEditConflict:
+                db.session.rollback()
+                saved = load_meeting(panel_id, meeting_id)
+                db.session.refresh(saved)
+                # Saving from the conflict page is a deliberate choice to replace what is saved.
+                form.lock_version.data = str(saved.lock_version)
+                return page(
+                    "meetings/edit_meeting.html", panel_id, form=form, meeting=saved, conflict=True
+                ), 409
             db.session.commit()
             if told:
                 flash(gettext("Changes saved. Everyone has been sent the new details."), "success")

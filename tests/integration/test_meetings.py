@@ -13,7 +13,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.meetings.models import Meeting, MeetingStatus, Rsvp
 from tests import ical
-from tests.conftest import submit_form
+from tests.conftest import hidden_inputs, submit_form
 from tests.integration.meeting_helpers import (
     add_meeting,
     attachments_to,
@@ -360,3 +360,42 @@ def test_a_past_meeting_takes_no_more_replies(cast: Cast, client_as: Clients) ->
     response = member.get(url + "/reply")
     assert response.status_code == 302
     assert db.session.scalars(select(Rsvp)).all() == []
+
+
+def test_two_people_changing_a_meeting_at_once_the_second_sees_a_conflict_and_keeps_their_text(
+    cast: Cast, client_as: Clients
+) -> None:
+    chair, researcher = client_as("chair"), client_as("researcher")
+    day = future_day(30)
+    meeting = add_meeting(chair, cast.panel.id, day=day)
+    url = f"/panels/{cast.panel.id}/meetings/{meeting.id}/edit"
+    chair_page = _page(chair, url)
+    researcher_page = _page(researcher, url)
+
+    first = chair.post(
+        url, data={**hidden_inputs(chair_page), **meeting_form("Chair's title", day)}
+    )
+    assert first.status_code == 302
+    second = researcher.post(
+        url,
+        data={
+            **hidden_inputs(researcher_page),
+            **meeting_form("Researcher's title", day, venue="Room 4, Community Centre"),
+        },
+    )
+    html = second.get_data(as_text=True)
+    assert second.status_code == 409
+    assert "Someone else saved this meeting while you were changing it" in html
+    assert "Chair&#39;s title" in html  # what is saved now
+    assert 'value="Researcher&#39;s title"' in html  # their own text, kept
+    assert "Room 4, Community Centre</textarea>" in html
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).title == "Chair's title"  # type: ignore[union-attr]
+
+    # Saving from the conflict page is a deliberate choice: it replaces what is saved.
+    again = researcher.post(
+        url, data={**hidden_inputs(html), **meeting_form("Researcher's title", day)}
+    )
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).title == "Researcher's title"  # type: ignore[union-attr]
