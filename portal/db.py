@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import DateTime, Engine, MetaData, event
+from sqlalchemy import DateTime, Engine, MetaData, event, update
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
@@ -112,3 +112,24 @@ def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | b
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def claim_edit(entity: Any, seen_version: int) -> bool:
+    """Raise ``entity.lock_version`` from ``seen_version`` by one, in one conditional UPDATE.
+
+    Returns False, changing nothing, when someone saved the row since ``seen_version``: the
+    caller shows a conflict instead of overwriting their work. Two racing saves cannot both win.
+    """
+    from portal.extensions import db  # the extension module imports this one
+
+    model = type(entity)
+    claimed = db.session.execute(
+        update(model)
+        .where(model.id == entity.id, model.lock_version == seen_version)
+        .values(lock_version=seen_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return False
+    entity.lock_version = seen_version + 1
+    return True

@@ -12,11 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
-from portal.db import utcnow
+from portal.db import claim_edit, utcnow
 from portal.extensions import db
 from portal.meetings import calendar
 from portal.meetings.models import (
@@ -93,15 +93,8 @@ def update_meeting(meeting: Meeting, details: MeetingDetails, seen_version: int)
     an updated calendar entry; returns whether they were."""
     if meeting.status is MeetingStatus.CANCELLED:
         raise ValueError("a cancelled meeting cannot be changed")
-    claimed = db.session.execute(
-        update(Meeting)
-        .where(Meeting.id == meeting.id, Meeting.lock_version == seen_version)
-        .values(lock_version=seen_version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if not claim_edit(meeting, seen_version):
         raise MeetingEditConflict
-    meeting.lock_version = seen_version + 1
     noticed = ("starts_at", "ends_at", "joining_link", "venue", "title")
     changed = any(getattr(meeting, name) != getattr(details, name) for name in noticed)
     for name, value in details.__dict__.items():

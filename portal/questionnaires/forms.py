@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -75,6 +76,7 @@ class QuestionnaireForm(PortalForm):
     )
     introduction = TextAreaField(_l("Introduction (optional)"), validators=[Length(max=5000)])
     privacy_note = TextAreaField(_l("Privacy note (optional)"), validators=[Length(max=3000)])
+    lock_version = HiddenField()
     anonymous = RadioField(
         _l("Named or anonymous?"),
         choices=[
@@ -120,6 +122,11 @@ class QuestionnaireForm(PortalForm):
 
     def closes_at(self) -> datetime | None:
         return _london(self.closes_on.data, self.closes_time.data, time(17, 0))
+
+    def seen_version(self) -> int:
+        """The version of the details the person started from (0 when unknown)."""
+        value = (self.lock_version.data or "").strip()
+        return int(value) if value.isdigit() else 0
 
     def load(self, details: QuestionnaireDetails) -> None:
         self.title.data = details.title

@@ -53,6 +53,8 @@ class Questionnaire(TimestampMixin, db.Model):
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     is_template: Mapped[bool] = mapped_column(default=False)
+    # Raised by every saved edit of the details, so a second person's edit meets a conflict.
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="questionnaire",

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.db import utcnow
+from portal.db import claim_edit, utcnow
 from portal.extensions import db
 from portal.meetings.models import Attendance, Meeting
 from portal.panels.models import Membership, Role
@@ -220,10 +220,19 @@ def _apply_question(question: Question, details: QuestionDetails) -> None:
     question.top_n = details.top_n if details.kind is QuestionType.RANKING else None
 
 
-def update_questionnaire(questionnaire: Questionnaire, details: QuestionnaireDetails) -> None:
-    """Change the details. Named or anonymous cannot change once anyone has answered."""
+class DetailsConflict(Exception):
+    """Someone saved the details since the person opened them; nothing was changed."""
+
+
+def update_questionnaire(
+    questionnaire: Questionnaire, details: QuestionnaireDetails, seen_version: int
+) -> None:
+    """Change the details, unless someone saved them since ``seen_version`` (then raise
+    ``DetailsConflict``). Named or anonymous cannot change once anyone has answered."""
     if details.anonymous != questionnaire.anonymous and has_answers(questionnaire.id):
         raise QuestionsLocked
+    if not claim_edit(questionnaire, seen_version):
+        raise DetailsConflict
     _apply(questionnaire, details)
     db.session.flush()
 

@@ -166,10 +166,25 @@ def edit_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnVa
                 meeting_id=questionnaire.meeting_id,
             )
         )
+        form.lock_version.data = str(questionnaire.lock_version)
     locked = service.has_answers(questionnaire.id)
     if form.validate_on_submit():
         try:
-            service.update_questionnaire(questionnaire, form.details())
+            service.update_questionnaire(questionnaire, form.details(), form.seen_version())
+        except service.DetailsConflict:
+            db.session.rollback()
+            saved = load_questionnaire(panel_id, questionnaire_id)
+            db.session.refresh(saved)
+            # Saving from the conflict page is a deliberate choice to replace what is saved.
+            form.lock_version.data = str(saved.lock_version)
+            return page(
+                "questionnaires/edit.html",
+                panel_id,
+                form=form,
+                questionnaire=saved,
+                locked=locked,
+                conflict=True,
+            ), 409
         except QuestionsLocked:
             db.session.rollback()
             form.anonymous.errors = [

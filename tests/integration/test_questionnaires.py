@@ -780,3 +780,43 @@ def test_the_list_and_home_pages_make_the_same_number_of_queries_however_many_qu
     many = counts()
     assert many == few
     assert "Questionnaire 14" in clients["member"].get(urls[0]).get_data(as_text=True)
+
+
+def test_two_people_changing_the_details_at_once_the_second_sees_a_conflict_and_keeps_their_text(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    questionnaire = make_questionnaire(cast, title="How did it go?")
+    url = f"/panels/{cast.panel.id}/questionnaires/{questionnaire.id}/edit"
+    chair, researcher = client_as("chair"), client_as("researcher")
+    chair_page = chair.get(url).get_data(as_text=True)
+    researcher_page = researcher.get(url).get_data(as_text=True)
+    fields = {
+        "anonymous": "named",
+        "audience": "panel",
+        "meeting_id": "",
+        "opens_on": "2030-06-01",
+        "opens_time": "09:00",
+        "closes_on": "2030-06-14",
+        "closes_time": "17:00",
+    }
+    first = chair.post(
+        url, data={**hidden_inputs(chair_page), **fields, "title": "The chair's title"}
+    )
+    assert first.status_code == 302
+    mine = {**fields, "title": "The researcher's title", "introduction": "Ten minutes at most."}
+    second = researcher.post(url, data={**hidden_inputs(researcher_page), **mine})
+    html = second.get_data(as_text=True)
+    assert second.status_code == 409
+    assert "Someone else saved these details while you were changing them" in html
+    assert "The chair&#39;s title" in html
+    assert (
+        'value="The researcher&#39;s title"' in html and "Ten minutes at most.</textarea>" in html
+    )
+    db.session.expire_all()
+    assert db.session.get(Questionnaire, questionnaire.id).title == "The chair's title"  # type: ignore[union-attr]
+
+    again = researcher.post(url, data={**hidden_inputs(html), **mine})
+    assert again.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Questionnaire, questionnaire.id)
+    assert saved is not None and saved.title == "The researcher's title"
