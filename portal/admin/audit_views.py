@@ -12,7 +12,7 @@ from portal.admin.forms import AuditFilterForm
 from portal.admin.views import bp
 from portal.audit.service import AuditAction
 
-# What each action is called on the page. An action missing here shows its stored name.
+# What each action is called on the page; a test checks every action has a name here.
 ACTION_LABELS = {
     AuditAction.SIGN_IN: _l("Signed in"),
     AuditAction.SIGN_IN_FAILED: _l("Sign-in failed"),
@@ -44,6 +44,18 @@ ACTION_LABELS = {
     AuditAction.SITE_REMOVED: _l("Site removed"),
     AuditAction.ADMIN_GRANTED: _l("Made an administrator"),
     AuditAction.ADMIN_REMOVED: _l("No longer an administrator"),
+    AuditAction.ROUND_REMINDERS_SENT: _l("Review round reminders sent"),
+    AuditAction.ROUND_RESULTS_EXPORTED: _l("Review round results downloaded"),
+    AuditAction.ACCOUNT_DETAILS_CHANGED: _l("Account details changed"),
+    AuditAction.TWO_STEP_FAILED: _l("Two-step code refused"),
+    AuditAction.RECOVERY_CODES_REPLACED: _l("New recovery codes made"),
+    AuditAction.SINGLE_SIGN_ON_LINKED: _l("Single sign-on linked"),
+    AuditAction.SINGLE_SIGN_ON_REFUSED: _l("Single sign-on refused"),
+    AuditAction.ROUND_OPENED: _l("Review round opened"),
+    AuditAction.ROUND_DEADLINE_CHANGED: _l("Review round deadline changed"),
+    AuditAction.ROUND_CLOSED: _l("Review round closed early"),
+    AuditAction.MEETING_PUBLISHED: _l("Meeting published"),
+    AuditAction.MEETING_CANCELLED: _l("Meeting cancelled"),
 }
 
 

@@ -51,6 +51,11 @@ class AuditAction(enum.StrEnum):
     RECOVERY_CODES_REPLACED = "recovery_codes_replaced"
     SINGLE_SIGN_ON_LINKED = "single_sign_on_linked"
     SINGLE_SIGN_ON_REFUSED = "single_sign_on_refused"
+    ROUND_OPENED = "round_opened"
+    ROUND_DEADLINE_CHANGED = "round_deadline_changed"
+    ROUND_CLOSED = "round_closed"
+    MEETING_PUBLISHED = "meeting_published"
+    MEETING_CANCELLED = "meeting_cancelled"
 
 
 def record(

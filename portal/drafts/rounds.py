@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
+from portal.audit.service import AuditAction, record
 from portal.db import utcnow
 from portal.drafts.models import (
     Draft,
@@ -260,6 +261,7 @@ def open_round(
     db.session.add(review_round)
     db.session.flush()
     _tell_the_panel(review_round, draft, "review_round_opened", "opened")
+    record(AuditAction.ROUND_OPENED, panel_id=panel_id, detail=f"round {review_round.id}")
     return review_round
 
 
@@ -270,12 +272,22 @@ def extend_round(review_round: ReviewRound, draft: Draft, closes_at: datetime) -
     db.session.flush()
     key = f"extended:{int(closes_at.timestamp())}"
     _tell_the_panel(review_round, draft, "review_round_extended", key)
+    record(
+        AuditAction.ROUND_DEADLINE_CHANGED,
+        panel_id=review_round.panel_id,
+        detail=f"round {review_round.id}",
+    )
 
 
 def close_round(review_round: ReviewRound) -> None:
     """Close the round now: nobody can change their answers after this."""
     if review_round.closed_early_at is None:
         review_round.closed_early_at = utcnow()
+        record(
+            AuditAction.ROUND_CLOSED,
+            panel_id=review_round.panel_id,
+            detail=f"round {review_round.id}",
+        )
 
 
 # --- members' omission checks -------------------------------------------------------------

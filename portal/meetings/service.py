@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
+from portal.audit.service import AuditAction, record
 from portal.db import claim_edit, utcnow
 from portal.extensions import db
 from portal.meetings import calendar
@@ -112,6 +113,7 @@ def publish_meeting(meeting: Meeting) -> None:
         raise ValueError("only a draft meeting can be published")
     meeting.status = MeetingStatus.PUBLISHED
     notify_members(meeting, "published")
+    record(AuditAction.MEETING_PUBLISHED, panel_id=meeting.panel_id, detail=f"meeting {meeting.id}")
 
 
 def cancel_meeting(meeting: Meeting) -> None:
@@ -121,6 +123,7 @@ def cancel_meeting(meeting: Meeting) -> None:
     was_published = meeting.status is MeetingStatus.PUBLISHED
     meeting.status = MeetingStatus.CANCELLED
     meeting.calendar_sequence += 1
+    record(AuditAction.MEETING_CANCELLED, panel_id=meeting.panel_id, detail=f"meeting {meeting.id}")
     if was_published:
         notify_members(meeting, "cancelled")
 

@@ -187,3 +187,10 @@ def test_the_log_never_shows_a_password_a_link_or_what_a_member_wrote(
     page = read(client_as("admin").get("/admin/audit"))
     assert "Sign-in failed" in table(page) and "Invitation sent" in table(page)
     assert password not in page and token not in page
+
+
+def test_every_kind_of_event_has_a_plain_english_name_in_the_filter() -> None:
+    from portal.admin.audit_views import ACTION_LABELS
+    from portal.audit.service import AuditAction
+
+    assert set(AuditAction) - set(ACTION_LABELS) == set()

@@ -10,6 +10,7 @@ import icalendar
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from portal.audit.models import AuditEvent
 from portal.extensions import db
 from portal.meetings.models import Meeting, MeetingStatus, Rsvp
 from tests import ical
@@ -399,3 +400,23 @@ def test_two_people_changing_a_meeting_at_once_the_second_sees_a_conflict_and_ke
     assert again.status_code == 302
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).title == "Researcher's title"  # type: ignore[union-attr]
+
+
+def test_publishing_and_cancelling_a_meeting_are_in_the_audit_log(
+    cast: Cast, client_as: Clients
+) -> None:
+    chair = client_as("chair")
+    meeting = add_meeting(chair, cast.panel.id, day=future_day(20))
+    publish(chair, meeting)
+    url = f"/panels/{cast.panel.id}/meetings/{meeting.id}/cancel"
+    assert submit_form(chair, url, {}).status_code == 302
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.panel_id == cast.panel.id).order_by(AuditEvent.id)
+    ).all()
+    chair_id = cast.people["chair"].id
+    assert [
+        (e.action, e.actor_id, e.detail) for e in events if e.action.startswith("meeting_")
+    ] == [
+        ("meeting_published", chair_id, f"meeting {meeting.id}"),
+        ("meeting_cancelled", chair_id, f"meeting {meeting.id}"),
+    ]

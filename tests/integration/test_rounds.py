@@ -10,6 +10,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from portal.audit.models import AuditEvent
 from portal.db import utcnow
 from portal.drafts.models import Draft, DraftKind, DraftVersion, ReviewRound
 from portal.drafts.service import DraftDetails, ItemDetails, add_item, create_draft, publish
@@ -155,6 +156,15 @@ def test_a_round_can_be_extended_and_closed_early(
     assert not db.session.get(ReviewRound, review_round.id).is_open(utcnow())
     member_page = client_as("member").get(round_url(cast, draft, review_round, "/check"))
     assert "This review round has closed" in member_page.get_data(as_text=True)
+    # Both changes are in the audit log, made by the researcher.
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.panel_id == cast.panel.id).order_by(AuditEvent.id)
+    ).all()
+    researcher_id = cast.people["researcher"].id
+    assert [(e.action, e.actor_id) for e in events if e.action.startswith("round_")][-2:] == [
+        ("round_deadline_changed", researcher_id),
+        ("round_closed", researcher_id),
+    ]
 
 
 def test_the_home_page_shows_open_rounds_and_each_persons_progress(
