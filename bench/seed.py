@@ -33,6 +33,8 @@ from portal.drafts.models import (
 from portal.drafts.service import DraftDetails, ItemDetails, add_item, create_draft, publish
 from portal.extensions import db
 from portal.feedback.models import Comment, EntryKind, FeedbackEntry, TriageStatus
+from portal.meetings.models import AgendaItem, Meeting, MeetingStatus, Rsvp, RsvpAnswer
+from portal.meetings.service import MeetingDetails, create_meeting
 from portal.panels.models import Membership, Panel, Role, Site
 
 THEMES = (
@@ -62,6 +64,7 @@ class Seeded:
     member_email: str
     researcher_email: str
     password: str
+    meeting_id: int
 
 
 def _people(panel: Panel, count: int, role: Role, label: str, password_hash: str) -> list[User]:
@@ -140,6 +143,7 @@ def seed(
     _answer_round(review_round, version.items, people, draft.id, site.id)
     _comment(panel.id, draft.id, site.id, version.items, people, comments)
     first_item_id = version.items[0].id if version.items else 0
+    meeting = _meeting(panel.id, researcher.id, people, items)
     db.session.commit()
     return Seeded(
         panel_id=panel.id,
@@ -150,7 +154,44 @@ def seed(
         member_email=people[0].email if people else researcher.email,
         researcher_email=researcher.email,
         password=password,
+        meeting_id=meeting.id,
     )
+
+
+def _meeting(panel_id: int, researcher_id: int, people: list[User], items: int) -> Meeting:
+    """A published meeting next week with its pack out: an agenda item per draft item, and a
+    reply from every member."""
+    starts = utcnow().replace(microsecond=0) + timedelta(days=7)
+    meeting = create_meeting(
+        panel_id,
+        MeetingDetails(
+            title="Workshop: which actions matter most",
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=90),
+            joining_link="https://meet.example.org/bench",
+            accessibility_info="Captions are on. Take a break whenever you need.",
+        ),
+        researcher_id,
+    )
+    meeting.status = MeetingStatus.PUBLISHED
+    meeting.pack_published_at = utcnow()
+    meeting.previous_results_summary = "You said the list was too long. We shortened it."
+    for position in range(1, items + 1):
+        db.session.add(
+            AgendaItem(
+                meeting_id=meeting.id,
+                position=position,
+                title=f"Agenda item {position}",
+                description="What we will talk about, and *why*.",
+                minutes=5,
+                lead="The chair",
+            )
+        )
+    for index, person in enumerate(people):
+        answer = RsvpAnswer.NOT_ATTENDING if index % 4 == 0 else RsvpAnswer.ATTENDING
+        db.session.add(Rsvp(meeting_id=meeting.id, user_id=person.id, answer=answer))
+    db.session.flush()
+    return meeting
 
 
 def _answer_round(

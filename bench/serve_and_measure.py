@@ -332,6 +332,8 @@ def main() -> int:
                 targets.append(Target("inbox", portal + inbox, team))
             else:
                 print("Skipping the inbox: the portal has no inbox page yet.")
+            meeting_path = f"/panels/{seeded['panel_id']}/meetings/{seeded['meeting_id']}"
+            targets.append(Target("meeting page", portal + meeting_path, member))
             results_path = next(
                 pair.split()[1] for pair in drafts_pages if pair.split()[0] == "drafts.show_results"
             )

@@ -36,3 +36,5 @@ def test_the_bench_seed_makes_a_round_and_an_inbox_people_can_open(client: Flask
         f"/panels/{seeded.panel_id}/drafts/{seeded.draft_id}/rounds/{seeded.round_id}/results"
     ).get_data(as_text=True)
     assert "Sent their answers" in results and "Action 3:" in results
+    meeting = client.get(f"/panels/{seeded.panel_id}/meetings/{seeded.meeting_id}")
+    assert meeting.status_code == 200 and "Agenda item 3" in meeting.get_data(as_text=True)
