@@ -14,6 +14,7 @@ answer 403 to members whose role may not do the thing.
 from __future__ import annotations
 
 import enum
+from typing import TypeVar
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
@@ -22,6 +23,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.panels.models import Membership, Role
+
+T = TypeVar("T")
 
 
 class Rule(enum.Enum):
@@ -409,6 +412,14 @@ def can(action: str, panel_id: int) -> bool:
     """May the signed-in person take ``action`` in this panel?"""
     membership = membership_in(panel_id)
     return membership is not None and membership.role in ACTIONS[action]
+
+
+def found_or_404(thing: T | None) -> T:
+    """What a loader found, or a 404: views load a panel's object through a query scoped to the
+    panel, so another panel's object is simply not found."""
+    if thing is None:
+        abort(404)
+    return thing
 
 
 def require(action: str, panel_id: int) -> None:

@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from portal.access import found_or_404
 from portal.accounts import two_step
 from portal.accounts.models import User
 from portal.admin import people
@@ -20,10 +21,7 @@ from portal.security import csrf_checked_by_form
 
 
 def _load_person(user_id: int) -> User:
-    person = db.session.get(User, user_id)
-    if person is None:
-        abort(404)
-    return person
+    return found_or_404(db.session.get(User, user_id))
 
 
 def _load_membership(user_id: int, membership_id: int) -> Membership:

@@ -7,11 +7,12 @@ the URL) → calls the service → commits once → redirects, or renders.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from portal.access import found_or_404
 from portal.admin import panels as panel_service
 from portal.admin.forms import ConfirmForm, PanelForm, SiteForm
 from portal.admin.members import panel_members
@@ -25,17 +26,11 @@ bp = Blueprint("admin", __name__)
 
 
 def load_panel(panel_id: int) -> Panel:
-    panel = get_panel(panel_id)
-    if panel is None:
-        abort(404)
-    return panel
+    return found_or_404(get_panel(panel_id))
 
 
 def _load_site(panel_id: int, site_id: int) -> Site:
-    site = panel_service.get_site(panel_id, site_id)
-    if site is None:
-        abort(404)
-    return site
+    return found_or_404(panel_service.get_site(panel_id, site_id))
 
 
 @bp.get("/admin")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from portal import access
+from portal.access import found_or_404
 from portal.audit.service import AuditAction, record
 from portal.db import utcnow
 from portal.drafts import export, results
@@ -39,10 +40,7 @@ class ReminderForm(PortalForm):
 
 
 def _load_round(panel_id: int, draft_id: int, round_id: int) -> ReviewRound:
-    review_round = results.get_round(panel_id, draft_id, round_id)
-    if review_round is None:
-        abort(404)
-    return review_round
+    return found_or_404(results.get_round(panel_id, draft_id, round_id))
 
 
 def _page_number(name: str) -> int:

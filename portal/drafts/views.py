@@ -12,6 +12,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal import access
+from portal.access import found_or_404
 from portal.db import utcnow
 from portal.drafts import service
 from portal.drafts.compare import compare_versions
@@ -28,17 +29,11 @@ bp = Blueprint("drafts", __name__, url_prefix="/panels/<int:panel_id>/drafts")
 
 
 def _load_draft(panel_id: int, draft_id: int, with_items: bool = False) -> Draft:
-    draft = service.get_draft(panel_id, draft_id, with_items=with_items)
-    if draft is None:
-        abort(404)
-    return draft
+    return found_or_404(service.get_draft(panel_id, draft_id, with_items=with_items))
 
 
 def _load_item(draft: Draft, item_id: int) -> DraftItem:
-    item = service.get_item(draft, item_id)
-    if item is None:
-        abort(404)
-    return item
+    return found_or_404(service.get_item(draft, item_id))
 
 
 def _page(template: str, panel_id: int, **context: object) -> str:

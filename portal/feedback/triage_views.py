@@ -8,6 +8,7 @@ from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from portal import access
+from portal.access import found_or_404
 from portal.extensions import db
 from portal.feedback import triage
 from portal.feedback.forms import (
@@ -94,10 +95,7 @@ def bulk_triage(panel_id: int) -> ResponseReturnValue:
 
 
 def _load_entry(panel_id: int, entry_id: int) -> triage.InboxRow:
-    row = triage.get_entry(panel_id, entry_id)
-    if row is None:
-        abort(404)
-    return row
+    return found_or_404(triage.get_entry(panel_id, entry_id))
 
 
 @bp.route("/inbox/<int:entry_id>", methods=["GET", "POST"])

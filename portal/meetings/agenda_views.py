@@ -24,6 +24,7 @@ from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from portal import access
+from portal.access import found_or_404
 from portal.extensions import db
 from portal.meetings import paper_files, papers
 from portal.meetings.models import AgendaItem, Meeting, Paper
@@ -68,24 +69,15 @@ def meeting_page_url(panel_id: int, meeting_id: int) -> str:
 
 
 def load_meeting(panel_id: int, meeting_id: int, with_agenda: bool = False) -> Meeting:
-    meeting = papers.get_meeting(panel_id, meeting_id, with_agenda=with_agenda)
-    if meeting is None:
-        abort(404)
-    return meeting
+    return found_or_404(papers.get_meeting(panel_id, meeting_id, with_agenda=with_agenda))
 
 
 def _load_item(meeting: Meeting, agenda_item_id: int) -> AgendaItem:
-    item = papers.get_agenda_item(meeting, agenda_item_id)
-    if item is None:
-        abort(404)
-    return item
+    return found_or_404(papers.get_agenda_item(meeting, agenda_item_id))
 
 
 def _load_paper(meeting: Meeting, paper_id: int) -> Paper:
-    paper = papers.get_paper(meeting, paper_id)
-    if paper is None:
-        abort(404)
-    return paper
+    return found_or_404(papers.get_paper(meeting, paper_id))
 
 
 def _page(template: str, panel_id: int, meeting: Meeting, **context: object) -> str:

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal import access
+from portal.access import found_or_404
 from portal.db import utcnow
 from portal.extensions import db
 from portal.meetings import polls
@@ -32,10 +33,7 @@ AVAILABILITY_LABELS = {
 
 
 def _load_poll(panel_id: int, poll_id: int) -> AvailabilityPoll:
-    poll = polls.get_poll(panel_id, poll_id)
-    if poll is None:
-        abort(404)
-    return poll
+    return found_or_404(polls.get_poll(panel_id, poll_id))
 
 
 def _poll_page(template: str, panel_id: int, **context: object) -> str:

@@ -13,6 +13,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal import access
+from portal.access import found_or_404
 from portal.extensions import db
 from portal.panels.service import get_panel
 from portal.questionnaires import service
@@ -35,17 +36,11 @@ bp = Blueprint("questionnaires", __name__, url_prefix="/panels/<int:panel_id>/qu
 
 
 def load_questionnaire(panel_id: int, questionnaire_id: int) -> Questionnaire:
-    questionnaire = service.get_questionnaire(panel_id, questionnaire_id)
-    if questionnaire is None:
-        abort(404)
-    return questionnaire
+    return found_or_404(service.get_questionnaire(panel_id, questionnaire_id))
 
 
 def _load_question(questionnaire: Questionnaire, question_id: int) -> Question:
-    question = service.get_question(questionnaire, question_id)
-    if question is None:
-        abort(404)
-    return question
+    return found_or_404(service.get_question(questionnaire, question_id))
 
 
 def page(template: str, panel_id: int, **context: object) -> str:
