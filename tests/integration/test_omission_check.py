@@ -113,6 +113,9 @@ def test_a_member_completes_the_check_and_everything_reaches_the_inbox(
     response = submit_form(client, response.location, {}, follow_redirects=True)
     html = response.get_data(as_text=True)
     assert "Answers sent" in html
+    # The email is queued for the worker, not sent yet: the page does not claim it has gone.
+    assert "We will email you to say we have your answers." in html
+    assert "We have sent you an email" not in html
     mail = last_mail_to(cast.people["member"].email)
     assert "We have your answers" in mail.subject and "/check/answers" in mail.text_body
 
