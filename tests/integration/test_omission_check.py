@@ -53,6 +53,13 @@ def items_of(version: DraftVersion) -> list[VersionItem]:
     )
 
 
+def resume_link(start_page: str) -> str:
+    """The address behind "Continue where you left off" on the check's first page."""
+    before, found, _after = start_page.partition("Continue where you left off")
+    assert found, "no resume button on the page"
+    return before.rsplit('href="', 1)[1].split('"', 1)[0]
+
+
 @pytest.fixture
 def setting(cast: Cast) -> tuple[Draft, DraftVersion, ReviewRound]:
     draft, version = published_draft(
@@ -177,68 +184,6 @@ def test_save_and_come_back_later_resumes_where_the_member_left_off(
     assert f"/check/items/{first.id}" in resume_link(start)
     again = client.get(round_url(cast, draft, review_round, f"/check/items/{first.id}"))
     assert 'value="partly" checked' in again.get_data(as_text=True)
-
-
-FIVE_ACTIONS = ("Action 1", "Action 2", "Action 3", "Action 4", "Action 5")
-
-
-def resume_link(start_page: str) -> str:
-    """The address behind "Continue where you left off" on the check's first page."""
-    before, found, _after = start_page.partition("Continue where you left off")
-    assert found, "no resume button on the page"
-    return before.rsplit('href="', 1)[1].split('"', 1)[0]
-
-
-def test_a_member_who_stops_on_an_item_without_choosing_resumes_on_that_item(
-    cast: Cast, client_as: Callable[[str], FlaskClient]
-) -> None:
-    draft, version = published_draft(cast, titles=FIVE_ACTIONS)
-    review_round = open_round(cast, draft, version)
-    items = items_of(version)
-    client = client_as("member")
-    for item in items[:3]:
-        submit_form(
-            client,
-            round_url(cast, draft, review_round, f"/check/items/{item.id}"),
-            {"resonance": "strongly"},
-        )
-    submit_form(
-        client,
-        round_url(cast, draft, review_round, f"/check/items/{items[3].id}"),
-        {"later": "1"},
-    )
-    start = client.get(round_url(cast, draft, review_round, "/check")).get_data(as_text=True)
-    assert resume_link(start).endswith(f"/check/items/{items[3].id}")
-
-
-def test_a_member_who_moved_on_resumes_at_the_first_unanswered_item_after_their_last_answer(
-    cast: Cast, client_as: Callable[[str], FlaskClient]
-) -> None:
-    draft, version = published_draft(cast, titles=FIVE_ACTIONS)
-    review_round = open_round(cast, draft, version)
-    items = items_of(version)
-    client = client_as("member")
-    start_url = round_url(cast, draft, review_round, "/check")
-
-    def answer(item: VersionItem, fields: dict[str, str]) -> None:
-        submit_form(client, round_url(cast, draft, review_round, f"/check/items/{item.id}"), fields)
-
-    for item in items[:3]:
-        answer(item, {"resonance": "partly"})
-    # Back to the first action to change it: their place is still after the third.
-    answer(items[0], {"resonance": "no"})
-    assert resume_link(client.get(start_url).get_data(as_text=True)).endswith(
-        f"/check/items/{items[3].id}"
-    )
-    # Moving on from the fourth without choosing anything leaves it for later.
-    answer(items[3], {})
-    assert resume_link(client.get(start_url).get_data(as_text=True)).endswith(
-        f"/check/items/{items[3].id}"
-    )
-    # A comment alone is an answer too.
-    answer(items[3], {"comment": "Only in some places"})
-    answer(items[4], {"resonance": "not_sure"})
-    assert resume_link(client.get(start_url).get_data(as_text=True)).endswith("/check/missing")
 
 
 def test_missing_actions_are_added_and_removed_without_javascript(
