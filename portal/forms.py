@@ -41,8 +41,8 @@ class EmailAddress:
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
         address = (field.data or "").strip()
-        local, _at, domain = address.rpartition("@")
-        reserved = _reserved_suffix(domain)
+        local, at, domain = address.rpartition("@")
+        reserved = _reserved_suffix(domain) if at else None
         if reserved is not None:
             if current_app.config["ENV"] == "production":
                 raise ValidationError(
