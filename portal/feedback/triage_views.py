@@ -11,6 +11,7 @@ from portal import access
 from portal.access import found_or_404
 from portal.extensions import db
 from portal.feedback import triage
+from portal.feedback.blueprint import bp
 from portal.feedback.forms import (
     MEMBER_STATUS_LABELS,
     STATUS_LABELS,
@@ -18,8 +19,8 @@ from portal.feedback.forms import (
     ConfirmForm,
     TriageForm,
 )
+from portal.feedback.loaders import page
 from portal.feedback.models import EntryKind, TriageStatus
-from portal.feedback.views import bp, page
 from portal.security import csrf_checked_by_form
 
 

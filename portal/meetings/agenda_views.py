@@ -20,13 +20,15 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 from flask_login import current_user
 
 from portal import access
 from portal.access import found_or_404
 from portal.extensions import db
 from portal.meetings import paper_files, papers
+from portal.meetings.blueprint import bp
+from portal.meetings.loaders import MEETING, MEETING_PAGE_SECTIONS, load_meeting, meeting_page_url
 from portal.meetings.models import AgendaItem, Meeting, Paper
 from portal.meetings.papers import PaperProblem, Upload
 from portal.meetings.papers_forms import (
@@ -35,41 +37,8 @@ from portal.meetings.papers_forms import (
     PaperForm,
     PreviousResultsForm,
 )
-from portal.meetings.views import MEETING_PAGE_SECTIONS, bp
 from portal.panels.service import get_panel
 from portal.security import csrf_checked_by_form
-
-MEETING = "/panels/<int:panel_id>/meetings/<int:meeting_id>"
-
-
-@bp.app_template_filter("duration")
-def duration_words(minutes: int) -> str:
-    """A length of time as people say it: "1 hour 30 minutes"."""
-    hours, rest = divmod(int(minutes), 60)
-    parts = []
-    if hours:
-        parts.append(ngettext("%(num)d hour", "%(num)d hours", hours))
-    if rest or not hours:
-        parts.append(ngettext("%(num)d minute", "%(num)d minutes", rest))
-    return " ".join(parts)
-
-
-@bp.app_template_filter("file_size")
-def file_size_words(size_bytes: int) -> str:
-    if size_bytes < 1024 * 1024:
-        return gettext("%(size)s KB", size=max(1, round(size_bytes / 1024)))
-    return gettext("%(size).1f MB", size=size_bytes / (1024 * 1024))
-
-
-def meeting_page_url(panel_id: int, meeting_id: int) -> str:
-    """The meeting's own page when the portal has one, else the pack page."""
-    if "meetings.show_meeting" in current_app.view_functions:
-        return url_for("meetings.show_meeting", panel_id=panel_id, meeting_id=meeting_id)
-    return url_for("meetings.show_pack", panel_id=panel_id, meeting_id=meeting_id)
-
-
-def load_meeting(panel_id: int, meeting_id: int, with_agenda: bool = False) -> Meeting:
-    return found_or_404(papers.get_meeting(panel_id, meeting_id, with_agenda=with_agenda))
 
 
 def _load_item(meeting: Meeting, agenda_item_id: int) -> AgendaItem:

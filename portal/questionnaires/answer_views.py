@@ -20,9 +20,10 @@ from portal.questionnaires.answering import (
     DraftTooLong,
     ForeignAnswer,
 )
+from portal.questionnaires.blueprint import bp
 from portal.questionnaires.forms import AnswerPageForm, ConfirmForm, value_label
+from portal.questionnaires.loaders import load_questionnaire, page
 from portal.questionnaires.models import Question, Questionnaire, QuestionType
-from portal.questionnaires.views import bp, load_questionnaire, page
 from portal.security import csrf_checked_by_form
 
 
