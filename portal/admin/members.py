@@ -11,6 +11,7 @@ from portal.accounts.service import find_user_by_email
 from portal.admin.forms import InvitationForm
 from portal.extensions import db
 from portal.panels.models import Membership, Panel, Role
+from portal.panels.service import active_in_panel, active_membership
 
 _ROLE_ORDER = case(
     (Membership.role == Role.CHAIR, 0),
@@ -27,7 +28,7 @@ def panel_members(panel_id: int) -> list[Membership]:
             select(Membership)
             .join(Membership.user)
             .options(joinedload(Membership.user))
-            .where(Membership.panel_id == panel_id, Membership.active.is_(True))
+            .where(*active_in_panel(panel_id))
             .order_by(_ROLE_ORDER, func.lower(User.display_name), Membership.id)
         )
     )
@@ -45,14 +46,7 @@ def invitation_refused(panel: Panel, form: InvitationForm) -> bool:
             )
         ]
         return True
-    in_panel = db.session.scalar(
-        db.select(Membership.id).where(
-            Membership.panel_id == panel.id,
-            Membership.user_id == person.id,
-            Membership.active.is_(True),
-        )
-    )
-    if in_panel is not None:
+    if active_membership(panel.id, person.id) is not None:
         form.email.errors = [gettext("This person is already in the panel")]
         return True
     return False

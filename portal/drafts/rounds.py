@@ -35,8 +35,9 @@ from portal.extensions import db
 from portal.feedback.routing import route_omission_check
 from portal.notifications.service import queue_mail
 from portal.panels.models import Membership, Role
+from portal.panels.service import MEMBERS_AND_CHAIR, active_in_panel, active_people
 
-ANSWERING_ROLES = (Role.MEMBER, Role.CHAIR)
+ANSWERING_ROLES = MEMBERS_AND_CHAIR
 
 
 class RoundClosed(Exception):
@@ -136,11 +137,7 @@ def round_progress(review_round: ReviewRound) -> RoundProgress:
     answering = db.session.scalar(
         select(func.count())
         .select_from(Membership)
-        .where(
-            Membership.panel_id == review_round.panel_id,
-            Membership.active.is_(True),
-            Membership.role.in_(ANSWERING_ROLES),
-        )
+        .where(*active_in_panel(review_round.panel_id, ANSWERING_ROLES))
     )
     started, submitted = db.session.execute(
         select(func.count(OmissionCheck.id), func.count(OmissionCheck.submitted_at)).where(
@@ -202,19 +199,7 @@ def home_rounds(user_id: int, memberships: list[Membership]) -> dict[str, Any]:
 
 
 def _answering_people(panel_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.panel_id == panel_id,
-                Membership.active.is_(True),
-                Membership.role.in_(ANSWERING_ROLES),
-                User.is_active_account.is_(True),
-            )
-            .order_by(User.id)
-        )
-    )
+    return active_people(panel_id, ANSWERING_ROLES)
 
 
 def _tell_the_panel(review_round: ReviewRound, draft: Draft, template: str, key: str) -> None:

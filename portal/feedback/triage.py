@@ -27,6 +27,7 @@ from portal.extensions import db
 from portal.feedback.models import FeedbackEntry, TriageStatus
 from portal.notifications.service import queue_mail
 from portal.panels.models import Membership, Role
+from portal.panels.service import active_in_panel, sites_of
 
 PAGE_SIZE = 25
 RESPONSE_MAX_LENGTH = 5000
@@ -160,11 +161,7 @@ def researchers_of(panel_id: int) -> list[tuple[int, str]]:
         for user_id, name in db.session.execute(
             select(User.id, User.display_name)
             .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.panel_id == panel_id,
-                Membership.role == Role.RESEARCHER,
-                Membership.active.is_(True),
-            )
+            .where(*active_in_panel(panel_id, (Role.RESEARCHER,)))
             .order_by(User.display_name)
         )
     ]
@@ -172,8 +169,6 @@ def researchers_of(panel_id: int) -> list[tuple[int, str]]:
 
 def filter_choices(panel_id: int) -> FilterChoices:
     """What the inbox's filters offer: four queries."""
-    from portal.panels.service import sites_of
-
     drafts = db.session.execute(
         select(Draft.id, Draft.title).where(Draft.panel_id == panel_id).order_by(Draft.title)
     )

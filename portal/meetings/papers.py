@@ -21,7 +21,7 @@ from portal.extensions import db
 from portal.meetings import paper_files
 from portal.meetings.models import AgendaItem, Meeting, MeetingStatus, Paper, PaperFile
 from portal.notifications.service import queue_mail
-from portal.panels.models import Membership
+from portal.panels.service import active_people
 
 
 class PaperProblem(ValueError):
@@ -269,18 +269,7 @@ def publish_pack(meeting: Meeting, previous_results_summary: str) -> None:
 
 
 def _pack_recipients(panel_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.panel_id == panel_id,
-                Membership.active.is_(True),
-                User.is_active_account.is_(True),
-            )
-            .order_by(User.id)
-        )
-    )
+    return active_people(panel_id)
 
 
 def _send_pack(meeting_id: int) -> int:

@@ -15,7 +15,8 @@ from sqlalchemy.orm import selectinload
 from portal.db import claim_edit, utcnow
 from portal.extensions import db
 from portal.meetings.models import Attendance, Meeting
-from portal.panels.models import Membership, Role
+from portal.panels.models import Membership
+from portal.panels.service import MEMBERS_AND_CHAIR, active_in_panel
 from portal.questionnaires.models import (
     Audience,
     Completion,
@@ -28,7 +29,7 @@ from portal.questionnaires.models import (
 SCALE_VALUES = ("1", "2", "3", "4", "5")
 YES_NO_VALUES = ("yes", "no", "not_sure")
 CHOICE_KINDS = (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE, QuestionType.RANKING)
-ANSWERING_ROLES = (Role.MEMBER, Role.CHAIR)
+ANSWERING_ROLES = MEMBERS_AND_CHAIR
 
 
 class QuestionsLocked(Exception):
@@ -162,9 +163,7 @@ def meeting_has_ended(questionnaire: Questionnaire, now: datetime | None = None)
 def audience_user_ids(questionnaire: Questionnaire) -> list[int]:
     """Everyone who is asked to answer, whether or not they have."""
     members = select(Membership.user_id).where(
-        Membership.panel_id == questionnaire.panel_id,
-        Membership.active.is_(True),
-        Membership.role.in_(ANSWERING_ROLES),
+        *active_in_panel(questionnaire.panel_id, ANSWERING_ROLES)
     )
     if questionnaire.audience is Audience.MEETING_ATTENDEES:
         members = members.where(
