@@ -54,6 +54,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         ),
     }
 
+    from portal.request_scope import init_request_scope
+
+    init_request_scope(app)
     _init_extensions(app)
     _register_blueprints(app)
 

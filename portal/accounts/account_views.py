@@ -24,6 +24,7 @@ from portal.accounts.reauthentication import (
     identity_proved,
     reauthentication_limit,
     signed_in_person,
+    signed_in_recently,
 )
 from portal.accounts.sessions import current_session_hash, end_current_session
 from portal.accounts.two_step import two_step_is_on
@@ -66,7 +67,7 @@ def change_name() -> ResponseReturnValue:
 def change_email() -> ResponseReturnValue:
     user = signed_in_person()
     form = NewEmailForm()
-    if not user.password_hash and not account.signed_in_recently():
+    if not user.password_hash and not signed_in_recently():
         return render_template("accounts/account/sign_in_again.html", then="email")
     if form.validate_on_submit() and identity_proved(user, form):
         request_email_change(user, form.email.data or "")
@@ -88,10 +89,10 @@ def change_password() -> ResponseReturnValue:
     user = signed_in_person()
     form = ChangePasswordForm()
     form.account_email = user.email
-    if not user.password_hash and not account.signed_in_recently():
+    if not user.password_hash and not signed_in_recently():
         return render_template("accounts/account/sign_in_again.html", then="password")
     if form.validate_on_submit() and identity_proved(user, form):
-        account.change_password(user, form.password.data or "")
+        account.change_password(user, form.password.data or "", current_session_hash())
         return _saved(
             gettext(
                 "Your password has been changed. Any other devices you were signed in on "
@@ -143,7 +144,7 @@ def signed_in_devices() -> ResponseReturnValue:
     user = signed_in_person()
     return render_template(
         "accounts/account/devices.html",
-        devices=account.signed_in_devices(user),
+        devices=account.signed_in_devices(user, current_session_hash()),
         form=ConfirmForm(),
     )
 
@@ -168,7 +169,7 @@ def sign_out_device(session_id: int) -> ResponseReturnValue:
 
 @bp.post("/account/devices/sign-out-others")
 def sign_out_other_devices() -> ResponseReturnValue:
-    account.end_other_sessions(signed_in_person())
+    account.end_other_sessions(signed_in_person(), current_session_hash())
     db.session.commit()
     flash(gettext("Your other devices have been signed out."), "success")
     return redirect(url_for("accounts.signed_in_devices"))

@@ -7,6 +7,7 @@ other.
 
 from __future__ import annotations
 
+from flask import session
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -14,6 +15,7 @@ from portal.accounts import account
 from portal.accounts.account_forms import ChangePasswordForm, NewEmailForm
 from portal.accounts.limits import attempt_failed
 from portal.accounts.models import User
+from portal.accounts.sessions import STARTED_KEY
 from portal.extensions import limiter
 
 # Typing the current password wrong counts against the account, not only the address.
@@ -38,10 +40,15 @@ def signed_in_person() -> User:
     return current_user._get_current_object()  # type: ignore[no-any-return]
 
 
+def signed_in_recently() -> bool:
+    """Did this browser sign in within the last ``account.RECENT_SIGN_IN_SECONDS``?"""
+    return account.sign_in_is_recent(int(session.get(STARTED_KEY, 0)))
+
+
 def identity_proved(user: User, form: NewEmailForm | ChangePasswordForm) -> bool:
     """Check the current password (or, for people without one, a recent sign-in)."""
     if not user.password_hash:
-        return account.signed_in_recently()
+        return signed_in_recently()
     if not form.current_password.data:
         form.current_password.errors.append(gettext("Enter your current password"))
         return False

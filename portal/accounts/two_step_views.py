@@ -11,7 +11,6 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal.accounts import two_step
-from portal.accounts.account import signed_in_recently
 from portal.accounts.account_forms import (
     ReauthenticateForm,
     TwoStepCheckForm,
@@ -24,6 +23,7 @@ from portal.accounts.reauthentication import (
     identity_proved,
     reauthentication_limit,
     signed_in_person,
+    signed_in_recently,
 )
 from portal.accounts.sessions import start_session
 from portal.accounts.signin import (

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import url_for
 from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +32,7 @@ from portal.drafts.models import (
 )
 from portal.extensions import db
 from portal.feedback.routing import route_omission_check
+from portal.links import portal_path
 from portal.notifications.service import queue_mail
 from portal.panels.models import Membership, Role
 from portal.panels.service import MEMBERS_AND_CHAIR, active_in_panel, active_people
@@ -203,12 +203,11 @@ def _answering_people(panel_id: int) -> list[User]:
 
 
 def _tell_the_panel(review_round: ReviewRound, draft: Draft, template: str, key: str) -> None:
-    link = url_for(
+    link = portal_path(
         "drafts.start_check",
         panel_id=review_round.panel_id,
         draft_id=draft.id,
         round_id=review_round.id,
-        _external=False,
     )
     for person in _answering_people(review_round.panel_id):
         queue_mail(
@@ -388,7 +387,7 @@ def submit_check(review_round: ReviewRound, user_id: int) -> OmissionCheck:
             title=review_round.version.title,
             closes_at=review_round.closes_at,
             changed=not first_time,
-            path=url_for(
+            path=portal_path(
                 "drafts.check_answers",
                 panel_id=review_round.panel_id,
                 draft_id=draft.id,

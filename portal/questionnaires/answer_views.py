@@ -21,6 +21,7 @@ from portal.questionnaires.answering import (
     ForeignAnswer,
 )
 from portal.questionnaires.blueprint import bp
+from portal.questionnaires.draft_cookie import CookieDrafts
 from portal.questionnaires.forms import AnswerPageForm, ConfirmForm, value_label
 from portal.questionnaires.loaders import load_questionnaire, page
 from portal.questionnaires.models import Question, Questionnaire, QuestionType
@@ -70,7 +71,7 @@ def answer_page(panel_id: int, questionnaire_id: int, number: int) -> ResponseRe
         abort(404)
     questions = pages[number - 1]
     form = AnswerPageForm()
-    answers = answering.saved_answers(questionnaire, current_user.id)
+    answers = answering.saved_answers(questionnaire, current_user.id, CookieDrafts())
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -96,7 +97,9 @@ def answer_page(panel_id: int, questionnaire_id: int, number: int) -> ResponseRe
         saved = form.validate_on_submit() and not errors
         if saved:
             try:
-                answering.save_page(questionnaire, questions, current_user.id, result.answers)
+                answering.save_page(
+                    questionnaire, questions, current_user.id, result.answers, CookieDrafts()
+                )
             except DraftTooLong:
                 saved = False
                 asked = answering.questions_only(questions)
@@ -157,14 +160,14 @@ def check_answers(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
         return _closed(questionnaire, 409 if request.method == "POST" else 200)
     if questionnaire.anonymous and answering.has_completed(questionnaire, current_user.id):
         return _already_sent(questionnaire)
-    answers = answering.saved_answers(questionnaire, current_user.id)
+    answers = answering.saved_answers(questionnaire, current_user.id, CookieDrafts())
     missing = answering.missing_required(questionnaire, answers)
     form = ConfirmForm()
     status = 200
     if form.validate_on_submit():
         if not missing:
             try:
-                answering.submit(questionnaire, current_user.id, answers)
+                answering.submit(questionnaire, current_user.id, answers, CookieDrafts())
             except AlreadyAnswered:
                 return _already_sent(questionnaire)
             queue_mail(

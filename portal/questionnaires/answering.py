@@ -2,7 +2,8 @@
 
 Named answers are kept in the database (a ``Submission`` that is not final until sent), so a
 member can come back on any device and change them until closing. Anonymous answers in progress
-are kept only in the person's own session cookie; when sent, they are written as a
+are kept only where the caller's ``AnonymousDrafts`` keeps them (for a browser, its own session
+cookie: ``draft_cookie``); when sent, they are written as a
 ``Submission`` with no person, a random id and only the day, and a separate ``Completion`` says
 that this person has answered.
 """
@@ -13,8 +14,8 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
-from flask import current_app, session
 from flask_babel import gettext
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -48,11 +49,24 @@ class ForeignAnswer(Exception):
 
 
 class DraftTooLong(Exception):
-    """Anonymous answers in progress too long to keep in the session cookie."""
+    """Anonymous answers in progress too long to keep where drafts are kept."""
 
 
-# Browsers drop cookies over 4096 bytes; the sign-in token shares the cookie, so keep room.
-SESSION_COOKIE_LIMIT = 3800
+class AnonymousDrafts(Protocol):
+    """Where one person's anonymous answers in progress wait until they are sent, by a key per
+    questionnaire. Never the database: nothing there may link the answers to the person."""
+
+    def get(self, key: str) -> dict[str, AnswerValue]:
+        """The answers kept under ``key`` (question ids as text), or an empty dict."""
+        ...
+
+    def set(self, key: str, answers: dict[str, AnswerValue]) -> bool:
+        """Keep ``answers`` under ``key``; False, keeping nothing new, when they do not fit."""
+        ...
+
+    def clear(self, key: str) -> None:
+        """Forget what is kept under ``key``."""
+        ...
 
 
 class AlreadyAnswered(Exception):
@@ -193,10 +207,10 @@ def has_completed(questionnaire: Questionnaire, user_id: int) -> bool:
     )
 
 
-def saved_answers(questionnaire: Questionnaire, user_id: int) -> Answers:
-    """What this person has answered so far (sent or not)."""
+def saved_answers(questionnaire: Questionnaire, user_id: int, drafts: AnonymousDrafts) -> Answers:
+    """What this person has answered so far (sent or not); anonymous ones come from ``drafts``."""
     if questionnaire.anonymous:
-        stored = session.get(_session_key(questionnaire), {})
+        stored = drafts.get(_session_key(questionnaire))
         return {int(key): value for key, value in stored.items()}
     submission = named_submission(questionnaire, user_id)
     if submission is None:
@@ -209,17 +223,21 @@ def _value_of(answer: Answer) -> AnswerValue:
 
 
 def save_page(
-    questionnaire: Questionnaire, questions: list[Question], user_id: int, answers: Answers
+    questionnaire: Questionnaire,
+    questions: list[Question],
+    user_id: int,
+    answers: Answers,
+    drafts: AnonymousDrafts,
 ) -> None:
-    """Keep the answers for one page, replacing what was there for these questions."""
+    """Keep the answers for one page, replacing what was there for these questions; anonymous
+    answers go to ``drafts`` (``DraftTooLong`` when they do not fit there)."""
     page_ids = {q.id for q in questions_only(questions)}
     if questionnaire.anonymous:
         key = _session_key(questionnaire)
-        stored = {k: v for k, v in session.get(key, {}).items() if int(k) not in page_ids}
+        stored = {k: v for k, v in drafts.get(key).items() if int(k) not in page_ids}
         stored.update({str(k): v for k, v in answers.items()})
-        if _cookie_size({**session, key: stored}) > SESSION_COOKIE_LIMIT:
+        if not drafts.set(key, stored):
             raise DraftTooLong
-        session[key] = stored
         return
     submission = named_submission(questionnaire, user_id)
     if submission is None:
@@ -254,13 +272,6 @@ def _answer_rows(submission_id: str, answers: Answers) -> list[Answer]:
         for question_id, value in answers.items()
         if value
     ]
-
-
-def _cookie_size(values: dict[str, object]) -> int:
-    """How long the session cookie would be with these values in it."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
-    return len(serializer.dumps(values)) if serializer else 0
 
 
 def london_today() -> date:
@@ -328,9 +339,11 @@ def shuffle_anonymous(
         db.session.flush()
 
 
-def submit(questionnaire: Questionnaire, user_id: int, answers: Answers) -> None:
-    """Send the answers. For an anonymous questionnaire, write them with no link to the person
-    and record only that they have answered; the caller commits."""
+def submit(
+    questionnaire: Questionnaire, user_id: int, answers: Answers, drafts: AnonymousDrafts
+) -> None:
+    """Send the answers. For an anonymous questionnaire, write them with no link to the person,
+    forget them in ``drafts`` and record only that they have answered; the caller commits."""
     known = {q.id for q in questionnaire.questions if q.kind is not QuestionType.SECTION}
     answers = {k: v for k, v in answers.items() if k in known and v}
     today = london_today()
@@ -338,7 +351,7 @@ def submit(questionnaire: Questionnaire, user_id: int, answers: Answers) -> None
         if has_completed(questionnaire, user_id):
             raise AlreadyAnswered
         shuffle_anonymous(questionnaire.id, [(today, answers)])
-        session.pop(_session_key(questionnaire), None)
+        drafts.clear(_session_key(questionnaire))
     else:
         submission = named_submission(questionnaire, user_id)
         if submission is None:

@@ -88,3 +88,54 @@ def test_portal_modules_import_each_other_without_circles() -> None:
         if name not in state:
             visit(name, [name])
     assert circles == []
+
+
+# The modules that make up the request layer: they may read the request, the cookie session and
+# the signed-in person. Everything else (services, models, jobs) is called by the worker and
+# commands too, so it takes what it needs as arguments.
+REQUEST_LAYER = {
+    "portal",
+    "portal.access",
+    "portal.accounts.limits",
+    "portal.accounts.reauthentication",
+    "portal.accounts.sessions",
+    "portal.accounts.signin",
+    "portal.core.errors",
+    "portal.extensions",
+    "portal.questionnaires.draft_cookie",
+    "portal.request_scope",
+    "portal.security",
+    "portal.templating",
+}
+HTTP_NAMES = {
+    "abort",
+    "current_user",
+    "flash",
+    "g",
+    "login_user",
+    "logout_user",
+    "redirect",
+    "request",
+    "session",
+    "url_for",
+}
+
+
+def _http_names(name: str) -> set[str]:
+    tree = ast.parse(MODULES[name].read_text(), filename=str(MODULES[name]))
+    return {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module in ("flask", "flask_login")
+        for alias in node.names
+        if alias.name in HTTP_NAMES
+    }
+
+
+def test_services_and_jobs_never_reach_for_the_request() -> None:
+    outside = {
+        name: sorted(_http_names(name))
+        for name in MODULES
+        if name not in REQUEST_LAYER and not name.endswith(("views", "loaders"))
+    }
+    assert {name: names for name, names in outside.items() if names} == {}
