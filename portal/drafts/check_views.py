@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from portal import access
 from portal.db import utcnow
-from portal.drafts import rounds as service
+from portal.drafts import omission_checks as service
 from portal.drafts.blueprint import bp
 from portal.drafts.loaders import ROUND, load_round, render_round_page, round_url
 from portal.drafts.models import Draft, OmissionCheck, Resonance, ReviewRound

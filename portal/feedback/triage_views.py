@@ -21,6 +21,7 @@ from portal.feedback.forms import (
 )
 from portal.feedback.loaders import page
 from portal.feedback.models import EntryKind, TriageStatus
+from portal.feedback.my_feedback import mark_responses_seen, my_feedback_page
 from portal.security import csrf_checked_by_form
 
 
@@ -146,7 +147,7 @@ def my_feedback(panel_id: int) -> ResponseReturnValue:
     return page(
         "feedback/my_feedback.html",
         panel_id,
-        feedback=triage.my_feedback_page(panel_id, current_user.id, _number("page") or 1),
+        feedback=my_feedback_page(panel_id, current_user.id, _number("page") or 1),
         status_labels=MEMBER_STATUS_LABELS,
         kind_labels=kind_labels(),
         form=ConfirmForm(),
@@ -160,7 +161,7 @@ def mark_responses_read(panel_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    triage.mark_responses_seen(panel_id, current_user.id)
+    mark_responses_seen(panel_id, current_user.id)
     db.session.commit()
     flash(gettext("Answers marked as read."), "success")
     return redirect(url_for(".my_feedback", panel_id=panel_id))

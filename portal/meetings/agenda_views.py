@@ -26,7 +26,7 @@ from flask_login import current_user
 from portal import access
 from portal.access import found_or_404
 from portal.extensions import db
-from portal.meetings import paper_files, papers
+from portal.meetings import agenda, packs, paper_files, papers
 from portal.meetings.blueprint import bp
 from portal.meetings.loaders import MEETING, MEETING_PAGE_SECTIONS, load_meeting, meeting_page_url
 from portal.meetings.models import AgendaItem, Meeting, Paper
@@ -42,7 +42,7 @@ from portal.security import csrf_checked_by_form
 
 
 def _load_item(meeting: Meeting, agenda_item_id: int) -> AgendaItem:
-    return found_or_404(papers.get_agenda_item(meeting, agenda_item_id))
+    return found_or_404(agenda.get_agenda_item(meeting, agenda_item_id))
 
 
 def _load_paper(meeting: Meeting, paper_id: int) -> Paper:
@@ -74,7 +74,7 @@ def edit_agenda(panel_id: int, meeting_id: int) -> ResponseReturnValue:
         panel_id,
         meeting,
         papers_by_item=papers.papers_by_item(meeting),
-        total_minutes=papers.total_minutes(meeting.agenda_items),
+        total_minutes=agenda.total_minutes(meeting.agenda_items),
         confirm=ConfirmForm(),
     )
 
@@ -86,7 +86,7 @@ def new_agenda_item(panel_id: int, meeting_id: int) -> ResponseReturnValue:
     meeting = load_meeting(panel_id, meeting_id)
     form = AgendaItemForm(minutes=10)
     if form.validate_on_submit():
-        item = papers.add_agenda_item(meeting, form.details())
+        item = agenda.add_agenda_item(meeting, form.details())
         db.session.commit()
         flash(gettext("Agenda item added."), "success")
         return redirect(_agenda_url(meeting, f"agenda-item-{item.id}"))
@@ -101,7 +101,7 @@ def edit_agenda_item(panel_id: int, meeting_id: int, agenda_item_id: int) -> Res
     item = _load_item(meeting, agenda_item_id)
     form = AgendaItemForm(obj=item if request.method == "GET" else None)
     if form.validate_on_submit():
-        papers.update_agenda_item(item, form.details())
+        agenda.update_agenda_item(item, form.details())
         db.session.commit()
         flash(gettext("Your changes have been saved."), "success")
         return redirect(_agenda_url(meeting, f"agenda-item-{item.id}"))
@@ -117,7 +117,7 @@ def move_agenda_item(panel_id: int, meeting_id: int, agenda_item_id: int) -> Res
     direction = request.form.get("direction")
     if direction not in ("up", "down") or not ConfirmForm().validate_on_submit():
         abort(400)
-    papers.move_agenda_item(meeting, item, direction)
+    agenda.move_agenda_item(meeting, item, direction)
     db.session.commit()
     return redirect(_agenda_url(meeting, f"agenda-item-{item.id}"))
 
@@ -130,7 +130,7 @@ def remove_agenda_item(panel_id: int, meeting_id: int, agenda_item_id: int) -> R
     item = _load_item(meeting, agenda_item_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        papers.remove_agenda_item(meeting, item)
+        agenda.remove_agenda_item(meeting, item)
         db.session.commit()
         flash(gettext("Agenda item removed."), "success")
         return redirect(_agenda_url(meeting))
@@ -243,7 +243,7 @@ def remove_paper(panel_id: int, meeting_id: int, paper_id: int) -> ResponseRetur
 
 def _may_read_pack(meeting: Meeting) -> bool:
     """The team always; everyone else in the panel once the chair has published the pack."""
-    return access.can("agenda.manage", meeting.panel_id) or papers.pack_is_published(meeting)
+    return access.can("agenda.manage", meeting.panel_id) or packs.pack_is_published(meeting)
 
 
 def _send_paper(paper: Paper, version: int | None) -> ResponseReturnValue:
@@ -299,7 +299,7 @@ def show_pack(panel_id: int, meeting_id: int) -> ResponseReturnValue:
         meeting,
         readable=_may_read_pack(meeting),
         papers_by_item=papers.papers_by_item(meeting),
-        total_minutes=papers.total_minutes(meeting.agenda_items),
+        total_minutes=agenda.total_minutes(meeting.agenda_items),
     )
 
 
@@ -315,8 +315,8 @@ def publish_pack(panel_id: int, meeting_id: int) -> ResponseReturnValue:
         flash(gettext("Add at least one agenda item before you publish the pack."))
         return redirect(_agenda_url(meeting))
     if form.validate_on_submit():
-        first_time = not papers.pack_is_published(meeting)
-        papers.publish_pack(meeting, (form.summary.data or "").strip())
+        first_time = not packs.pack_is_published(meeting)
+        packs.publish_pack(meeting, (form.summary.data or "").strip())
         db.session.commit()
         flash(
             gettext("Pack published. Members can read it now and will get it by email.")
@@ -330,13 +330,13 @@ def publish_pack(panel_id: int, meeting_id: int) -> ResponseReturnValue:
         panel_id,
         meeting,
         form=form,
-        total_minutes=papers.total_minutes(meeting.agenda_items),
+        total_minutes=agenda.total_minutes(meeting.agenda_items),
         days_before=current_app.config["PACK_DAYS_BEFORE"],
     )
 
 
 def _meeting_page_agenda_and_papers(meeting: Meeting) -> dict[str, object]:
-    return papers.meeting_page_sections(meeting, access.can("agenda.manage", meeting.panel_id))
+    return packs.meeting_page_sections(meeting, access.can("agenda.manage", meeting.panel_id))
 
 
 MEETING_PAGE_SECTIONS.append(_meeting_page_agenda_and_papers)

@@ -14,7 +14,7 @@ from flask import current_app, render_template, url_for
 
 from portal.access import found_or_404
 from portal.db import utcnow
-from portal.meetings import papers
+from portal.meetings import agenda
 from portal.meetings.forms import RSVP_LABELS
 from portal.meetings.models import Meeting
 from portal.meetings.polls import closing_day
@@ -32,7 +32,7 @@ MEETING_PAGE_SECTIONS: list[Callable[[Meeting], dict[str, Any]]] = []
 
 def load_meeting(panel_id: int, meeting_id: int, with_agenda: bool = False) -> Meeting:
     """The meeting if it is in the URL's panel (with its agenda and papers if asked), or 404."""
-    return found_or_404(papers.get_meeting(panel_id, meeting_id, with_agenda=with_agenda))
+    return found_or_404(agenda.get_meeting(panel_id, meeting_id, with_agenda=with_agenda))
 
 
 def meeting_page_url(panel_id: int, meeting_id: int) -> str:

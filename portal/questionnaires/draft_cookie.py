@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import current_app, session
 
-from portal.questionnaires.answering import AnswerValue
+from portal.questionnaires.answer_pages import AnswerValue
 
 # Browsers drop cookies over 4096 bytes; the sign-in token shares the cookie, so keep room.
 SESSION_COOKIE_LIMIT = 3800

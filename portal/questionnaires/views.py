@@ -15,8 +15,8 @@ from flask_login import current_user
 from portal import access
 from portal.access import found_or_404
 from portal.extensions import db
-from portal.questionnaires import service
-from portal.questionnaires.answering import pages_of
+from portal.questionnaires import offers, service
+from portal.questionnaires.answer_pages import pages_of
 from portal.questionnaires.blueprint import bp
 from portal.questionnaires.forms import (
     ConfirmForm,
@@ -64,7 +64,7 @@ def list_questionnaires(panel_id: int) -> ResponseReturnValue:
         questionnaires = service.questionnaires_in_panel(panel_id)
     else:
         membership = access.membership_in(panel_id)
-        questionnaires = service.open_to(
+        questionnaires = offers.open_to(
             current_user.id, [membership] if membership else [], include_answered=True
         )
     answered = service.completed_ids(current_user.id, [q.id for q in questionnaires])

@@ -16,7 +16,8 @@ from portal.extensions import db
 from portal.links import portal_path, portal_url
 from portal.panels.models import Role
 from portal.questionnaires import answering
-from portal.questionnaires.answering import AnswerValue, DraftTooLong
+from portal.questionnaires.answer_pages import AnswerValue
+from portal.questionnaires.answering import DraftTooLong
 from portal.questionnaires.models import Completion, QuestionType, Submission
 from portal.questionnaires.service import (
     QuestionDetails,
