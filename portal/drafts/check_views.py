@@ -14,7 +14,9 @@ from flask_login import current_user
 
 from portal import access
 from portal.db import utcnow
-from portal.drafts import rounds as service
+from portal.drafts import omission_checks as service
+from portal.drafts.blueprint import bp
+from portal.drafts.loaders import ROUND, load_round, render_round_page, round_url
 from portal.drafts.models import Draft, OmissionCheck, Resonance, ReviewRound
 from portal.drafts.round_forms import (
     COMMENT_LIMIT,
@@ -24,9 +26,7 @@ from portal.drafts.round_forms import (
     SubmitForm,
     TextAnswerForm,
 )
-from portal.drafts.round_views import ROUND, load_round, render_round_page, round_url
 from portal.drafts.rounds import NotInRound, RoundClosed
-from portal.drafts.views import bp
 from portal.extensions import db
 from portal.security import csrf_checked_by_form
 
