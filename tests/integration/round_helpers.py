@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from portal.db import utcnow
-from portal.drafts.models import Draft, DraftKind, DraftVersion, ReviewRound
+from portal.drafts.models import Draft, DraftKind, DraftVersion, ReviewRound, VersionItem
 from portal.drafts.service import DraftDetails, ItemDetails, add_item, create_draft, publish
 from portal.extensions import db
 from tests.roles import Cast
@@ -50,3 +52,20 @@ def open_round(
 
 def round_url(cast: Cast, draft: Draft, review_round: ReviewRound, rest: str = "") -> str:
     return f"/panels/{cast.panel.id}/drafts/{draft.id}/rounds/{review_round.id}{rest}"
+
+
+def items_of(version: DraftVersion) -> list[VersionItem]:
+    return list(
+        db.session.scalars(
+            select(VersionItem)
+            .where(VersionItem.version_id == version.id)
+            .order_by(VersionItem.position)
+        )
+    )
+
+
+def resume_link(start_page: str) -> str:
+    """The address behind "Continue where you left off" on the check's first page."""
+    before, found, _after = start_page.partition("Continue where you left off")
+    assert found, "no resume button on the page"
+    return before.rsplit('href="', 1)[1].split('"', 1)[0]

@@ -12,8 +12,7 @@ from flask.testing import FlaskClient
 from portal.drafts.service import DraftDetails, ItemDetails, add_item, publish, update_draft
 from portal.extensions import db
 from tests.conftest import csrf_token_from, hidden_inputs
-from tests.integration.test_omission_check import items_of
-from tests.integration.test_rounds import open_round, published_draft, round_url
+from tests.integration.round_helpers import items_of, open_round, published_draft, round_url
 from tests.roles import Cast
 
 

@@ -19,7 +19,7 @@ from portal.notifications import worker
 from portal.notifications.models import MailStatus
 from portal.notifications.worker import RunSummary, deliver_due, lease
 from tests.conftest import TEST_SECRET
-from tests.integration.test_mail import NOTHING_DONE, make_everything_due, outbox, queue
+from tests.integration.mail_helpers import NOTHING_DONE, make_everything_due, outbox, queue
 from tests.mail_server import MailServer
 
 

@@ -21,33 +21,21 @@ from portal.drafts.models import (
     OmissionCheck,
     Resonance,
     ReviewRound,
-    VersionItem,
 )
 from portal.drafts.service import ItemDetails, add_item, publish
 from portal.extensions import db
 from portal.feedback.models import EntryKind, FeedbackEntry
 from tests.conftest import submit_form
 from tests.harmless_html import XSS_PAYLOADS, assert_harmless
-from tests.integration.round_helpers import open_round, published_draft, round_url
+from tests.integration.round_helpers import (
+    items_of,
+    open_round,
+    published_draft,
+    resume_link,
+    round_url,
+)
 from tests.outbox import last_mail_to
 from tests.roles import Cast
-
-
-def items_of(version: DraftVersion) -> list[VersionItem]:
-    return list(
-        db.session.scalars(
-            select(VersionItem)
-            .where(VersionItem.version_id == version.id)
-            .order_by(VersionItem.position)
-        )
-    )
-
-
-def resume_link(start_page: str) -> str:
-    """The address behind "Continue where you left off" on the check's first page."""
-    before, found, _after = start_page.partition("Continue where you left off")
-    assert found, "no resume button on the page"
-    return before.rsplit('href="', 1)[1].split('"', 1)[0]
 
 
 @pytest.fixture

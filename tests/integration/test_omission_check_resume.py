@@ -10,8 +10,13 @@ from flask.testing import FlaskClient
 
 from portal.drafts.models import VersionItem
 from tests.conftest import submit_form
-from tests.integration.test_omission_check import items_of, resume_link
-from tests.integration.test_rounds import open_round, published_draft, round_url
+from tests.integration.round_helpers import (
+    items_of,
+    open_round,
+    published_draft,
+    resume_link,
+    round_url,
+)
 from tests.roles import Cast
 
 FIVE_ACTIONS = ("Action 1", "Action 2", "Action 3", "Action 4", "Action 5")
