@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask, current_app
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -22,6 +23,7 @@ from portal.meetings import paper_files
 from portal.meetings.models import AgendaItem, Meeting, MeetingStatus, Paper, PaperFile
 from portal.notifications.service import queue_mail
 from portal.panels.models import Membership
+from portal.text import translated
 
 
 class PaperProblem(ValueError):
@@ -153,7 +155,7 @@ def check_upload(upload: Upload) -> paper_files.FileKind:
     limit_mb = current_app.config["PAPERS_MAX_MB"]
     if len(upload.data) > limit_mb * 1024 * 1024:
         raise PaperProblem(
-            _l("The file must be smaller than %(size)d MB", size=limit_mb)  # type: ignore[arg-type]
+            translated("The file must be smaller than %(size)d MB", size=limit_mb)  # type: ignore[arg-type]
         )
     if not upload.data:
         raise PaperProblem(_l("The file is empty. Choose another file"))  # type: ignore[arg-type]
@@ -167,7 +169,7 @@ def check_upload(upload: Upload) -> paper_files.FileKind:
         )
     if paper_files.extension_of(upload.filename) not in kind.extensions:
         raise PaperProblem(
-            _l(  # type: ignore[arg-type]
+            translated(
                 "The file's name does not match what is in it: it is a %(kind)s. "
                 "Check you chose the right file",
                 kind=kind.name,
@@ -305,7 +307,7 @@ def _send_pack(meeting_id: int) -> int:
     for person in _pack_recipients(meeting.panel_id):
         message = queue_mail(
             person.email,
-            str(_l("Papers for the meeting: %(title)s", title=meeting.title)),
+            gettext("Papers for the meeting: %(title)s", title=meeting.title),
             "meeting_pack",
             dedupe_key=f"meeting-pack:{meeting.id}:{person.id}",
             locale=person.language or None,
