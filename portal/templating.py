@@ -43,7 +43,8 @@ def current_panel_id() -> int | None:
     """The panel the header's links are for: the one in the URL, else the person's only panel."""
     from portal.panels.service import memberships_of
 
-    panel_id = (request.view_args or {}).get("panel_id")
+    # An error page never looks anything up with the address's values: they may be what failed.
+    panel_id = None if g.get("error_page") else (request.view_args or {}).get("panel_id")
     if isinstance(panel_id, int):
         return panel_id
     if "only_panel_id" not in g:
