@@ -100,5 +100,12 @@ def lazy_translated(sentence: str, **values: object) -> LazyString:
     return LazyString(translated, sentence, **values)
 
 
+def is_web_address(value: object) -> bool:
+    """Is ``value`` a web address that may be a link's target? Forms accept only these; the
+    templates check again, so a stored ``javascript:`` address is shown as text, never linked."""
+    return isinstance(value, str) and value.strip().lower().startswith(("https://", "http://"))
+
+
 def init_text(app: Flask) -> None:
     app.add_template_filter(render_user_text, "user_text")
+    app.add_template_test(is_web_address, "web_address")
