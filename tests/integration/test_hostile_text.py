@@ -7,20 +7,24 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.meetings.models import PollAnswer
 from tests.conftest import submit_form
+from tests.hostile import CORPUS, injected_markup
 from tests.integration.feedback_helpers import (
     last_comment,
     post_comment,
     published_draft,
     version_url,
 )
+from tests.integration.meeting_helpers import add_meeting, publish
 from tests.integration.test_polls import answer, open_poll, slot_ids
 from tests.integration.test_questionnaires import base, make_questionnaire
+from tests.mail_server import MailServer
 from tests.roles import Cast
 
 Clients = Callable[[str], FlaskClient]
@@ -125,3 +129,37 @@ def test_titles_and_names_in_the_comment_form_are_text_not_markup(
     assert "<img src=x" not in page and "<svg onload" not in page
     assert "Item: &lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in page
     assert "My name (&#34;&gt;&lt;svg onload=alert(2)&gt;" in page
+
+
+def test_emails_carry_people_s_words_as_text_never_as_markup(
+    app: Flask, cast: Cast, client_as: Clients, smtp_server: MailServer
+) -> None:
+    chair = client_as("chair")
+    meeting = add_meeting(chair, cast.panel.id, title="Panel meeting", venue=CORPUS[1])
+    # Stored as if a form had ever let them by: the emails must still be safe.
+    meeting.title = CORPUS[0]
+    meeting.joining_link = CORPUS[3]
+    cast.panel.name = CORPUS[2]
+    cast.people["member"].display_name = CORPUS[4]
+    cast.people["chair"].display_name = CORPUS[8]
+    db.session.commit()
+    publish(chair, meeting)
+    invited = submit_form(
+        chair,
+        f"/panels/{cast.panel.id}/members/invite",
+        {"email": "new@example.org", "role": "member"},
+    )
+    assert invited.status_code == 302
+    member = cast.people["member"].email
+    asked = submit_form(app.test_client(), "/sign-in/email-link", {"email": member})
+    assert asked.status_code == 200
+    assert app.test_cli_runner().invoke(args=["portal", "worker", "--once"]).exit_code == 0
+
+    received = {mail.rcpt_tos[0]: mail for mail in smtp_server.received}
+    assert {member, "new@example.org"} <= set(received)
+    for mail in smtp_server.received:
+        html = mail.message.get_body(preferencelist=("html",))
+        assert html is not None
+        assert injected_markup(html.get_content()) == [], f"markup in {mail.subject}"
+    invitation = received["new@example.org"].message.get_body(preferencelist=("html",))
+    assert invitation is not None and "&lt;svg onload" in invitation.get_content()
