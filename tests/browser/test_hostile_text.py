@@ -97,6 +97,7 @@ def csp_off_page(browser: Browser) -> Iterator[Page]:
         dialog.dismiss()
 
     for page in _page(context):
+        page.set_default_timeout(30_000)  # four people and many pages on a busy machine
         page.on("dialog", opened)
         page.portal_dialogs = dialogs  # type: ignore[attr-defined]
         yield page
