@@ -17,6 +17,7 @@ BASE_URL = "http://localhost"  # tests.conftest.make_app sets BASE_URL to this
 def mail_to(address: str) -> list[OutboxMessage]:
     """Every message queued to ``address``, oldest first, once a worker pass has turned
     requests for sign-in and reset links into mail (as it does within seconds in production)."""
+    db.session.commit()  # the worker's own session must not wait for the test's transaction
     send_asked_for_links(current_app._get_current_object())  # type: ignore[attr-defined]
     db.session.expire_all()
     return list(
