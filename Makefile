@@ -31,7 +31,7 @@ worker: $(VENV)/.installed-run
 assets: $(VENDOR)/.built
 
 translations: $(VENV)/.installed-run
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k translated -k lazy_translated -o translations/messages.pot .
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)

@@ -78,6 +78,10 @@ def portal_environment(database: Path) -> dict[str, str]:
             "PORTAL_ENV": "development",  # plain http on loopback: cookies without Secure
             "PORTAL_LOG_LEVEL": "ERROR",  # probing for pages is refused now and then
             "PORTAL_BASE_URL": "http://127.0.0.1",
+            # Several workers: the rate-limit counters must be shared, as in production.
+            "PORTAL_RATELIMIT_STORAGE_URI": os.environ.get(
+                "PORTAL_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/14"
+            ),
         }
     )
     return env

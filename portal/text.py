@@ -4,6 +4,10 @@ People write in a small Markdown subset (paragraphs, lists, bold, italic, links)
 rendered, then cleaned with bleach so only that subset survives: no scripts, no styles, no
 images, no attributes except a link's address, and only web and email addresses as links.
 Templates show user text through the ``user_text`` filter and nowhere else.
+
+A translated sentence that carries a person's words (an item's title, a name) is built with
+``translated`` or ``lazy_translated`` here: the sentence is the translators' and is trusted, the
+values are escaped. Flask-Babel's own lazy strings mark the whole result as safe, values and all.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import bleach
 import markdown
 from bleach.linkifier import LinkifyFilter
 from flask import Flask
+from flask_babel import LazyString, gettext
 from markupsafe import Markup
 
 ALLOWED_TAGS = frozenset({"p", "ul", "ol", "li", "strong", "em", "a", "br"})
@@ -78,5 +83,29 @@ def plain_text(source: str | None) -> str:
     return bleach.clean(source, tags=set(), strip=True)
 
 
+def translated(sentence: str, **values: object) -> Markup:
+    """``sentence`` in the reader's language with ``values`` put in escaped: safe to show.
+
+    Only the sentence is trusted markup; whatever a person typed stays text, even inside a
+    select's option or a radio's label, which Jinja and WTForms print without escaping again.
+    """
+    # The sentence comes from the catalogue, written by us and the translators, never by users.
+    template = Markup(gettext(sentence))  # noqa: S704
+    # Markup's % escapes every value it puts in (and still formats numbers with %d).
+    return template % values if values else template
+
+
+def lazy_translated(sentence: str, **values: object) -> LazyString:
+    """``translated``, worked out when shown: for labels and messages made at import time."""
+    return LazyString(translated, sentence, **values)
+
+
+def is_web_address(value: object) -> bool:
+    """Is ``value`` a web address that may be a link's target? Forms accept only these; the
+    templates check again, so a stored ``javascript:`` address is shown as text, never linked."""
+    return isinstance(value, str) and value.strip().lower().startswith(("https://", "http://"))
+
+
 def init_text(app: Flask) -> None:
     app.add_template_filter(render_user_text, "user_text")
+    app.add_template_test(is_web_address, "web_address")
