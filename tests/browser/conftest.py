@@ -89,8 +89,10 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(scope="session")
 def html_checker() -> Iterator[HtmlChecker]:
-    """The Nu HTML Checker, started once; it gets ready while the first tests run."""
+    """The Nu HTML Checker, started once and ready before the first test begins: Java's start
+    takes the machine's whole attention for a while, and would make a running test time out."""
     checker = start_html_checker()
+    checker.wait_until_ready()
     yield checker
     checker.stop()
 

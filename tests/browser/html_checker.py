@@ -1,8 +1,9 @@
 """The Nu HTML Checker (vnu.jar from npm), run once per test session as a service on loopback.
 
-Starting Java takes many seconds, so the checker starts when the browser tests do and pages are
-posted to it as they are visited: each check then takes a few milliseconds. Java and vnu.jar are
-real requirements: when either is missing the tests fail with a message, never skip.
+Starting Java and reading the checker's schemas takes many seconds, so it is started once and
+each visited page is posted to it: a check then takes a few milliseconds on a quiet machine.
+Java and vnu.jar are real requirements: when either is missing the tests fail with a message,
+never skip.
 """
 
 from __future__ import annotations
@@ -37,14 +38,14 @@ class HtmlChecker:
     url: str
     ready: bool = False
 
-    def _wait_until_ready(self) -> None:
+    def wait_until_ready(self) -> None:
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 pytest.fail(f"the Nu HTML Checker stopped (exit {self.process.returncode})")
             try:
                 requests.get(self.url, timeout=2)
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.25)
                 continue
             self.ready = True
@@ -54,7 +55,7 @@ class HtmlChecker:
     def errors(self, html: str) -> list[dict[str, Any]]:
         """Errors in ``html`` (warnings and notes are not failures)."""
         if not self.ready:
-            self._wait_until_ready()
+            self.wait_until_ready()
         response = requests.post(
             self.url,
             params={"out": "json"},
