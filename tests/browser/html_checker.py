@@ -93,6 +93,9 @@ def start_html_checker() -> HtmlChecker:
         [
             java,
             "-Xmx512m",
+            # Reading its schemas recurses deeply: a small stack overflows on some machines.
+            "-Xss8m",
+            "-XX:+UseSerialGC",  # the least work beside the browser on a two-core machine
             "-Dnu.validator.servlet.bind-address=127.0.0.1",
             "-cp",
             str(VNU_JAR),
