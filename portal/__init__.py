@@ -68,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from portal.access import init_access
     from portal.core.errors import register_error_handlers
     from portal.security import init_security
+    from portal.static_files import init_static_files
     from portal.templating import init_templating
     from portal.text import init_text
 
@@ -76,6 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_templating(app)
     init_text(app)
     register_error_handlers(app)
+    init_static_files(app)
 
     from portal.cli import register_cli
 
