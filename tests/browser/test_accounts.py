@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
+from portal.accounts.email_links import send_asked_for_links
 from portal.accounts.invitations import invite
 from portal.accounts.two_step import turn_on
 from portal.extensions import db
@@ -60,8 +61,10 @@ def invite_newcomer(email: str) -> None:
 
 
 def link_from_smtp(app: Flask, server: MailServer, to: str, path_prefix: str) -> str:
-    """Deliver the outbox over SMTP, then find the link in the newest message to ``to``."""
+    """Let the worker answer asked-for links and deliver the outbox over SMTP, then find the link
+    in the newest message to ``to``."""
     reload()
+    send_asked_for_links(app)
     deliver_due(app)
     messages = [mail for mail in server.received if to in mail.rcpt_tos]
     assert messages, f"no mail reached {to}"
