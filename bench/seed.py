@@ -36,6 +36,14 @@ from portal.feedback.models import Comment, EntryKind, FeedbackEntry, TriageStat
 from portal.meetings.models import AgendaItem, Meeting, MeetingStatus, Rsvp, RsvpAnswer
 from portal.meetings.service import MeetingDetails, create_meeting
 from portal.panels.models import Membership, Panel, Role, Site
+from portal.questionnaires.models import (
+    Answer,
+    Completion,
+    Question,
+    Questionnaire,
+    QuestionType,
+    Submission,
+)
 
 THEMES = (
     "Greater involvement of lived experience",
@@ -65,6 +73,7 @@ class Seeded:
     researcher_email: str
     password: str
     meeting_id: int
+    questionnaire_id: int
 
 
 def _people(panel: Panel, count: int, role: Role, label: str, password_hash: str) -> list[User]:
@@ -144,6 +153,7 @@ def seed(
     _comment(panel.id, draft.id, site.id, version.items, people, comments)
     first_item_id = version.items[0].id if version.items else 0
     meeting = _meeting(panel.id, researcher.id, people, items)
+    questionnaire = _questionnaire(panel.id, researcher.id, people)
     db.session.commit()
     return Seeded(
         panel_id=panel.id,
@@ -155,6 +165,7 @@ def seed(
         researcher_email=researcher.email,
         password=password,
         meeting_id=meeting.id,
+        questionnaire_id=questionnaire.id,
     )
 
 
@@ -192,6 +203,66 @@ def _meeting(panel_id: int, researcher_id: int, people: list[User], items: int) 
         db.session.add(Rsvp(meeting_id=meeting.id, user_id=person.id, answer=answer))
     db.session.flush()
     return meeting
+
+
+def _questionnaire(panel_id: int, researcher_id: int, people: list[User]) -> Questionnaire:
+    """A named, open questionnaire of five kinds of question that every member has answered."""
+    questionnaire = Questionnaire(
+        panel_id=panel_id,
+        title="How did the workshop go?",
+        introduction="It takes about **five minutes**.",
+        created_by_id=researcher_id,
+        opens_at=utcnow() - timedelta(days=1),
+        closes_at=utcnow() + timedelta(days=14),
+    )
+    db.session.add(questionnaire)
+    db.session.flush()
+    kinds = [
+        (QuestionType.SINGLE_CHOICE, "How did you join?", ["Online", "In person", "By phone"]),
+        (QuestionType.AGREE_SCALE, "I felt listened to.", []),
+        (QuestionType.YES_NO_NOT_SURE, "Would you come again?", []),
+        (QuestionType.MULTIPLE_CHOICE, "What helped?", ["Captions", "Breaks", "Papers early"]),
+        (QuestionType.LONG_TEXT, "What could we do better?", []),
+    ]
+    questions = [
+        Question(
+            questionnaire_id=questionnaire.id, position=position, kind=kind, text=text, options=opts
+        )
+        for position, (kind, text, opts) in enumerate(kinds, start=1)
+    ]
+    db.session.add_all(questions)
+    db.session.flush()
+    today = utcnow().date()
+    for number, person in enumerate(people):
+        submission = Submission(
+            id=secrets.token_hex(16),
+            questionnaire_id=questionnaire.id,
+            user_id=person.id,
+            submitted_on=today,
+            is_final=True,
+        )
+        db.session.add(submission)
+        db.session.add(
+            Completion(
+                id=secrets.token_hex(16),
+                questionnaire_id=questionnaire.id,
+                user_id=person.id,
+                completed_on=today,
+            )
+        )
+        values: list[tuple[str, list[str]]] = [
+            ("", [kinds[0][2][number % 3]]),
+            ("", [str(1 + number % 5)]),
+            ("", [("yes", "no", "not_sure")[number % 3]]),
+            ("", kinds[3][2][: 1 + number % 3]),
+            (f"More time for *questions* ({number}).", []),
+        ]
+        db.session.add_all(
+            Answer(submission_id=submission.id, question_id=question.id, text=text, choices=chosen)
+            for question, (text, chosen) in zip(questions, values, strict=True)
+        )
+    db.session.flush()
+    return questionnaire
 
 
 def _answer_round(
