@@ -218,6 +218,7 @@ def item_comments(review_round: ReviewRound, page: int) -> Page[Any]:
             VersionItem.title,
             ItemAnswer.resonance,
             ItemAnswer.comment,
+            ItemAnswer.comment_html,
             *AUTHOR,
         )
         .select_from(ItemAnswer)
@@ -241,6 +242,8 @@ def missing_actions(review_round: ReviewRound, page: int) -> Page[Any]:
         select(
             MissingAction.description,
             MissingAction.why_it_matters,
+            MissingAction.description_html,
+            MissingAction.why_it_matters_html,
             *AUTHOR,
         )
         .select_from(MissingAction)
@@ -270,6 +273,8 @@ def other_words(review_round: ReviewRound, page: int) -> Page[Any]:
         select(
             OmissionCheck.rewording,
             OmissionCheck.general_comment,
+            OmissionCheck.rewording_html,
+            OmissionCheck.general_comment_html,
             *AUTHOR,
         ).select_from(OmissionCheck),
         review_round,
