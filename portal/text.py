@@ -49,8 +49,8 @@ def _set_rel(attrs: LinkAttributes, new: bool = False) -> LinkAttributes:
     return attrs
 
 
-class _Renderers(threading.local):
-    """A Markdown parser and a bleach cleaner for each thread: neither is safe to share between
+class _Renderers:
+    """A Markdown parser and a bleach cleaner for one thread: neither is safe to share between
     threads, and building them for every piece of text is most of the cost."""
 
     def __init__(self) -> None:
@@ -70,7 +70,15 @@ class _Renderers(threading.local):
         )
 
 
-_renderers = _Renderers()
+_per_thread = threading.local()
+
+
+def _renderers() -> _Renderers:
+    """This thread's renderers, built the first time it renders anything."""
+    renderers: _Renderers | None = getattr(_per_thread, "renderers", None)
+    if renderers is None:
+        renderers = _per_thread.renderers = _Renderers()
+    return renderers
 
 
 def render_user_text(source: str | None) -> Markup:
@@ -79,8 +87,9 @@ def render_user_text(source: str | None) -> Markup:
         return Markup("")
     # What people type is text: "<b>" or "<3" is shown as typed, never read as markup.
     escaped = html.escape(source, quote=False)
-    rendered = _renderers.markdown.reset().convert(escaped)
-    return Markup(_renderers.cleaner.clean(rendered))  # noqa: S704  (cleaned by bleach just above)
+    renderers = _renderers()
+    rendered = renderers.markdown.reset().convert(escaped)
+    return Markup(renderers.cleaner.clean(rendered))  # noqa: S704  (cleaned by bleach just above)
 
 
 def plain_text(source: str | None) -> str:
