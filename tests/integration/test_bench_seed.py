@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.feedback.models import Comment, FeedbackEntry
 from portal.panels.models import Membership
 from portal.questionnaires.models import Answer, Completion
+from portal.text import render_preview, render_user_text
 from tests.conftest import submit_form
 
 
@@ -26,6 +27,12 @@ def test_the_bench_seed_makes_a_round_and_an_inbox_people_can_open(client: Flask
     assert count(Comment.id) == 25
     assert count(FeedbackEntry.id) == 25 + 3
     assert seeded.first_item_id > 0
+    # Comments are seeded in bulk: their stored HTML must be what the portal itself renders.
+    for comment in db.session.scalars(select(Comment)):
+        assert comment.body_html == render_user_text(comment.body)
+    for entry in db.session.scalars(select(FeedbackEntry)):
+        assert entry.text_html == render_user_text(entry.text)
+        assert entry.preview_html == render_preview(entry.text)
 
     signed_in = submit_form(
         client,
