@@ -1,4 +1,5 @@
-"""Every filter the study team's inbox offers is answered from an index, on both databases.
+"""Every filter the study team's inbox offers is answered from an index, on both databases;
+so is the results page's look-up of the round's last reminder in the outbox.
 
 The plans are read with the database's own EXPLAIN: ``EXPLAIN QUERY PLAN`` on SQLite, and
 PostgreSQL's ``EXPLAIN`` with sequential scans priced out of reach, so a plan that still reads
@@ -8,15 +9,18 @@ entries in a long study; a page that reads them all slows every researcher's vis
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sqlalchemy import Select, insert, text
+from sqlalchemy import Select, func, insert, select, text
 
 from portal.db import utcnow
+from portal.drafts.results import _reminder_keys
 from portal.extensions import db
 from portal.feedback.models import EntryKind, FeedbackEntry, TriageStatus
 from portal.feedback.triage import InboxFilters, inbox_count_query, inbox_rows_query
+from portal.notifications.models import OutboxMessage
 from tests.factories import make_panel, make_user
 
 ENTRIES = 3000
@@ -44,14 +48,14 @@ def plan_of(query: Select[Any]) -> list[str]:
     return [str(row[-1]) for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {sql}"))]
 
 
-def looks_up_by_index(plan: list[str], column: str) -> bool:
-    """The entries are read only through an index that looks ``column`` up: not the whole
-    table, and not every entry of the panel checked one by one."""
+def looks_up_by_index(plan: list[str], column: str, table: str = "feedback_entry") -> bool:
+    """The table is read only through an index that looks ``column`` up: not the whole
+    table, and not every row of the panel checked one by one."""
     if db.engine.dialect.name == "postgresql":
-        scans = [line for line in plan if "feedback_entry" in line]
+        scans = [line for line in plan if table in line]
         conditions = [line for line in plan if "Index Cond" in line and column in line]
         return bool(scans and conditions) and not any("Seq Scan" in line for line in scans)
-    searches = [line for line in plan if "feedback_entry" in line]
+    searches = [line for line in plan if table in line]
     return bool(searches) and all(
         line.startswith("SEARCH") and "INDEX" in line and column in line for line in searches
     )
@@ -93,3 +97,11 @@ def test_each_inbox_filter_finds_its_page_and_its_count_through_an_index(name: s
     count_plan = plan_of(inbox_count_query(panel_id, filters))
     assert looks_up_by_index(rows_plan, column), "\n".join(rows_plan)
     assert looks_up_by_index(count_plan, column), "\n".join(count_plan)
+
+
+def test_the_results_page_finds_the_rounds_last_reminder_through_the_outboxs_index() -> None:
+    # The outbox keeps every message ever sent; the results page must not read them all.
+    review_round = SimpleNamespace(id=7)
+    query = select(func.max(OutboxMessage.created_at)).where(_reminder_keys(review_round))  # type: ignore[arg-type]
+    plan = plan_of(query)
+    assert looks_up_by_index(plan, "dedupe_key", table="outbox_message"), "\n".join(plan)
