@@ -102,6 +102,7 @@ def gunicorn(app: str, env: dict[str, str], workers: int) -> Iterator[str]:
             f"--workers={workers}",
             f"--bind=127.0.0.1:{port}",
             "--log-level=warning",
+            "--timeout=300",  # a busy machine must not have its workers killed mid-request
             app,
         ],
         cwd=ROOT,
@@ -110,7 +111,7 @@ def gunicorn(app: str, env: dict[str, str], workers: int) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     MASTERS[base] = process.pid
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a busy machine can take a while to import
         while True:
             try:
                 requests.get(base + "/", timeout=5)
