@@ -5,16 +5,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 VENDOR := static/vendor/nhsuk
+# The portal's own files and the built NHS.UK ones, hashed and compressed for serving.
+STATIC_MANIFEST := static/vendor/manifest.json
+OWN_STATIC := $(shell find static/css static/js static/images -type f 2>/dev/null)
 
 .PHONY: run test lint format worker assets clean translations
 
-run: $(VENV)/.installed-run $(VENDOR)/.built instance/config.py
+run: $(VENV)/.installed-run $(STATIC_MANIFEST) instance/config.py
 	$(FLASK) db upgrade
 	$(FLASK) portal demo
 	@echo "Serving LEAP Portal on http://127.0.0.1:5000 (Ctrl+C to stop)"
 	@trap 'kill 0' INT TERM EXIT; $(FLASK) portal worker & $(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.installed-test $(VENDOR)/.built lint
+test: $(VENV)/.installed-test $(STATIC_MANIFEST) lint
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test
@@ -28,10 +31,10 @@ format: $(VENV)/.installed-test
 worker: $(VENV)/.installed-run
 	$(FLASK) portal worker
 
-assets: $(VENDOR)/.built
+assets: $(STATIC_MANIFEST)
 
 translations: $(VENV)/.installed-run
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k translated -k lazy_translated -o translations/messages.pot .
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
@@ -46,15 +49,22 @@ $(VENV)/.installed-test: $(VENV)/.installed-run pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
-# NHS.UK frontend comes from npm, pinned by package-lock.json, and is copied into static/vendor.
-$(VENDOR)/.built: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+# NHS.UK frontend comes from npm, pinned by package-lock.json. Its stylesheet is built from its Sass
+# with only the components the portal uses and without the NHS font (static/scss/nhsuk.scss); its
+# script and images are copied. Install scripts are not run: none of these packages needs one.
+$(VENDOR)/.built: package.json package-lock.json static/scss/nhsuk.scss
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	rm -rf static/vendor
 	mkdir -p $(VENDOR)
-	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css \
-	   node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js $(VENDOR)/
+	node_modules/.bin/sass --no-source-map --style=compressed --quiet-deps --load-path=node_modules \
+	   static/scss/nhsuk.scss $(VENDOR)/nhsuk-frontend.min.css
+	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js $(VENDOR)/
 	cp -R node_modules/nhsuk-frontend/dist/nhsuk/assets $(VENDOR)/assets
 	touch $@
+
+# Content-hashed, gzip and Brotli copies of every static file, and the manifest of their names.
+$(STATIC_MANIFEST): $(VENV)/.installed-run $(VENDOR)/.built $(OWN_STATIC)
+	$(BIN)/python -m portal.static_files
 
 # A random secret key for this machine, kept out of the repository.
 instance/config.py:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -175,7 +176,7 @@ def main() -> int:
     )
     parser.add_argument(
         "--rate-limits",
-        default="redis://127.0.0.1:6379/13",
+        default=os.environ.get("PORTAL_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/13"),
         help="rate-limit storage when more than one worker serves (one worker: in memory)",
     )
     parser.add_argument("--only", action="append", help="measure only pages with these names")

@@ -57,12 +57,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from portal.request_scope import init_request_scope
 
     init_request_scope(app)
+    from portal.ids import init_ids
+    from portal.incoming import init_incoming
+
+    init_ids(app)  # before any route is added
+    init_incoming(app)
     _init_extensions(app)
     _register_blueprints(app)
 
     from portal.access import init_access
     from portal.core.errors import register_error_handlers
     from portal.security import init_security
+    from portal.static_files import init_static_files
     from portal.templating import init_templating
     from portal.text import init_text
 
@@ -71,6 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_templating(app)
     init_text(app)
     register_error_handlers(app)
+    init_static_files(app)
 
     from portal.cli import register_cli
 

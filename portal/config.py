@@ -226,6 +226,7 @@ def _derive(app: Flask) -> None:
         # Development and tests get a key for this process only; sessions end on restart.
         config["SECRET_KEY"] = secrets.token_hex(32)
     check_secret_key(config["ENV"], config["SECRET_KEY"])
+    check_rate_limit_storage(config["ENV"], config["RATELIMIT_STORAGE_URI"])
 
     config["SQLALCHEMY_DATABASE_URI"] = database_url(
         config["DATABASE_URL"], os.path.join(app.instance_path, "portal.sqlite3")
@@ -257,6 +258,19 @@ def check_secret_key(env: str, key: str | None) -> None:
         raise ConfigError(f"PORTAL_SECRET_KEY is not set. {how}")
     if len(key) < MIN_SECRET_LENGTH or key.strip().lower() in WEAK_SECRETS or len(set(key)) < 10:
         raise ConfigError(f"PORTAL_SECRET_KEY is too weak to use in production. {how}")
+
+
+def check_rate_limit_storage(env: str, uri: str | None) -> None:
+    """Refuse to run in production with counters kept in each process's memory: each gunicorn
+    worker would count alone, so a limit of 5 wrong passwords becomes 5 per worker."""
+    if env != "production":
+        return
+    if not uri or uri.strip().lower().startswith("memory://"):
+        raise ConfigError(
+            "PORTAL_RATELIMIT_STORAGE_URI is memory://, so each web server process would count "
+            "rate limits on its own. Set it to a Redis server that every process shares, for "
+            "example redis://127.0.0.1:6379/0"
+        )
 
 
 def database_url(configured: str | None, sqlite_path: str) -> str:

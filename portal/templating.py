@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, gettext, ngettext
 from flask_login import current_user
-from wtforms import Form
+from wtforms import Field, Form
 from wtforms.fields import FieldList, FormField
 
 from portal.panels.models import Membership
@@ -164,6 +164,18 @@ def form_errors(form: Form) -> list[tuple[str, str]]:
     return found
 
 
+def length_limit(field: Field) -> int | None:
+    """The most characters a field takes, read from its validators, so that every limited
+    text box shows a count without each template repeating the number."""
+    limits = [
+        limit
+        for validator in field.validators
+        for limit in (getattr(validator, "max", None), getattr(validator, "limit", None))
+        if isinstance(limit, int) and limit > 0
+    ]
+    return min(limits) if limits else None
+
+
 def _template_globals() -> dict[str, Any]:
     config = current_app.config
     return {
@@ -187,4 +199,6 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(file_size_words, "file_size")
     app.add_template_filter(long_date)
     # Globals, unlike context variables, are seen by imported macro files too.
-    app.jinja_env.globals.update(form_errors=form_errors, get_locale=get_locale)
+    app.jinja_env.globals.update(
+        form_errors=form_errors, get_locale=get_locale, length_limit=length_limit
+    )

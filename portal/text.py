@@ -6,6 +6,10 @@ images, no attributes except a link's address, and only web and email addresses 
 Templates show user text through the ``user_text`` filter, or, for text shown on busy pages, the
 safe HTML kept beside it in a ``*_html`` column (``keep_html``): rendered here when the text is
 saved or changed, so a page shows it without rendering it again on every view.
+
+A translated sentence that carries a person's words (an item's title, a name) is built with
+``translated`` or ``lazy_translated`` here: the sentence is the translators' and is trusted, the
+values are escaped. Flask-Babel's own lazy strings mark the whole result as safe, values and all.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from functools import partial
 from typing import Any
 
 from flask import Flask
+from flask_babel import LazyString, gettext
 from jinja2 import Environment
 from jinja2.filters import do_truncate
 from markupsafe import Markup
@@ -146,5 +151,29 @@ def keep_html(
     event.listen(source, "set", rendered, retval=True)
 
 
+def translated(sentence: str, **values: object) -> Markup:
+    """``sentence`` in the reader's language with ``values`` put in escaped: safe to show.
+
+    Only the sentence is trusted markup; whatever a person typed stays text, even inside a
+    select's option or a radio's label, which Jinja and WTForms print without escaping again.
+    """
+    # The sentence comes from the catalogue, written by us and the translators, never by users.
+    template = Markup(gettext(sentence))  # noqa: S704
+    # Markup's % escapes every value it puts in (and still formats numbers with %d).
+    return template % values if values else template
+
+
+def lazy_translated(sentence: str, **values: object) -> LazyString:
+    """``translated``, worked out when shown: for labels and messages made at import time."""
+    return LazyString(translated, sentence, **values)
+
+
+def is_web_address(value: object) -> bool:
+    """Is ``value`` a web address that may be a link's target? Forms accept only these; the
+    templates check again, so a stored ``javascript:`` address is shown as text, never linked."""
+    return isinstance(value, str) and value.strip().lower().startswith(("https://", "http://"))
+
+
 def init_text(app: Flask) -> None:
     app.add_template_filter(render_user_text, "user_text")
+    app.add_template_test(is_web_address, "web_address")

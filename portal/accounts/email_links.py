@@ -2,7 +2,8 @@
 
 A link carries a random token (256 bits). Only its SHA-256 hash is stored, so a copy of the
 database cannot be used to sign in. A link works once and only for a short time. Asking for a
-link always looks the same from outside, whether or not the address has an account.
+link always looks the same from outside, whether or not the address has an account: the
+request only records it, and the worker decides whether to send anything.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import gettext, ngettext
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 
-from portal.accounts.models import EmailToken, EmailTokenPurpose, User
+from portal.accounts.models import EmailToken, EmailTokenPurpose, LinkRequest, User
 from portal.accounts.passwords import hash_password
-from portal.accounts.service import find_user_by_email
+from portal.accounts.service import find_user_by_email, normalise_email
 from portal.accounts.sessions import end_sessions_of
 from portal.audit.service import AuditAction, record
 from portal.db import utcnow
@@ -33,6 +34,7 @@ LIFETIMES: dict[EmailTokenPurpose, timedelta] = {
     EmailTokenPurpose.PASSWORD_RESET: timedelta(hours=1),
     EmailTokenPurpose.EMAIL_CHANGE: timedelta(hours=24),
 }
+MAX_NEXT_PATH = 500  # LinkRequest.next_path; a longer one is dropped and the link goes home
 
 
 class LinkProblem(enum.StrEnum):
@@ -146,48 +148,72 @@ def lifetime_in_words(purpose: EmailTokenPurpose) -> str:
     return ngettext("%(num)d minute", "%(num)d minutes", minutes)
 
 
-def send_sign_in_link(email: str, next_url: str | None = None) -> None:
-    """Email a one-time sign-in link if ``email`` belongs to an active account; else nothing.
+def ask_for_link(purpose: EmailTokenPurpose, email: str, next_url: str | None = None) -> None:
+    """Record that someone asked for a sign-in or password reset link for ``email``.
 
-    ``next_url`` (a path on this site) is where the person goes after signing in. The caller
-    commits.
+    This does the same work whatever the address: it never looks the address up, so neither
+    the answer nor the time it takes says whether there is an account. The worker sends the
+    link (``send_asked_for_links``). ``next_url`` (a path on this site) is where a sign-in link
+    leads afterwards. The caller commits.
     """
-    user = find_user_by_email(email)
-    if user is None or not user.is_active_account:
-        return
-    token = issue_token(user, EmailTokenPurpose.SIGN_IN)
-    query = {"next": next_url} if next_url else {}
-    service_name = current_app.config["SERVICE_NAME"]
-    queue_mail(
-        user.email,
-        gettext("Your link to sign in to %(service)s", service=service_name),
-        "sign_in_link",
-        name=user.display_name,
-        link=public_link(f"/sign-in/link/{token}", **query),
-        lifetime=lifetime_in_words(EmailTokenPurpose.SIGN_IN),
-    )
-    record(AuditAction.SIGN_IN_LINK_SENT, subject_user_id=user.id, actor_id=user.id)
+    next_path = next_url if next_url and len(next_url) <= MAX_NEXT_PATH else None
+    db.session.add(LinkRequest(purpose=purpose, email=normalise_email(email), next_path=next_path))
 
 
-def send_password_reset_link(email: str) -> None:
-    """Email a password reset link if ``email`` belongs to an active account; else nothing.
+def send_asked_for_links(app: Flask) -> int:
+    """Worker job: email a link for each request whose address has an active account, and
+    forget every request (known or not). Returns how many links were queued.
 
-    The caller commits.
+    Each request is taken by deleting its row, so two workers never send the same link twice.
     """
-    user = find_user_by_email(email)
-    if user is None or not user.is_active_account:
-        return
-    token = issue_token(user, EmailTokenPurpose.PASSWORD_RESET)
+    sent = 0
+    with app.app_context(), app.test_request_context(base_url=app.config["BASE_URL"]):
+        ids = list(db.session.scalars(select(LinkRequest.id).order_by(LinkRequest.id)))
+        for request_id in ids:
+            asked = db.session.get(LinkRequest, request_id)
+            if asked is None:
+                continue
+            purpose, email, next_path = asked.purpose, asked.email, asked.next_path
+            taken = db.session.execute(
+                delete(LinkRequest)
+                .where(LinkRequest.id == request_id)
+                .execution_options(synchronize_session=False)
+            )
+            if taken.rowcount == 1:  # type: ignore[attr-defined]
+                user = find_user_by_email(email)
+                if user is not None and user.is_active_account:
+                    _send_link(user, purpose, next_path)
+                    sent += 1
+            db.session.commit()
+    return sent
+
+
+def _send_link(user: User, purpose: EmailTokenPurpose, next_path: str | None) -> None:
+    token = issue_token(user, purpose)
     service_name = current_app.config["SERVICE_NAME"]
-    queue_mail(
-        user.email,
-        gettext("Reset your %(service)s password", service=service_name),
-        "password_reset",
-        name=user.display_name,
-        link=public_link(f"/reset-password/{token}"),
-        lifetime=lifetime_in_words(EmailTokenPurpose.PASSWORD_RESET),
-    )
-    record(AuditAction.PASSWORD_RESET_REQUESTED, subject_user_id=user.id, actor_id=user.id)
+    if purpose is EmailTokenPurpose.SIGN_IN:
+        query = {"next": next_path} if next_path else {}
+        queue_mail(
+            user.email,
+            gettext("Your link to sign in to %(service)s", service=service_name),
+            "sign_in_link",
+            locale=user.language or None,
+            name=user.display_name,
+            link=public_link(f"/sign-in/link/{token}", **query),
+            lifetime=lifetime_in_words(EmailTokenPurpose.SIGN_IN),
+        )
+        record(AuditAction.SIGN_IN_LINK_SENT, subject_user_id=user.id, actor_id=user.id)
+    else:
+        queue_mail(
+            user.email,
+            gettext("Reset your %(service)s password", service=service_name),
+            "password_reset",
+            locale=user.language or None,
+            name=user.display_name,
+            link=public_link(f"/reset-password/{token}"),
+            lifetime=lifetime_in_words(EmailTokenPurpose.PASSWORD_RESET),
+        )
+        record(AuditAction.PASSWORD_RESET_REQUESTED, subject_user_id=user.id, actor_id=user.id)
 
 
 def reset_password(user: User, new_password: str) -> None:

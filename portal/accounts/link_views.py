@@ -68,7 +68,7 @@ def _link_problem(
 def request_sign_in_link() -> ResponseReturnValue:
     form = EmailAddressForm()
     if form.validate_on_submit():
-        email_links.send_sign_in_link(form.email.data or "", _next_path())
+        email_links.ask_for_link(EmailTokenPurpose.SIGN_IN, form.email.data or "", _next_path())
         db.session.commit()
         return render_template("accounts/link_sent.html", kind="sign_in", email=form.email.data)
     return render_template("accounts/request_sign_in_link.html", form=form)
@@ -98,7 +98,7 @@ def use_sign_in_link(token: str) -> ResponseReturnValue:
 def request_password_reset() -> ResponseReturnValue:
     form = EmailAddressForm()
     if form.validate_on_submit():
-        email_links.send_password_reset_link(form.email.data or "")
+        email_links.ask_for_link(EmailTokenPurpose.PASSWORD_RESET, form.email.data or "")
         db.session.commit()
         return render_template(
             "accounts/link_sent.html", kind="password_reset", email=form.email.data

@@ -123,6 +123,23 @@ class EmailToken(db.Model):
     user: Mapped[User] = relationship(lazy="raise")
 
 
+class LinkRequest(db.Model):
+    """Someone asked for a sign-in or password reset link for ``email``.
+
+    The request only writes this row, whether or not the address has an account, so it takes
+    the same time either way; the worker decides whether to send a link, then deletes the row.
+    ``email`` is normalised. ``next_path`` is where a sign-in link leads afterwards.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[EmailTokenPurpose] = mapped_column(
+        enum_column(EmailTokenPurpose, "link_request_purpose")
+    )
+    email: Mapped[str] = mapped_column(String(320))
+    next_path: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class RecoveryCode(db.Model):
     """A single-use code that stands in for the authenticator app. Only its hash is kept."""
 

@@ -11,6 +11,7 @@ from portal.admin.audit_log import AuditFilter, audit_page
 from portal.admin.blueprint import bp
 from portal.admin.forms import AuditFilterForm
 from portal.audit.service import AuditAction
+from portal.ids import page_number
 
 # What each action is called on the page; a test checks every action has a name here.
 ACTION_LABELS = {
@@ -81,7 +82,7 @@ def audit_log() -> ResponseReturnValue:
             start=form.start.data,
             end=form.end.data,
         )
-    page = audit_page(criteria, request.args.get("page", 1, type=int) or 1)
+    page = audit_page(criteria, request.args.get("page", 1, type=page_number) or 1)
     filters = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template(
         "admin/audit_log.html",

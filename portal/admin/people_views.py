@@ -16,6 +16,7 @@ from portal.admin.blueprint import bp
 from portal.admin.forms import ROLE_HINTS, ConfirmForm, RoleForm, SearchPeopleForm, role_from
 from portal.admin.people import LastAdministrator, OwnAccount
 from portal.extensions import db
+from portal.ids import page_number
 from portal.panels.models import Membership
 from portal.security import csrf_checked_by_form
 
@@ -39,7 +40,7 @@ def _back_to(person: User) -> ResponseReturnValue:
 def list_people() -> ResponseReturnValue:
     form = SearchPeopleForm(request.args)
     query = (form.q.data or "") if form.validate() else ""
-    found = people.search_people(query, request.args.get("page", 1, type=int) or 1)
+    found = people.search_people(query, request.args.get("page", 1, type=page_number) or 1)
     return render_template("admin/people.html", form=form, query=query, found=found)
 
 

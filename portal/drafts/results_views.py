@@ -17,6 +17,7 @@ from portal.drafts.forms import KIND_LABELS
 from portal.drafts.models import Resonance, ReviewRound
 from portal.extensions import db
 from portal.forms import PortalForm
+from portal.ids import page_number
 from portal.panels.service import get_panel
 from portal.security import csrf_checked_by_form
 
@@ -44,7 +45,7 @@ def _load_round(panel_id: int, draft_id: int, round_id: int) -> ReviewRound:
 
 
 def _page_number(name: str) -> int:
-    return max(1, request.args.get(name, default=1, type=int) or 1)
+    return max(1, request.args.get(name, default=1, type=page_number) or 1)
 
 
 @bp.get(ROUND + "/results")

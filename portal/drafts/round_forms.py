@@ -15,6 +15,7 @@ from portal.db import utcnow
 from portal.drafts.models import Resonance
 from portal.forms import PortalForm
 from portal.templating import LONDON
+from portal.text import lazy_translated, translated
 
 COMMENT_LIMIT = 2000
 LONG_TEXT_LIMIT = 5000
@@ -108,7 +109,8 @@ class RoundForm(DeadlineForm):
 
     def set_versions(self, numbers: list[int]) -> None:
         self.version.choices = [
-            SelectChoice(str(number), _l("Version %(number)d", number=number)) for number in numbers
+            SelectChoice(str(number), translated("Version %(number)d", number=number))
+            for number in numbers
         ]
 
 
@@ -122,7 +124,8 @@ class CloseForm(PortalForm):
 
 def _comment_length() -> Length:
     return Length(
-        max=COMMENT_LIMIT, message=_l("This must be %(limit)d characters or less", limit=2000)
+        max=COMMENT_LIMIT,
+        message=lazy_translated("This must be %(limit)d characters or less", limit=COMMENT_LIMIT),
     )
 
 

@@ -23,6 +23,7 @@ from portal.drafts.rounds import open_round_on, rounds_for_draft
 from portal.drafts.service import EditConflict
 from portal.extensions import db
 from portal.feedback.comments import comments_on_version
+from portal.ids import number_in_range
 from portal.panels.service import get_panel, sites_of
 from portal.security import csrf_checked_by_form
 
@@ -249,8 +250,8 @@ def compare_versions_page(panel_id: int, draft_id: int) -> ResponseReturnValue:
     numbers = service.version_numbers(draft)
     if len(numbers) < 2:
         abort(404)
-    old_number = request.args.get("from", type=int) or numbers[-2]
-    new_number = request.args.get("to", type=int) or numbers[-1]
+    old_number = request.args.get("from", type=number_in_range) or numbers[-2]
+    new_number = request.args.get("to", type=number_in_range) or numbers[-1]
     old = service.get_version(draft, old_number)
     new = service.get_version(draft, new_number)
     if old is None or new is None:

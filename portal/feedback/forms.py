@@ -18,6 +18,7 @@ from portal.feedback.comments import COMMENT_MAX_LENGTH, CommentDetails
 from portal.feedback.models import ShownAs, TriageStatus, Visibility
 from portal.feedback.triage import RESPONSE_MAX_LENGTH, TriageDecision
 from portal.forms import PortalForm
+from portal.text import translated
 
 STATUS_LABELS = {
     TriageStatus.NEW: _l("New"),
@@ -47,7 +48,7 @@ class LimitedText:
         length = len(field.data or "")
         if length > self.limit:
             raise ValidationError(
-                _l(
+                translated(
                     "Your text must be %(limit)s characters or fewer. "
                     "You have %(extra)s characters too many.",
                     limit=f"{self.limit:,}",
@@ -81,11 +82,11 @@ class CommentForm(PortalForm):
 
     def set_choices(self, items: list[tuple[str, str]], name: str, code: str) -> None:
         self.about.choices = [SelectChoice("", _l("The whole draft"))] + [
-            SelectChoice(key, _l("Item: %(title)s", title=title)) for key, title in items
+            SelectChoice(key, translated("Item: %(title)s", title=title)) for key, title in items
         ]
         self.shown_as.choices = [
-            SelectChoice(ShownAs.NAME.value, _l("My name (%(name)s)", name=name)),
-            SelectChoice(ShownAs.PSEUDONYM.value, _l("My code (%(code)s)", code=code)),
+            SelectChoice(ShownAs.NAME.value, translated("My name (%(name)s)", name=name)),
+            SelectChoice(ShownAs.PSEUDONYM.value, translated("My code (%(code)s)", code=code)),
         ]
 
     def details(self) -> CommentDetails:

@@ -26,6 +26,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.forms import PortalForm
+from portal.ids import number_in_range
 from portal.meetings.models import RsvpAnswer
 from portal.meetings.times import NoSuchLocalTime, london_to_utc
 
@@ -154,7 +155,7 @@ class MeetingForm(PortalForm):
     def seen_version(self) -> int:
         """The version of the meeting the person started from (0 when unknown)."""
         value = (self.lock_version.data or "").strip()
-        return int(value) if value.isdigit() else 0
+        return number_in_range(value) or 0
 
 
 RSVP_LABELS = {

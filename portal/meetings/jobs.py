@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, current_app, has_app_context
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
@@ -66,7 +66,7 @@ def _send_pack(meeting_id: int) -> int:
     for person in _pack_recipients(meeting.panel_id):
         message = queue_mail(
             person.email,
-            str(_l("Papers for the meeting: %(title)s", title=meeting.title)),
+            gettext("Papers for the meeting: %(title)s", title=meeting.title),
             "meeting_pack",
             dedupe_key=f"meeting-pack:{meeting.id}:{person.id}",
             locale=person.language or None,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -168,7 +168,7 @@ def share_revision(meeting: Meeting, revision: MinutesRevision) -> None:
     for person in people:
         queue_mail(
             person.email,
-            str(_l("Minutes to read: %(title)s", title=meeting.title)),
+            gettext("Minutes to read: %(title)s", title=meeting.title),
             "meeting_minutes_shared",
             dedupe_key=f"minutes-shared:{meeting.id}:{revision.number}:{person.id}",
             locale=person.language or None,
@@ -191,12 +191,10 @@ def comment_on_minutes(
         panel_id=meeting.panel_id,
         author_id=author_id,
         source_key=f"minutes:{meeting.id}:{revision.number}:{secrets.token_hex(8)}",
-        heading=str(
-            _l(
-                "Minutes of %(title)s, version %(number)d",
-                title=meeting.title,
-                number=revision.number,
-            )
+        heading=gettext(
+            "Minutes of %(title)s, version %(number)d",
+            title=meeting.title,
+            number=revision.number,
         ),
         text=body,
     )

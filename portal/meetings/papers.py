@@ -18,6 +18,7 @@ from portal.drafts.models import Draft
 from portal.extensions import db
 from portal.meetings import paper_files
 from portal.meetings.models import Meeting, Paper, PaperFile
+from portal.text import translated
 
 
 class PaperProblem(ValueError):
@@ -62,7 +63,7 @@ def check_upload(upload: Upload) -> paper_files.FileKind:
     limit_mb = current_app.config["PAPERS_MAX_MB"]
     if len(upload.data) > limit_mb * 1024 * 1024:
         raise PaperProblem(
-            _l("The file must be smaller than %(size)d MB", size=limit_mb)  # type: ignore[arg-type]
+            translated("The file must be smaller than %(size)d MB", size=limit_mb)  # type: ignore[arg-type]
         )
     if not upload.data:
         raise PaperProblem(_l("The file is empty. Choose another file"))  # type: ignore[arg-type]
@@ -76,7 +77,7 @@ def check_upload(upload: Upload) -> paper_files.FileKind:
         )
     if paper_files.extension_of(upload.filename) not in kind.extensions:
         raise PaperProblem(
-            _l(  # type: ignore[arg-type]
+            translated(
                 "The file's name does not match what is in it: it is a %(kind)s. "
                 "Check you chose the right file",
                 kind=kind.name,

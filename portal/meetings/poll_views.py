@@ -105,18 +105,24 @@ def answer_poll(panel_id: int, poll_id: int) -> ResponseReturnValue:
     chosen = {slot_id: answer.availability.value for slot_id, answer in saved.items()}
     notes = {slot_id: answer.note for slot_id, answer in saved.items()}
     errors: dict[int, str] = {}
+    note_errors: dict[int, str] = {}
     is_open = polls.is_open(poll)
     if form.is_submitted():
         # Read only this poll's own slots: a field naming any other slot is ignored.
         for slot in poll.slots:
             value = request.form.get(f"slot-{slot.id}", "")
             chosen[slot.id] = value
-            notes[slot.id] = request.form.get(f"note-{slot.id}", "").strip()[:500]
+            notes[slot.id] = request.form.get(f"note-{slot.id}", "").strip()
             if value not in {item.value for item in Availability}:
                 errors[slot.id] = gettext("Say whether you can come at this time")
+            if len(notes[slot.id]) > polls.NOTE_LIMIT:
+                # Kept as typed, so the person can shorten it themselves.
+                note_errors[slot.id] = gettext(
+                    "Your note must be %(limit)d characters or fewer", limit=polls.NOTE_LIMIT
+                )
         if not is_open:
             flash(gettext("This poll has closed, so your answers were not saved."))
-        elif form.validate_on_submit() and not errors:
+        elif form.validate_on_submit() and not errors and not note_errors:
             try:
                 polls.save_answers(
                     poll,
@@ -143,6 +149,8 @@ def answer_poll(panel_id: int, poll_id: int) -> ResponseReturnValue:
             chosen=chosen,
             notes=notes,
             errors=errors,
+            note_errors=note_errors,
+            note_limit=polls.NOTE_LIMIT,
             is_open=is_open,
             answered=bool(saved),
         ),

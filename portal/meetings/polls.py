@@ -28,6 +28,7 @@ from portal.notifications.service import queue_mail
 
 MIN_SLOTS = 2
 MAX_SLOTS = 12
+NOTE_LIMIT = 500  # the column's length
 
 
 class PollClosed(Exception):
@@ -125,6 +126,9 @@ def save_answers(
     """
     if not is_open(poll):
         raise PollClosed
+    if any(len(note) > NOTE_LIMIT for _, note in answers.values()):
+        # Never cut what someone wrote: the form tells them and keeps their words first.
+        raise ValueError("a poll note is longer than NOTE_LIMIT")
     existing = answers_of(poll, user_id)
     for slot in poll.slots:
         if slot.id not in answers:
@@ -135,7 +139,7 @@ def save_answers(
             answer = PollAnswer(slot_id=slot.id, user_id=user_id, availability=availability)
             db.session.add(answer)
         answer.availability = availability
-        answer.note = note[:500]
+        answer.note = note
     db.session.flush()
 
 

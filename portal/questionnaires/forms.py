@@ -28,6 +28,8 @@ from portal.questionnaires.service import (
 )
 from portal.templating import LONDON
 
+OPTION_LIMIT = 200  # an answer to choose from is a short line, shown as a radio label
+
 KIND_LABELS = {
     QuestionType.SINGLE_CHOICE: _l("Choose one answer from a list"),
     QuestionType.MULTIPLE_CHOICE: _l("Choose any answers from a list"),
@@ -191,7 +193,7 @@ class QuestionForm(PortalForm):
     def option_list(self) -> tuple[str, ...]:
         seen: list[str] = []
         for line in (self.options.data or "").splitlines():
-            line = line.strip()[:200]
+            line = line.strip()
             if line and line not in seen:
                 seen.append(line)
         return tuple(seen)
@@ -199,6 +201,8 @@ class QuestionForm(PortalForm):
     def validate_options(self, field: TextAreaField) -> None:
         if self.kind.data in {kind.value for kind in CHOICE_KINDS} and len(self.option_list()) < 2:
             raise ValidationError(_l("Enter at least 2 answers to choose from, one on each line"))
+        if any(len(option) > OPTION_LIMIT for option in self.option_list()):
+            raise ValidationError(_l("Each answer to choose from must be 200 characters or fewer"))
 
     def validate_top_n(self, field: IntegerField) -> None:
         if self.kind.data != QuestionType.RANKING.value:

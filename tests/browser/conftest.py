@@ -22,7 +22,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from portal.db import sqlite_deferred_begin
 from portal.extensions import db
-from tests.browser.helpers import VisitLog, track_visits
+from tests.browser.helpers import VisitLog, assert_no_browser_problems, track_visits
+from tests.browser.html_checker import HtmlChecker, start_html_checker
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -86,39 +87,55 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-def _page(context: BrowserContext) -> Iterator[Page]:
+@pytest.fixture(scope="session")
+def html_checker() -> Iterator[HtmlChecker]:
+    """The Nu HTML Checker, started once and ready before the first test begins: Java's start
+    takes the machine's whole attention for a while, and would make a running test time out."""
+    checker = start_html_checker()
+    checker.wait_until_ready()
+    yield checker
+    checker.stop()
+
+
+def _page(context: BrowserContext, checker: HtmlChecker) -> Iterator[Page]:
     context.set_default_timeout(10_000)
     page = context.new_page()
     log: VisitLog = track_visits(page)
+    page.portal_html_checker = checker  # type: ignore[attr-defined]
     yield page
     unchecked = log.unchecked()
-    context.close()
+    try:
+        assert_no_browser_problems(page)
+    finally:
+        context.close()
     assert unchecked == [], (
         "the test reached pages it never checked with assert_accessible: " + ", ".join(unchecked)
     )
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def page(browser: Browser, html_checker: HtmlChecker) -> Iterator[Page]:
     """A desktop-sized page (1280 × 900)."""
-    yield from _page(browser.new_context(viewport={"width": 1280, "height": 900}))
+    yield from _page(browser.new_context(viewport={"width": 1280, "height": 900}), html_checker)
 
 
 @pytest.fixture
-def phone_page(browser: Browser) -> Iterator[Page]:
+def phone_page(browser: Browser, html_checker: HtmlChecker) -> Iterator[Page]:
     """A page on a phone-sized screen, 375 pixels wide, with touch."""
     yield from _page(
         browser.new_context(
             viewport={"width": 375, "height": 740}, device_scale_factor=2, has_touch=True
-        )
+        ),
+        html_checker,
     )
 
 
 @pytest.fixture
-def no_js_page(browser: Browser) -> Iterator[Page]:
+def no_js_page(browser: Browser, html_checker: HtmlChecker) -> Iterator[Page]:
     """A page with JavaScript turned off: every flow must still work."""
     for page in _page(
-        browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+        browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False),
+        html_checker,
     ):
         page.portal_without_javascript = True  # type: ignore[attr-defined]
         yield page

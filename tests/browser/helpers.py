@@ -1,4 +1,5 @@
-"""What browser tests share: the accessibility check, signing in, and moving by keyboard."""
+"""What browser tests share: the page checks (axe-core, the Nu HTML Checker, the console),
+signing in, and moving by keyboard."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import ConsoleMessage, Error, Page, Request, Response
 
 from portal.extensions import db
 from tests.factories import PASSWORD
@@ -15,6 +16,7 @@ from tests.factories import PASSWORD
 if TYPE_CHECKING:
     from portal.accounts.models import User
     from tests.browser.conftest import LiveServer
+    from tests.browser.html_checker import HtmlChecker
 
 # Every WCAG 2.0, 2.1 and 2.2 rule at levels A and AA.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -24,13 +26,24 @@ _axe = Axe()
 
 @dataclass
 class VisitLog:
-    """Pages a test has reached, and how many of them it has checked."""
+    """Pages a test has reached, how many it has checked, and what went wrong in the browser."""
 
     urls: list[str] = field(default_factory=list)
     checked: int = 0
+    # The response that brought the page now shown: the HTML the checker reads.
+    document: Response | None = None
+    # Console errors, script errors and refused requests not yet reported.
+    problems: list[str] = field(default_factory=list)
+    # Pages a test opened on purpose that answered with an error status (a 404 page, say):
+    # the browser logs the status, but the page itself is what the test meant to see.
+    error_pages: set[str] = field(default_factory=set)
 
     def unchecked(self) -> list[str]:
         return self.urls[self.checked :]
+
+    def take_problems(self) -> list[str]:
+        problems, self.problems = self.problems, []
+        return problems
 
 
 def track_visits(page: Page) -> VisitLog:
@@ -40,9 +53,65 @@ def track_visits(page: Page) -> VisitLog:
         if frame is page.main_frame:
             log.urls.append(page.url)
 
+    def responded(response: Response) -> None:
+        if response.frame is page.main_frame and response.request.is_navigation_request():
+            log.document = response
+            if response.status >= 400:
+                log.error_pages.add(response.url)
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type != "error":
+            return
+        source = message.location.get("url", "")
+        if message.text.startswith("Failed to load resource") and source in log.error_pages:
+            return
+        log.problems.append(f"console error on {page.url}: {message.text} ({source})")
+
+    def script_error(error: Error) -> None:
+        log.problems.append(f"script error on {page.url}: {error.message}")
+
+    def request_failed(request: Request) -> None:
+        failure = request.failure or ""
+        # A download, or a page left before it finished loading, is aborted: nothing is wrong.
+        if "ERR_ABORTED" not in failure:
+            log.problems.append(f"request refused on {page.url}: {request.url} ({failure})")
+
     page.on("framenavigated", navigated)
+    page.on("response", responded)
+    page.on("console", console)
+    page.on("pageerror", script_error)
+    page.on("requestfailed", request_failed)
     page.portal_visits = log  # type: ignore[attr-defined]
     return log
+
+
+def assert_no_browser_problems(page: Page) -> None:
+    """No console error, script error or refused request since the last look."""
+    log: VisitLog = page.portal_visits  # type: ignore[attr-defined]
+    problems = log.take_problems()
+    assert problems == [], "the browser reported problems:\n" + "\n".join(problems)
+
+
+def _served_html(page: Page, log: VisitLog) -> str:
+    """The HTML the server sent for the page now shown (what a checker given its address
+    would read), or the page as it stands when it was not loaded from the server."""
+    if log.document is not None and log.document.url == page.url:
+        try:
+            return log.document.text()
+        except Error:
+            pass  # the browser no longer holds the body (a page drawn by a route in a test)
+    return page.content()
+
+
+def assert_valid_html(page: Page) -> None:
+    """The Nu HTML Checker finds no error in the page (warnings are not failures)."""
+    from tests.browser.html_checker import describe
+
+    checker: HtmlChecker = page.portal_html_checker  # type: ignore[attr-defined]
+    log: VisitLog = page.portal_visits  # type: ignore[attr-defined]
+    html = _served_html(page, log)
+    errors = checker.errors(html)
+    assert errors == [], f"invalid HTML on {page.url}:\n{describe(errors, html)}"
 
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL | re.IGNORECASE)
@@ -78,8 +147,11 @@ def _axe_violations_without_javascript(page: Page) -> list[dict[str, Any]]:
 
 
 def assert_accessible(page: Page) -> None:
-    """Run axe-core on the page as it is now; any WCAG A or AA violation fails the test."""
+    """Check the page as it is now: any WCAG A or AA violation found by axe-core, any error the
+    Nu HTML Checker finds, or any console error, script error or refused request fails the test."""
     page.wait_for_load_state("load")
+    assert_no_browser_problems(page)
+    assert_valid_html(page)
     if getattr(page, "portal_without_javascript", False):
         violations = _axe_violations_without_javascript(page)
     else:
@@ -92,6 +164,7 @@ def assert_accessible(page: Page) -> None:
         for violation in violations
     )
     assert violations == [], f"accessibility problems on {page.url}:\n{report}"
+    assert_no_browser_problems(page)
     log: VisitLog = page.portal_visits  # type: ignore[attr-defined]
     log.checked = len(log.urls)
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.meetings.models import Meeting
+from portal.meetings.models import (
+    AvailabilityPoll,
+    Meeting,
+)
 from portal.notifications.models import OutboxMessage
 from tests.conftest import submit_form
 
@@ -70,3 +74,52 @@ def attachments_to(address: str) -> list[OutboxMessage]:
             .order_by(OutboxMessage.id)
         )
     )
+
+
+def poll_form(
+    times: int = 3, closes_in: int = 10, title: str = "Panel meeting 4"
+) -> dict[str, str]:
+    form = {
+        "title": title,
+        "description": "Online, about 90 minutes.",
+        "closes_on": typed(future_day(closes_in)),
+    }
+    for index in range(times):
+        form |= {
+            f"slots-{index}-day": typed(future_day(20 + index)),
+            f"slots-{index}-start": "6pm",
+            f"slots-{index}-end": "7:30pm",
+        }
+    return form
+
+
+def open_poll(client: FlaskClient, panel_id: int, **kwargs: object) -> AvailabilityPoll:
+    response = submit_form(client, f"/panels/{panel_id}/polls/new", poll_form(**kwargs))  # type: ignore[arg-type]
+    assert response.status_code == 302, response.get_data(as_text=True)
+    poll_id = int(re.search(r"/polls/(\d+)/results", response.headers["Location"]).group(1))  # type: ignore[union-attr]
+    db.session.expire_all()
+    poll = db.session.get(AvailabilityPoll, poll_id)
+    assert poll is not None
+    return poll
+
+
+def slot_ids(poll_id: int) -> list[int]:
+    from portal.meetings.models import PollSlot
+
+    return list(
+        db.session.scalars(
+            select(PollSlot.id).where(PollSlot.poll_id == poll_id).order_by(PollSlot.starts_at)
+        )
+    )
+
+
+def answer(
+    client: FlaskClient,
+    panel_id: int,
+    poll_id: int,
+    values: dict[int, str],
+    notes: dict[int, str] | None = None,
+) -> object:
+    data = {f"slot-{slot}": value for slot, value in values.items()}
+    data |= {f"note-{slot}": note for slot, note in (notes or {}).items()}
+    return submit_form(client, f"/panels/{panel_id}/polls/{poll_id}", data)

@@ -25,53 +25,12 @@ from portal.questionnaires.models import (
 )
 from portal.questionnaires.service import (
     QuestionDetails,
-    QuestionnaireDetails,
-    create_questionnaire,
 )
 from tests.conftest import csrf_token_from, hidden_inputs, submit_form
 from tests.factories import add_to_panel, make_user, sign_in
+from tests.integration.questionnaire_helpers import RANKING_OPTIONS, base, make_questionnaire
 from tests.outbox import mail_to
 from tests.roles import Cast
-
-RANKING_OPTIONS = ("Peer support", "Training", "Outreach", "Schools", "Bias checks")
-
-
-def make_questionnaire(
-    cast: Cast,
-    anonymous: bool = False,
-    opens_in: timedelta = -timedelta(days=1),
-    closes_in: timedelta = timedelta(days=7),
-    questions: tuple[QuestionDetails, ...] | None = None,
-    **details: Any,
-) -> Questionnaire:
-    questionnaire = create_questionnaire(
-        cast.panel.id,
-        QuestionnaireDetails(
-            title=details.pop("title", "How did it go?"),
-            anonymous=anonymous,
-            opens_at=utcnow() + opens_in,
-            closes_at=utcnow() + closes_in,
-            **details,
-        ),
-        cast.people["researcher"].id,
-        questions
-        if questions is not None
-        else (
-            QuestionDetails(QuestionType.SECTION, "About the meeting", "Say what you think."),
-            QuestionDetails(QuestionType.AGREE_SCALE, "I felt listened to", required=True),
-            QuestionDetails(QuestionType.YES_NO_NOT_SURE, "Could you hear everyone?"),
-            QuestionDetails(QuestionType.LONG_TEXT, "What should we change?"),
-            QuestionDetails(QuestionType.SECTION, "Priorities"),
-            QuestionDetails(
-                QuestionType.RANKING,
-                "Choose your top 3",
-                options=RANKING_OPTIONS,
-                top_n=3,
-            ),
-        ),
-    )
-    db.session.commit()
-    return questionnaire
 
 
 def question_ids(questionnaire_id: int) -> dict[str, int]:
@@ -81,11 +40,6 @@ def question_ids(questionnaire_id: int) -> dict[str, int]:
             select(Question).where(Question.questionnaire_id == questionnaire_id)
         )
     }
-
-
-def base(cast: Cast, questionnaire: Questionnaire | int) -> str:
-    qid = questionnaire if isinstance(questionnaire, int) else questionnaire.id
-    return f"/panels/{cast.panel.id}/questionnaires/{qid}"
 
 
 def answer_everything(

@@ -3,7 +3,10 @@ per account, in memory and in Redis, with a 429 page that says when to try again
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import redis
@@ -19,6 +22,7 @@ from tests.factories import PASSWORD, make_panel, make_user, sign_in
 from tests.outbox import last_mail_to, link_in, mail_to
 
 REDIS_URL = "redis://127.0.0.1:6379/15"  # Redis runs on the test machine and in CI
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def post_form(
@@ -160,4 +164,39 @@ def test_limits_kept_in_redis_apply(redis_app: Flask) -> None:
     other_server = redis_app.test_client()
     assert_told_when_to_try_again(
         post_form(other_server, "/reset-password", {"email": "kim@example.org"}, "10.4.4.4")
+    )
+
+
+ANOTHER_SERVER = """
+import sys
+from tests.conftest import make_app
+from tests.integration.test_rate_limits import post_form
+app = make_app(sys.argv[1], RATELIMIT_STORAGE_URI=sys.argv[2])
+client = app.test_client()
+for _ in range(3):
+    asked = post_form(client, "/reset-password", {"email": "kim@example.org"}, "10.5.5.5")
+    print(asked.status_code)
+"""
+
+
+def test_two_servers_sharing_redis_count_one_limit_together(
+    redis_app: Flask, database: str
+) -> None:
+    """A separate process (another gunicorn worker or host) with its own memory uses up the
+    account's limit; this process then refuses the next request."""
+    make_user("kim@example.org")
+    other = subprocess.run(
+        [sys.executable, "-c", ANOTHER_SERVER, database, REDIS_URL],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert other.returncode == 0, other.stderr
+    assert other.stdout.split() == ["200", "200", "200"]
+    assert_told_when_to_try_again(
+        post_form(
+            redis_app.test_client(), "/reset-password", {"email": "kim@example.org"}, "10.6.6.6"
+        )
     )

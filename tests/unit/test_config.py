@@ -6,9 +6,17 @@ import re
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from portal import create_app
-from portal.config import SETTINGS, ConfigError, check_secret_key, database_url
+from portal.config import (
+    SETTINGS,
+    ConfigError,
+    check_rate_limit_storage,
+    check_secret_key,
+    database_url,
+)
+from portal.extensions import limiter
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -27,6 +35,28 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch: pytest.Mo
 def test_production_refuses_a_weak_secret_key(weak: str) -> None:
     with pytest.raises(ConfigError, match="too weak"):
         check_secret_key("production", weak)
+
+
+@pytest.mark.parametrize("uri", ["memory://", "MEMORY://", "", None])
+def test_production_refuses_rate_limits_counted_in_each_process(uri: str | None) -> None:
+    with pytest.raises(ConfigError, match="PORTAL_RATELIMIT_STORAGE_URI.*redis://"):
+        check_rate_limit_storage("production", uri)
+
+
+def test_production_refuses_to_start_with_memory_rate_limits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "x7Gp2Lq9Zt4Wm8Rk3Vb6Nc1Hd5Jf0Ys2")
+    monkeypatch.delenv("PORTAL_RATELIMIT_STORAGE_URI", raising=False)
+    with pytest.raises(ConfigError, match="each web server process would count"):
+        create_app({"DATABASE_URL": "sqlite://"})
+
+
+def test_redis_rate_limits_and_other_environments_are_accepted() -> None:
+    check_rate_limit_storage("production", "redis://cache.internal:6379/0")
+    check_rate_limit_storage("development", "memory://")
+    check_rate_limit_storage("test", "memory://")
 
 
 def test_production_accepts_a_long_random_key() -> None:
@@ -49,8 +79,16 @@ def test_a_bad_environment_value_says_which_setting(monkeypatch: pytest.MonkeyPa
         create_app()
 
 
-def test_production_cookies_are_secure(monkeypatch: pytest.MonkeyPatch) -> None:
-    app = create_app({"ENV": "production", "SECRET_KEY": "x7Gp2Lq9Zt4Wm8Rk3Vb6Nc1Hd5Jf0Ys2"})
+def test_production_cookies_are_secure(app: Flask) -> None:
+    suite_app = app
+    app = create_app(
+        {
+            "ENV": "production",
+            "SECRET_KEY": "x7Gp2Lq9Zt4Wm8Rk3Vb6Nc1Hd5Jf0Ys2",
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+        }
+    )
+    limiter.init_app(suite_app)  # the limiter is one object: back to the suite's own storage
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

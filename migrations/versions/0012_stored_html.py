@@ -1,7 +1,7 @@
 """people's words kept as safe HTML beside the text, so busy pages do not render them on every view
 
-Revision ID: 0011_stored_html
-Revises: 0005_edit_conflicts
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-03 13:20:00.000000
 
 """
@@ -12,8 +12,8 @@ from alembic import op
 from portal.text import render_preview, render_user_text
 
 # revision identifiers, used by Alembic.
-revision = "0011_stored_html"
-down_revision = "0005_edit_conflicts"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """an index for each of the inbox's filters, so a page is found without reading every entry
 
-Revision ID: 0012_inbox_indexes
-Revises: 0011_stored_html
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-03 13:35:00.000000
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-03 13:35:00.000000
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0012_inbox_indexes"
-down_revision = "0011_stored_html"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
