@@ -18,6 +18,8 @@ import secrets
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
+from sqlalchemy import insert
+
 from portal.accounts.models import User
 from portal.accounts.passwords import hash_password
 from portal.db import utcnow
@@ -36,6 +38,15 @@ from portal.feedback.models import Comment, EntryKind, FeedbackEntry, TriageStat
 from portal.meetings.models import AgendaItem, Meeting, MeetingStatus, Rsvp, RsvpAnswer
 from portal.meetings.service import MeetingDetails, create_meeting
 from portal.panels.models import Membership, Panel, Role, Site
+from portal.questionnaires.models import (
+    Answer,
+    Completion,
+    Question,
+    Questionnaire,
+    QuestionType,
+    Submission,
+)
+from portal.text import render_preview, render_user_text
 
 THEMES = (
     "Greater involvement of lived experience",
@@ -65,6 +76,7 @@ class Seeded:
     researcher_email: str
     password: str
     meeting_id: int
+    questionnaire_id: int
 
 
 def _people(panel: Panel, count: int, role: Role, label: str, password_hash: str) -> list[User]:
@@ -144,6 +156,7 @@ def seed(
     _comment(panel.id, draft.id, site.id, version.items, people, comments)
     first_item_id = version.items[0].id if version.items else 0
     meeting = _meeting(panel.id, researcher.id, people, items)
+    questionnaire = _questionnaire(panel.id, researcher.id, people)
     db.session.commit()
     return Seeded(
         panel_id=panel.id,
@@ -155,6 +168,7 @@ def seed(
         researcher_email=researcher.email,
         password=password,
         meeting_id=meeting.id,
+        questionnaire_id=questionnaire.id,
     )
 
 
@@ -192,6 +206,66 @@ def _meeting(panel_id: int, researcher_id: int, people: list[User], items: int) 
         db.session.add(Rsvp(meeting_id=meeting.id, user_id=person.id, answer=answer))
     db.session.flush()
     return meeting
+
+
+def _questionnaire(panel_id: int, researcher_id: int, people: list[User]) -> Questionnaire:
+    """A named, open questionnaire of five kinds of question that every member has answered."""
+    questionnaire = Questionnaire(
+        panel_id=panel_id,
+        title="How did the workshop go?",
+        introduction="It takes about **five minutes**.",
+        created_by_id=researcher_id,
+        opens_at=utcnow() - timedelta(days=1),
+        closes_at=utcnow() + timedelta(days=14),
+    )
+    db.session.add(questionnaire)
+    db.session.flush()
+    kinds = [
+        (QuestionType.SINGLE_CHOICE, "How did you join?", ["Online", "In person", "By phone"]),
+        (QuestionType.AGREE_SCALE, "I felt listened to.", []),
+        (QuestionType.YES_NO_NOT_SURE, "Would you come again?", []),
+        (QuestionType.MULTIPLE_CHOICE, "What helped?", ["Captions", "Breaks", "Papers early"]),
+        (QuestionType.LONG_TEXT, "What could we do better?", []),
+    ]
+    questions = [
+        Question(
+            questionnaire_id=questionnaire.id, position=position, kind=kind, text=text, options=opts
+        )
+        for position, (kind, text, opts) in enumerate(kinds, start=1)
+    ]
+    db.session.add_all(questions)
+    db.session.flush()
+    today = utcnow().date()
+    for number, person in enumerate(people):
+        submission = Submission(
+            id=secrets.token_hex(16),
+            questionnaire_id=questionnaire.id,
+            user_id=person.id,
+            submitted_on=today,
+            is_final=True,
+        )
+        db.session.add(submission)
+        db.session.add(
+            Completion(
+                id=secrets.token_hex(16),
+                questionnaire_id=questionnaire.id,
+                user_id=person.id,
+                completed_on=today,
+            )
+        )
+        values: list[tuple[str, list[str]]] = [
+            ("", [kinds[0][2][number % 3]]),
+            ("", [str(1 + number % 5)]),
+            ("", [("yes", "no", "not_sure")[number % 3]]),
+            ("", kinds[3][2][: 1 + number % 3]),
+            (f"More time for *questions* ({number}).", []),
+        ]
+        db.session.add_all(
+            Answer(submission_id=submission.id, question_id=question.id, text=text, choices=chosen)
+            for question, (text, chosen) in zip(questions, values, strict=True)
+        )
+    db.session.flush()
+    return questionnaire
 
 
 def _answer_round(
@@ -256,35 +330,56 @@ def _comment(
     people: list[User],
     count: int,
 ) -> None:
+    """``count`` comments, each in the inbox. Inserted in bulk, with their safe HTML rendered
+    once for the shared wording (only the number differs), so seeding 100,000 takes minutes,
+    not hours; what the pages read is exactly what the portal itself would have stored."""
     if not people:
         return
+    wording = "Comment NUMBER: this **matters** to our community."
+    html = str(render_user_text(wording))
+    preview = str(render_preview(wording))
+    now = utcnow()
     for start in range(0, count, BATCH):
-        batch = [
-            Comment(
-                panel_id=panel_id,
-                draft_id=draft_id,
-                item_key=version_items[number % len(version_items)].key if version_items else None,
-                author_id=people[number % len(people)].id,
-                body=f"Comment {number}: this **matters** to our community.",
-            )
-            for number in range(start, min(count, start + BATCH))
-        ]
-        db.session.add_all(batch)
-        db.session.flush()
-        db.session.add_all(
-            FeedbackEntry(
-                panel_id=panel_id,
-                kind=EntryKind.COMMENT,
-                author_id=comment.author_id,
-                draft_id=draft_id,
-                site_id=site_id,
-                comment_id=comment.id,
-                text=comment.body,
-                status=STATUSES[comment.id % len(STATUSES)],
-            )
-            for comment in batch
+        numbers = range(start, min(count, start + BATCH))
+        authors = [people[number % len(people)].id for number in numbers]
+        ids = db.session.scalars(
+            insert(Comment).returning(Comment.id, sort_by_parameter_order=True),
+            [
+                {
+                    "panel_id": panel_id,
+                    "draft_id": draft_id,
+                    "item_key": version_items[number % len(version_items)].key
+                    if version_items
+                    else None,
+                    "author_id": author,
+                    "body": wording.replace("NUMBER", str(number)),
+                    "body_html": html.replace("NUMBER", str(number)),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for number, author in zip(numbers, authors, strict=True)
+            ],
+        ).all()
+        db.session.execute(
+            insert(FeedbackEntry),
+            [
+                {
+                    "panel_id": panel_id,
+                    "kind": EntryKind.COMMENT,
+                    "author_id": author,
+                    "draft_id": draft_id,
+                    "site_id": site_id,
+                    "comment_id": comment_id,
+                    "text": wording.replace("NUMBER", str(number)),
+                    "text_html": html.replace("NUMBER", str(number)),
+                    "preview_html": preview.replace("NUMBER", str(number)),
+                    "status": STATUSES[comment_id % len(STATUSES)],
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for number, author, comment_id in zip(numbers, authors, ids, strict=True)
+            ],
         )
-        db.session.flush()
 
 
 def main() -> None:

@@ -1,15 +1,16 @@
 """Seed a fresh database, serve the portal with gunicorn on loopback, and measure it.
 
-For each page (a member's home page, the omission-check page, the study team's inbox and a
-round's results) it reports requests per second and the median (p50) and 95th-percentile (p95)
-time to answer. A trivial Flask route is served the same way in the same run; the ratio of its
-requests per second to each page's is the figure to watch, since it does not depend on the
-machine.
+Each page a member or the study team opens most (the member's home page and "My feedback", the
+omission check, the meeting page, the team's home page, the inbox, a round's results and a
+questionnaire's results) is compared with a trivial Flask route served the same way at the same
+time: the figure is the median of (trivial route's requests per second ÷ the page's) over
+alternating rounds, with the spread of the rounds beside it.
 
     .venv/bin/python -m bench.serve_and_measure
-    .venv/bin/python -m bench.serve_and_measure --requests 500 --concurrency 8 --workers 4
+    .venv/bin/python -m bench.serve_and_measure --database postgresql://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python -m bench.serve_and_measure --comments 100000 --members 500
 
-Run it from the repository's root. It starts and stops its own servers and deletes its database.
+Run it from the repository's root. It starts and stops its own servers and removes its database.
 """
 
 from __future__ import annotations
@@ -17,25 +18,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
-import secrets
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-TIMEOUT = 30
+from bench.serving import (
+    ROOT,
+    TIMEOUT,
+    gunicorn,
+    portal_environment,
+    sign_in,
+    throwaway_database,
+    worker_memory_mb,
+)
+from bench.timing import PageResult, Target, compare, table
+
 # The study team's own round pages, never the omission check.
 RESULTS_PAGES = {
     "drafts.show_results",
@@ -43,48 +44,6 @@ RESULTS_PAGES = {
     "drafts.export_results_xlsx",
     "drafts.export_results_csv",
 }
-
-
-@dataclass(frozen=True)
-class Target:
-    name: str
-    url: str
-    cookies: dict[str, str]
-
-
-@dataclass(frozen=True)
-class Measurement:
-    name: str
-    requests: int
-    failures: int
-    per_second: float
-    p50_ms: float
-    p95_ms: float
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def portal_environment(database: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "PORTAL_DATABASE_URL": f"sqlite:///{database}",
-            # Every worker must share one key, or a session made by one is refused by another.
-            "PORTAL_SECRET_KEY": secrets.token_hex(32),
-            "PORTAL_ENV": "development",  # plain http on loopback: cookies without Secure
-            "PORTAL_LOG_LEVEL": "ERROR",  # probing for pages is refused now and then
-            "PORTAL_BASE_URL": "http://127.0.0.1",
-            # Several workers: the rate-limit counters must be shared, as in production.
-            "PORTAL_RATELIMIT_STORAGE_URI": os.environ.get(
-                "PORTAL_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/14"
-            ),
-        }
-    )
-    return env
 
 
 def seed_database(env: dict[str, str], comments: int, members: int, items: int) -> dict[str, str]:
@@ -108,83 +67,6 @@ def seed_database(env: dict[str, str], comments: int, members: int, items: int) 
     if seeded.returncode != 0:
         raise RuntimeError(f"seeding failed:\n{seeded.stderr}")
     return {key: str(value) for key, value in json.loads(seeded.stdout).items()}
-
-
-# The gunicorn master's process id for each address being served.
-MASTERS: dict[str, int] = {}
-
-
-def worker_memory_mb(base: str) -> list[float]:
-    """Resident memory of each gunicorn worker serving ``base``, in MB (Linux /proc)."""
-    master = MASTERS[base]
-    sizes = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(
-                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
-            )
-        except OSError:
-            continue  # the process ended while we looked
-        if fields.get("PPid", "").strip() == str(master) and "VmRSS" in fields:
-            sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
-    return sorted(sizes)
-
-
-@contextmanager
-def gunicorn(app: str, env: dict[str, str], workers: int) -> Iterator[str]:
-    """Serve ``app`` with gunicorn on a free loopback port until the block ends."""
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            f"--workers={workers}",
-            f"--bind=127.0.0.1:{port}",
-            "--log-level=warning",
-            app,
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    MASTERS[base] = process.pid
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(base + "/", timeout=5)
-                break
-            except (requests.ConnectionError, requests.Timeout):
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"gunicorn did not start serving {app}") from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def sign_in(base: str, email: str, password: str) -> dict[str, str]:
-    """Sign in through the real form; the session's cookies."""
-    session = requests.Session()
-    page = session.get(base + "/sign-in", timeout=TIMEOUT)
-    token = CSRF.search(page.text)
-    if token is None:
-        raise RuntimeError("the sign-in page has no CSRF token")
-    answer = session.post(
-        base + "/sign-in",
-        data={"csrf_token": token.group(1), "email": email, "password": password},
-        allow_redirects=False,
-        timeout=TIMEOUT,
-    )
-    if answer.status_code != 302:
-        raise RuntimeError(f"could not sign in as {email}: {answer.status_code}")
-    return session.cookies.get_dict()
 
 
 def find_page(
@@ -227,60 +109,54 @@ def candidate_paths(env: dict[str, str], values: dict[str, str], prefix: str) ->
     return [line for line in found.stdout.splitlines() if line.strip()]
 
 
-def measure(target: Target, total: int, concurrency: int, warm_up: int = 5) -> Measurement:
-    """Send ``total`` GETs from ``concurrency`` threads at once; time each one."""
-    for _ in range(warm_up):
-        requests.get(target.url, cookies=target.cookies, timeout=TIMEOUT)
-    timings: list[float] = []
-    failures = 0
-    lock = threading.Lock()
-    remaining = iter(range(total))
-
-    def work() -> None:
-        nonlocal failures
-        session = requests.Session()
-        session.cookies.update(target.cookies)
-        while True:
-            with lock:
-                if next(remaining, None) is None:
-                    return
-            started = time.perf_counter()
-            answer = session.get(target.url, timeout=TIMEOUT, allow_redirects=False)
-            elapsed = time.perf_counter() - started
-            with lock:
-                timings.append(elapsed)
-                if answer.status_code != 200:
-                    failures += 1
-
-    threads = [threading.Thread(target=work) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
-    cuts = statistics.quantiles(timings, n=100, method="inclusive")
-    return Measurement(
-        name=target.name,
-        requests=len(timings),
-        failures=failures,
-        per_second=len(timings) / wall,
-        p50_ms=statistics.median(timings) * 1000,
-        p95_ms=cuts[94] * 1000,
-    )
-
-
-def report(results: list[Measurement], baseline: Measurement) -> str:
-    lines = [
-        f"{'page':<28} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'failed':>7} {'trivial÷page':>13}",
+def pages(portal: str, env: dict[str, str], seeded: dict[str, str]) -> list[Target]:
+    """Sign in as a member and as the researcher; the pages to measure, in order."""
+    values = {
+        "panel_id": seeded["panel_id"],
+        "round_id": seeded["round_id"],
+        "draft_id": seeded["draft_id"],
+        "number": seeded["version_number"],
+        "version_item_id": seeded["first_item_id"],
+    }
+    drafts_pages = candidate_paths(env, values, "drafts.")
+    feedback_pages = candidate_paths(env, values, "feedback.")
+    member = sign_in(portal, seeded["member_email"], seeded["password"])
+    team = sign_in(portal, seeded["researcher_email"], seeded["password"])
+    panel = f"/panels/{seeded['panel_id']}"
+    targets = [
+        Target("member home", portal + "/", member),
+        Target("my feedback", portal + panel + "/my-feedback", member),
     ]
-    for result in [baseline, *results]:
-        ratio = baseline.per_second / result.per_second if result.per_second else float("inf")
-        lines.append(
-            f"{result.name:<28} {result.per_second:>8.1f} {result.p50_ms:>8.1f} "
-            f"{result.p95_ms:>8.1f} {result.failures:>7} {ratio:>13.1f}"
-        )
-    return "\n".join(lines)
+    check = find_page(
+        portal,
+        member,
+        [
+            pair
+            for pair in drafts_pages
+            if "/rounds/" in pair.split()[1] and pair.split()[0] not in RESULTS_PAGES
+        ],
+        ("check", "answer", "omission"),
+    )
+    if check:
+        targets.append(Target("omission check", portal + check, member))
+    else:
+        print("Skipping the omission-check page: the portal has no such page yet.")
+    targets.append(
+        Target("meeting page", portal + f"{panel}/meetings/{seeded['meeting_id']}", member)
+    )
+    targets.append(Target("team home", portal + "/", team))
+    inbox = find_page(portal, team, feedback_pages, ("inbox", "triage"))
+    if inbox:
+        targets.append(Target("inbox", portal + inbox, team))
+    else:
+        print("Skipping the inbox: the portal has no inbox page yet.")
+    results_path = next(
+        pair.split()[1] for pair in drafts_pages if pair.split()[0] == "drafts.show_results"
+    )
+    targets.append(Target("round results", portal + results_path, team))
+    questionnaire = f"{panel}/questionnaires/{seeded['questionnaire_id']}/results"
+    targets.append(Target("questionnaire results", portal + questionnaire, team))
+    return targets
 
 
 def main() -> int:
@@ -289,82 +165,79 @@ def main() -> int:
     parser.add_argument("--members", type=int, default=50)
     parser.add_argument("--items", type=int, default=30)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for both apps")
-    parser.add_argument("--requests", type=int, default=200, help="requests per page")
+    parser.add_argument("--requests", type=int, default=200, help="requests per page per round")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per page")
+    parser.add_argument("--warm-up", type=int, default=40, help="uncounted requests per page")
     parser.add_argument("--concurrency", type=int, default=4, help="requests in flight at once")
+    parser.add_argument(
+        "--database",
+        help="a PostgreSQL server (postgresql://user@host:port/db); the bench makes its own "
+        "database there and removes it afterwards. Without it: a SQLite file.",
+    )
+    parser.add_argument(
+        "--rate-limits",
+        default=os.environ.get("PORTAL_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/13"),
+        help="rate-limit storage when more than one worker serves (one worker: in memory)",
+    )
+    parser.add_argument("--only", action="append", help="measure only pages with these names")
     args = parser.parse_args()
+    rate_limits = args.rate_limits if args.workers > 1 else "memory://"
 
-    with tempfile.TemporaryDirectory(prefix="portal-bench-") as folder:
-        env = portal_environment(Path(folder) / "bench.sqlite3")
+    with (
+        tempfile.TemporaryDirectory(prefix="portal-bench-") as folder,
+        throwaway_database(args.database, Path(folder)) as database_url,
+    ):
+        env = portal_environment(database_url, rate_limits)
+        engine = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
         print(
             f"Seeding {args.comments} comments and a round of {args.members} members × "
-            f"{args.items} items…",
+            f"{args.items} items ({engine})…",
             flush=True,
         )
         started = time.perf_counter()
         seeded = seed_database(env, args.comments, args.members, args.items)
         print(f"Seeded in {time.perf_counter() - started:.1f} s.", flush=True)
-        values = {
-            "panel_id": seeded["panel_id"],
-            "round_id": seeded["round_id"],
-            "draft_id": seeded["draft_id"],
-            "number": seeded["version_number"],
-            "version_item_id": seeded["first_item_id"],
-        }
-        drafts_pages = candidate_paths(env, values, "drafts.")
-        feedback_pages = candidate_paths(env, values, "feedback.")
 
-        with gunicorn("wsgi:app", env, args.workers) as portal:
-            member = sign_in(portal, seeded["member_email"], seeded["password"])
-            team = sign_in(portal, seeded["researcher_email"], seeded["password"])
-            targets = [Target("member home", portal + "/", member)]
-            check = find_page(
-                portal,
-                member,
-                [
-                    pair
-                    for pair in drafts_pages
-                    if "/rounds/" in pair.split()[1] and pair.split()[0] not in RESULTS_PAGES
-                ],
-                ("check", "answer", "omission"),
-            )
-            if check:
-                targets.append(Target("omission check", portal + check, member))
-            else:
-                print("Skipping the omission-check page: the portal has no such page yet.")
-            inbox = find_page(portal, team, feedback_pages, ("inbox", "triage"))
-            if inbox:
-                targets.append(Target("inbox", portal + inbox, team))
-            else:
-                print("Skipping the inbox: the portal has no inbox page yet.")
-            meeting_path = f"/panels/{seeded['panel_id']}/meetings/{seeded['meeting_id']}"
-            targets.append(Target("meeting page", portal + meeting_path, member))
-            results_path = next(
-                pair.split()[1] for pair in drafts_pages if pair.split()[0] == "drafts.show_results"
-            )
-            targets.append(Target("round results", portal + results_path, team))
+        with (
+            gunicorn("wsgi:app", env, args.workers) as portal,
+            gunicorn("bench.trivial_app:app", dict(env), args.workers) as trivial_base,
+        ):
+            targets = [
+                t for t in pages(portal, env, seeded) if not args.only or t.name in args.only
+            ]
+            trivial = Target("trivial Flask route", trivial_base + "/", {})
+            requests.get(trivial.url, timeout=TIMEOUT)
+            results: list[PageResult] = []
             for target in targets:
                 print(f"  {target.name}: {target.url[len(portal) :]}", flush=True)
-            measured = [measure(t, args.requests, args.concurrency) for t in targets]
+                results.append(
+                    compare(
+                        target,
+                        trivial,
+                        args.requests,
+                        args.concurrency,
+                        args.rounds,
+                        args.warm_up,
+                    )
+                )
             portal_memory = worker_memory_mb(portal)
-
-        trivial_env = dict(env)
-        with gunicorn("bench.trivial_app:app", trivial_env, args.workers) as trivial:
-            baseline = measure(
-                Target("trivial Flask route", trivial + "/", {}), args.requests, args.concurrency
-            )
-            trivial_memory = worker_memory_mb(trivial)
+            trivial_memory = worker_memory_mb(trivial_base)
 
     print()
     print(
-        f"gunicorn, {args.workers} workers; {args.requests} requests per page, "
-        f"{args.concurrency} at a time; SQLite"
+        f"{engine}; gunicorn, {args.workers} workers (rate limits: {rate_limits.split(':')[0]}); "
+        f"{args.comments} comments, {args.members} members × {args.items} items; "
+        f"{args.warm_up} warm-up + {args.rounds} rounds × {args.requests} requests per page, "
+        f"{args.concurrency} at a time. trivial ÷ page is the median of the rounds; spread: "
+        "each round's ratio."
     )
-    print(report(measured, baseline))
+    print()
+    print(table(results))
     print()
     print("Memory of each gunicorn worker after serving those requests (resident, MB):")
     print(f"  portal:              {', '.join(f'{size:.0f}' for size in portal_memory)}")
     print(f"  trivial Flask route: {', '.join(f'{size:.0f}' for size in trivial_memory)}")
-    return 1 if any(m.failures for m in measured) else 0
+    return 1 if any(r.failures for r in results) else 0
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 People write in a small Markdown subset (paragraphs, lists, bold, italic, links). It is
 rendered, then cleaned with bleach so only that subset survives: no scripts, no styles, no
 images, no attributes except a link's address, and only web and email addresses as links.
-Templates show user text through the ``user_text`` filter and nowhere else.
+Templates show user text through the ``user_text`` filter, or, for text shown on busy pages, the
+safe HTML kept beside it in a ``*_html`` column (``keep_html``): rendered here when the text is
+saved or changed, so a page shows it without rendering it again on every view.
 
 A translated sentence that carries a person's words (an item's title, a name) is built with
 ``translated`` or ``lazy_translated`` here: the sentence is the translators' and is trusted, the
@@ -14,14 +16,19 @@ from __future__ import annotations
 
 import html
 import threading
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
-import bleach
-import markdown
-from bleach.linkifier import LinkifyFilter
 from flask import Flask
 from flask_babel import LazyString, gettext
+from jinja2 import Environment
+from jinja2.filters import do_truncate
 from markupsafe import Markup
+from sqlalchemy import Text, event
+from sqlalchemy.engine.interfaces import Dialect
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.types import TypeDecorator
 
 ALLOWED_TAGS = frozenset({"p", "ul", "ol", "li", "strong", "em", "a", "br"})
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
@@ -47,11 +54,16 @@ def _set_rel(attrs: LinkAttributes, new: bool = False) -> LinkAttributes:
     return attrs
 
 
-class _Renderers(threading.local):
-    """A Markdown parser and a bleach cleaner for each thread: neither is safe to share between
+class _Renderers:
+    """A Markdown parser and a bleach cleaner for one thread: neither is safe to share between
     threads, and building them for every piece of text is most of the cost."""
 
     def __init__(self) -> None:
+        # Imported on first use: most requests show stored HTML and never need them.
+        import bleach
+        import markdown
+        from bleach.linkifier import LinkifyFilter
+
         self.markdown = markdown.Markdown(output_format="html")
         self.cleaner = bleach.Cleaner(
             tags=ALLOWED_TAGS,
@@ -63,7 +75,15 @@ class _Renderers(threading.local):
         )
 
 
-_renderers = _Renderers()
+_per_thread = threading.local()
+
+
+def _renderers() -> _Renderers:
+    """This thread's renderers, built the first time it renders anything."""
+    renderers: _Renderers | None = getattr(_per_thread, "renderers", None)
+    if renderers is None:
+        renderers = _per_thread.renderers = _Renderers()
+    return renderers
 
 
 def render_user_text(source: str | None) -> Markup:
@@ -72,15 +92,63 @@ def render_user_text(source: str | None) -> Markup:
         return Markup("")
     # What people type is text: "<b>" or "<3" is shown as typed, never read as markup.
     escaped = html.escape(source, quote=False)
-    rendered = _renderers.markdown.reset().convert(escaped)
-    return Markup(_renderers.cleaner.clean(rendered))  # noqa: S704  (cleaned by bleach just above)
+    renderers = _renderers()
+    rendered = renderers.markdown.reset().convert(escaped)
+    return Markup(renderers.cleaner.clean(rendered))  # noqa: S704  (cleaned by bleach just above)
 
 
 def plain_text(source: str | None) -> str:
     """User text with every tag removed: for emails' text parts, exports and titles."""
     if not source:
         return ""
+    import bleach
+
     return bleach.clean(source, tags=set(), strip=True)
+
+
+# --- safe HTML kept beside its source -------------------------------------------------------
+
+PREVIEW_LENGTH = 400
+_TRUNCATING = Environment(autoescape=True)
+
+
+def render_preview(source: str | None) -> Markup:
+    """The start of a text (as the ``truncate`` filter cuts it) as safe HTML: for lists."""
+    return render_user_text(do_truncate(_TRUNCATING, source or "", PREVIEW_LENGTH))
+
+
+class StoredHTML(TypeDecorator[str]):
+    """Safe HTML made by this module from a person's text, read back ready to show.
+
+    Only ``keep_html`` writes these columns, so what is read back was cleaned by bleach.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str:
+        return str(value or "")
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Markup:
+        return Markup(value or "")  # noqa: S704  (written only by render_user_text)
+
+
+def keep_html(
+    source: InstrumentedAttribute[str],
+    target: InstrumentedAttribute[str],
+    render: Callable[[str | None], Markup] = render_user_text,
+) -> None:
+    """Whenever ``source`` is given a value, render it into ``target`` on the same object.
+
+    The ORM calls this for new objects and every change, so the HTML cannot fall behind the
+    text it shows (an edited comment shows its new words at once).
+    """
+
+    def rendered(obj: Any, value: str | None, _old: Any, _initiator: Any) -> str | None:
+        setattr(obj, target.key, render(value))
+        return value
+
+    event.listen(source, "set", rendered, retval=True)
 
 
 def translated(sentence: str, **values: object) -> Markup:

@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable
 
 import pyotp
-import segno
 from flask import current_app
 from sqlalchemy import delete, exists, select, update
 
@@ -113,6 +112,8 @@ def setup_address(user: User, secret: str) -> str:
 
 def qr_code_svg(address: str, label: str) -> str:
     """The address as a QR code, an SVG image to put straight into the page."""
+    import segno  # only when setting up: every worker would otherwise hold it in memory
+
     svg = segno.make(address, error="m").svg_inline(scale=5, title=label, omitsize=False)
     return svg.replace("<svg ", '<svg role="img" aria-label="' + _attribute(label) + '" ', 1)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,8 +18,6 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
@@ -35,6 +34,9 @@ from portal.panels.models import Membership
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 UNKNOWN_PERSON = "unknown"
+
+# Control characters a worksheet cannot hold (tab, new line and carriage return it can).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def safe_cell(value: Any) -> Any:
@@ -303,6 +305,9 @@ DICTIONARY_COLUMNS = ("sheet", "column", "meaning")
 
 def workbook_bytes(sheets: list[Sheet]) -> bytes:
     """An XLSX workbook: one worksheet per table, then ``data_dictionary``."""
+    # Imported here: only a download needs it, and every worker would otherwise hold it.
+    from openpyxl import Workbook
+
     book = Workbook(write_only=True)
     for sheet in sheets:
         worksheet = book.create_sheet(sheet.name)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.db import TimestampMixin, utcnow
 from portal.extensions import db
 from portal.panels.models import enum_column
+from portal.text import StoredHTML, keep_html
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -171,6 +172,9 @@ class OmissionCheck(TimestampMixin, db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     rewording: Mapped[str] = mapped_column(default="")
     general_comment: Mapped[str] = mapped_column(default="")
+    # Safe HTML of the member's words for the results page, kept in step by ``keep_html``.
+    rewording_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
+    general_comment_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
     submitted_at: Mapped[datetime | None]
     # The page to take the member back to when they return ("items/12", "missing", "answers"), or
     # "items" when they moved on from an item: the first unanswered one is found on their return.
@@ -204,6 +208,7 @@ class ItemAnswer(db.Model):
     version_item_id: Mapped[int] = mapped_column(ForeignKey("version_item.id", ondelete="CASCADE"))
     resonance: Mapped[Resonance | None] = mapped_column(enum_column(Resonance, "resonance"))
     comment: Mapped[str] = mapped_column(default="")
+    comment_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
 
     check: Mapped[OmissionCheck] = relationship(back_populates="answers", lazy="raise")
     version_item: Mapped[VersionItem] = relationship(lazy="raise")
@@ -219,5 +224,14 @@ class MissingAction(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     description: Mapped[str]
     why_it_matters: Mapped[str] = mapped_column(default="")
+    description_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
+    why_it_matters_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
 
     check: Mapped[OmissionCheck] = relationship(back_populates="missing_actions", lazy="raise")
+
+
+keep_html(OmissionCheck.rewording, OmissionCheck.rewording_html)
+keep_html(OmissionCheck.general_comment, OmissionCheck.general_comment_html)
+keep_html(ItemAnswer.comment, ItemAnswer.comment_html)
+keep_html(MissingAction.description, MissingAction.description_html)
+keep_html(MissingAction.why_it_matters, MissingAction.why_it_matters_html)

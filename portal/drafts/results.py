@@ -215,6 +215,7 @@ def item_comments(review_round: ReviewRound, page: int) -> Page[Any]:
             VersionItem.title,
             ItemAnswer.resonance,
             ItemAnswer.comment,
+            ItemAnswer.comment_html,
             *AUTHOR,
         )
         .select_from(ItemAnswer)
@@ -238,6 +239,8 @@ def missing_actions(review_round: ReviewRound, page: int) -> Page[Any]:
         select(
             MissingAction.description,
             MissingAction.why_it_matters,
+            MissingAction.description_html,
+            MissingAction.why_it_matters_html,
             *AUTHOR,
         )
         .select_from(MissingAction)
@@ -267,6 +270,8 @@ def other_words(review_round: ReviewRound, page: int) -> Page[Any]:
         select(
             OmissionCheck.rewording,
             OmissionCheck.general_comment,
+            OmissionCheck.rewording_html,
+            OmissionCheck.general_comment_html,
             *AUTHOR,
         ).select_from(OmissionCheck),
         review_round,
@@ -280,12 +285,18 @@ def _reminder_prefix(review_round: ReviewRound) -> str:
     return f"round-reminder:{review_round.id}:"
 
 
+def _reminder_keys(review_round: ReviewRound) -> Any:
+    """The outbox's keys of this round's reminders, as a range the unique index on
+    ``dedupe_key`` answers on both databases (a LIKE would read every message ever sent)."""
+    prefix = _reminder_prefix(review_round)
+    after_prefix = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(OutboxMessage.dedupe_key >= prefix, OutboxMessage.dedupe_key < after_prefix)
+
+
 def last_reminder_at(review_round: ReviewRound) -> datetime | None:
     """When the last reminder about this round was queued, if ever."""
     return db.session.scalar(
-        select(func.max(OutboxMessage.created_at)).where(
-            OutboxMessage.dedupe_key.startswith(_reminder_prefix(review_round), autoescape=True)
-        )
+        select(func.max(OutboxMessage.created_at)).where(_reminder_keys(review_round))
     )
 
 
@@ -295,7 +306,7 @@ def people_to_remind(review_round: ReviewRound, now: datetime) -> Sequence[Any]:
     prefix = _reminder_prefix(review_round)
     recent_keys = db.session.scalars(
         select(OutboxMessage.dedupe_key).where(
-            OutboxMessage.dedupe_key.startswith(prefix, autoescape=True),
+            _reminder_keys(review_round),
             OutboxMessage.created_at > now - REMINDER_GAP,
         )
     )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.db import TimestampMixin
 from portal.extensions import db
 from portal.panels.models import enum_column
+from portal.text import StoredHTML, keep_html, render_preview
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -49,6 +50,8 @@ class Comment(TimestampMixin, db.Model):
     )
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     body: Mapped[str]
+    # ``body`` as safe HTML, kept in step by ``keep_html`` below.
+    body_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
     visibility: Mapped[Visibility] = mapped_column(
         enum_column(Visibility, "visibility"), default=Visibility.TEAM
     )
@@ -80,8 +83,16 @@ class TriageStatus(enum.StrEnum):
 class FeedbackEntry(TimestampMixin, db.Model):
     """One thing a member said, in the study team's inbox, with its triage and response."""
 
+    # The inbox lists a panel's entries newest first, filtered by at most a few of these: an
+    # index for each filter, led by the panel, lets both databases find a page without reading
+    # every entry (tests/integration/test_inbox_indexes.py proves it with EXPLAIN).
     __table_args__ = (
         Index("ix_feedback_entry_inbox", "panel_id", "status", "created_at"),
+        Index("ix_feedback_entry_newest", "panel_id", "created_at", "id"),
+        Index("ix_feedback_entry_by_draft", "panel_id", "draft_id", "created_at", "id"),
+        Index("ix_feedback_entry_by_site", "panel_id", "site_id", "created_at", "id"),
+        Index("ix_feedback_entry_by_round", "panel_id", "round_id", "created_at", "id"),
+        Index("ix_feedback_entry_by_assignee", "panel_id", "assignee_id", "created_at", "id"),
         Index("ix_feedback_entry_author", "author_id", "created_at"),
     )
 
@@ -103,6 +114,9 @@ class FeedbackEntry(TimestampMixin, db.Model):
     source_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     item_title: Mapped[str] = mapped_column(String(300), default="")
     text: Mapped[str]
+    # ``text`` as safe HTML, whole and cut short for the inbox; kept in step by ``keep_html``.
+    text_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
+    preview_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
     withdrawn: Mapped[bool] = mapped_column(default=False)
 
     status: Mapped[TriageStatus] = mapped_column(
@@ -116,6 +130,7 @@ class FeedbackEntry(TimestampMixin, db.Model):
         ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
     response: Mapped[str] = mapped_column(default="")
+    response_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
     responded_at: Mapped[datetime | None]
     responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # When the member marked the latest response as read (for "new" on their home page).
@@ -128,3 +143,9 @@ class FeedbackEntry(TimestampMixin, db.Model):
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="raise")
     draft: Mapped[Draft | None] = relationship(lazy="raise")
     round: Mapped[ReviewRound | None] = relationship(lazy="raise")
+
+
+keep_html(Comment.body, Comment.body_html)
+keep_html(FeedbackEntry.text, FeedbackEntry.text_html)
+keep_html(FeedbackEntry.text, FeedbackEntry.preview_html, render_preview)
+keep_html(FeedbackEntry.response, FeedbackEntry.response_html)

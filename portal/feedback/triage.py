@@ -133,13 +133,14 @@ def _filtered(query: Select[Any], panel_id: int, filters: InboxFilters) -> Selec
     return query
 
 
-def inbox_page(panel_id: int, filters: InboxFilters, number: int) -> Page:
-    """One page of the inbox, newest first: two queries, whatever the number of entries."""
-    total = (
-        db.session.scalar(_filtered(select(func.count(FeedbackEntry.id)), panel_id, filters)) or 0
-    )
-    number = min(max(1, number), max(1, math.ceil(total / PAGE_SIZE)))
-    query = (
+def inbox_count_query(panel_id: int, filters: InboxFilters) -> Select[Any]:
+    """How many entries the filters match (each filter has an index that answers it)."""
+    return _filtered(select(func.count(FeedbackEntry.id)), panel_id, filters)
+
+
+def inbox_rows_query(panel_id: int, filters: InboxFilters, number: int) -> Select[Any]:
+    """Page ``number`` of the entries the filters match, newest first, with pseudonym codes."""
+    return (
         _with_code(_filtered(select(FeedbackEntry), panel_id, filters))
         .options(
             joinedload(FeedbackEntry.author),
@@ -150,6 +151,13 @@ def inbox_page(panel_id: int, filters: InboxFilters, number: int) -> Page:
         .limit(PAGE_SIZE)
         .offset((number - 1) * PAGE_SIZE)
     )
+
+
+def inbox_page(panel_id: int, filters: InboxFilters, number: int) -> Page:
+    """One page of the inbox, newest first: two queries, whatever the number of entries."""
+    total = db.session.scalar(inbox_count_query(panel_id, filters)) or 0
+    number = min(max(1, number), max(1, math.ceil(total / PAGE_SIZE)))
+    query = inbox_rows_query(panel_id, filters, number)
     rows = [InboxRow(entry, code or "") for entry, code in db.session.execute(query)]
     return Page(rows=rows, total=total, number=number)
 

@@ -10,19 +10,25 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import gettext
-from icalendar import Calendar, Event
 
 from portal.db import utcnow
 from portal.meetings.models import Meeting, MeetingStatus
+
+if TYPE_CHECKING:
+    from icalendar import Calendar, Event
 
 PRODID = "-//LEAP Portal//Meetings//EN"
 ICS_TYPE = "text/calendar"
 
 
 def _calendar(method: str | None) -> Calendar:
+    # Imported here: only calendar files need it, and every worker would otherwise hold it.
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -39,6 +45,8 @@ def meeting_url(meeting: Meeting) -> str:
 
 
 def _event(meeting: Meeting, organiser: str | None = None) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", meeting.calendar_uid)
     event.add("sequence", meeting.calendar_sequence)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.db import TimestampMixin, utcnow
 from portal.extensions import db
 from portal.panels.models import enum_column
+from portal.text import StoredHTML, keep_html
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -129,6 +130,8 @@ class AgendaItem(db.Model):
     position: Mapped[int]
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(default="")
+    # ``description`` as safe HTML, kept in step by ``keep_html``.
+    description_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
     minutes: Mapped[int] = mapped_column(default=10)
     lead: Mapped[str] = mapped_column(String(200), default="")
 
@@ -273,3 +276,6 @@ class CalendarFeed(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
     version: Mapped[int] = mapped_column(default=1)
     reset_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+keep_html(AgendaItem.description, AgendaItem.description_html)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -22,6 +21,9 @@ from portal.questionnaires.models import Answer, Question, Questionnaire, Questi
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# Control characters a worksheet cannot hold (tab, new line and carriage return it can).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def safe_cell(value: str) -> str:
@@ -126,6 +128,9 @@ def to_csv(rows: list[list[str]]) -> str:
 
 def to_xlsx(questionnaire: Questionnaire) -> bytes:
     """A workbook with an "Answers" sheet and a "Data dictionary" sheet."""
+    # Imported here: only a download needs it, and every worker would otherwise hold it.
+    from openpyxl import Workbook
+
     workbook = Workbook()
     sheet = workbook.active or workbook.create_sheet()
     sheet.title = "Answers"

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.db import TimestampMixin
 from portal.extensions import db
 from portal.panels.models import enum_column
+from portal.text import StoredHTML, keep_html
 
 
 class QuestionType(enum.StrEnum):
@@ -109,6 +110,8 @@ class Answer(db.Model):
     )
     # Text for text questions; chosen option(s) or ranked options, as a JSON list otherwise.
     text: Mapped[str] = mapped_column(default="")
+    # ``text`` as safe HTML for the results page, kept in step by ``keep_html``.
+    text_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
     choices: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     submission: Mapped[Submission] = relationship(back_populates="answers", lazy="raise")
@@ -128,3 +131,6 @@ class Completion(db.Model):
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     completed_on: Mapped[date]
+
+
+keep_html(Answer.text, Answer.text_html)

@@ -45,7 +45,7 @@ class QuestionResult:
     answered: int = 0
     rows: list[Row] = field(default_factory=list)
     median: str = ""
-    texts: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # safe HTML, stored when answered
     ranking: list[RankedItem] = field(default_factory=list)
 
 
@@ -57,12 +57,13 @@ class Results:
     questions: list[QuestionResult]
 
 
-def answer_rows(questionnaire_id: int) -> list[tuple[int, str, list[str]]]:
-    """Every sent answer of a questionnaire, in the random order of submission ids."""
+def answer_rows(questionnaire_id: int) -> list[tuple[int, str, list[str], str]]:
+    """Every sent answer of a questionnaire, in the random order of submission ids, with its
+    text's stored safe HTML."""
     return [
-        (question_id, text, list(choices or []))
-        for question_id, text, choices in db.session.execute(
-            select(Answer.question_id, Answer.text, Answer.choices)
+        (question_id, text, list(choices or []), text_html)
+        for question_id, text, choices, text_html in db.session.execute(
+            select(Answer.question_id, Answer.text, Answer.choices, Answer.text_html)
             .join(Submission, Submission.id == Answer.submission_id)
             .where(Submission.questionnaire_id == questionnaire_id, Submission.is_final.is_(True))
             .order_by(Answer.submission_id, Answer.question_id)
@@ -96,8 +97,9 @@ def results_of(questionnaire: Questionnaire) -> Results:
     hidden = _too_few(questionnaire, total)
     by_question: dict[int, list[tuple[str, list[str]]]] = defaultdict(list)
     if not hidden:
-        for question_id, text, choices in answer_rows(questionnaire.id):
-            by_question[question_id].append((text, choices))
+        for question_id, text, choices, text_html in answer_rows(questionnaire.id):
+            # Only what is shown is needed: a text answer's safe HTML, or the chosen values.
+            by_question[question_id].append((text_html if text else "", choices))
     results = [
         _tally(question, by_question.get(question.id, []))
         for question in questionnaire.questions

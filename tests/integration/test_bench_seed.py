@@ -10,6 +10,8 @@ from portal.drafts.models import ItemAnswer, OmissionCheck
 from portal.extensions import db
 from portal.feedback.models import Comment, FeedbackEntry
 from portal.panels.models import Membership
+from portal.questionnaires.models import Answer, Completion
+from portal.text import render_preview, render_user_text
 from tests.conftest import submit_form
 
 
@@ -25,6 +27,12 @@ def test_the_bench_seed_makes_a_round_and_an_inbox_people_can_open(client: Flask
     assert count(Comment.id) == 25
     assert count(FeedbackEntry.id) == 25 + 3
     assert seeded.first_item_id > 0
+    # Comments are seeded in bulk: their stored HTML must be what the portal itself renders.
+    for comment in db.session.scalars(select(Comment)):
+        assert comment.body_html == render_user_text(comment.body)
+    for entry in db.session.scalars(select(FeedbackEntry)):
+        assert entry.text_html == render_user_text(entry.text)
+        assert entry.preview_html == render_preview(entry.text)
 
     signed_in = submit_form(
         client,
@@ -38,3 +46,29 @@ def test_the_bench_seed_makes_a_round_and_an_inbox_people_can_open(client: Flask
     assert "Sent their answers" in results and "Action 3:" in results
     meeting = client.get(f"/panels/{seeded.panel_id}/meetings/{seeded.meeting_id}")
     assert meeting.status_code == 200 and "Agenda item 3" in meeting.get_data(as_text=True)
+    answers = client.get(
+        f"/panels/{seeded.panel_id}/questionnaires/{seeded.questionnaire_id}/results"
+    ).get_data(as_text=True)
+    assert "How did the workshop go?" in answers and "More time for" in answers
+    assert "Bench panel" in client.get("/").get_data(as_text=True)  # the team's home page
+
+
+def test_the_bench_seed_gives_a_member_feedback_and_a_questionnaire_they_answered(
+    client: FlaskClient,
+) -> None:
+    seeded = seed(comments=6, members=3, items=2, password="bench password bench password")
+    assert count_rows(Completion.id) == 3 and count_rows(Answer.submission_id) == 15
+
+    signed_in = submit_form(
+        client,
+        "/sign-in",
+        {"email": seeded.member_email, "password": "bench password bench password"},
+    )
+    assert signed_in.status_code == 302
+    mine = client.get(f"/panels/{seeded.panel_id}/my-feedback").get_data(as_text=True)
+    assert "this <strong>matters</strong> to our community" in mine
+    assert "Bench panel" in client.get("/").get_data(as_text=True)
+
+
+def count_rows(column: object) -> int:
+    return db.session.scalar(select(func.count(column))) or 0  # type: ignore[arg-type]

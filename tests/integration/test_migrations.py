@@ -14,7 +14,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from portal.extensions import db
 from tests.conftest import _create_postgres_database, make_app
@@ -64,6 +64,28 @@ def test_migrations_can_be_undone_and_redone(empty_database_app: Flask) -> None:
         upgrade()
         db.session.remove()
     assert _differences(empty_database_app) == []
+
+
+def test_upgrading_renders_the_safe_html_of_words_people_wrote_before(
+    empty_database_app: Flask,
+) -> None:
+    from bench.seed import seed
+
+    with empty_database_app.app_context():
+        upgrade()
+        seed(comments=2, members=2, items=1, password="a password long enough to pass")
+        db.session.remove()
+        # Back to before the HTML was kept, then forward: the upgrade renders what is there.
+        downgrade(revision="0011")
+        upgrade()
+        with db.engine.connect() as connection:
+            comments = connection.execute(text("SELECT body_html FROM comment")).scalars().all()
+            agenda = connection.execute(text("SELECT description_html FROM agenda_item")).scalar()
+            answers = connection.execute(text("SELECT text_html FROM answer")).scalars().all()
+        db.session.remove()
+    assert comments and all("<strong>matters</strong>" in html for html in comments)
+    assert agenda == "<p>What we will talk about, and <em>why</em>.</p>"
+    assert "<p>More time for <em>questions</em> (0).</p>" in answers
 
 
 def test_a_new_migration_is_numbered_next_in_the_chain(tmp_path: Path) -> None:

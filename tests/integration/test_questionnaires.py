@@ -428,6 +428,7 @@ def test_nothing_in_the_database_links_an_anonymous_answer_to_its_author(
         "submission_id",
         "question_id",
         "text",
+        "text_html",  # the same words as safe HTML, for the results page
         "choices",
     }
     # Who answered is known, separately, with nothing about what they said.
