@@ -56,7 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from portal.access import init_access
+    from portal.access import init_access, public_page
     from portal.core.errors import register_error_handlers
     from portal.security import init_security
     from portal.templating import init_templating
@@ -73,6 +73,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_cli(app)
 
     @app.get("/assets/<path:filename>")
+    @public_page
     def nhsuk_assets(filename: str) -> ResponseReturnValue:
         """NHS.UK frontend's images, at the address its stylesheet expects."""
         return send_from_directory(VENDOR_ASSETS, filename, max_age=86400)

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from portal.access import signed_in_page
 from portal.accounts import account
 from portal.accounts.account_forms import (
     ACCESSIBILITY_MAX_LENGTH,
@@ -70,6 +71,7 @@ def identity_proved(user: User, form: NewEmailForm | ChangePasswordForm) -> bool
 
 
 @bp.get("/account", endpoint="account")
+@signed_in_page
 def account_page() -> ResponseReturnValue:
     user = signed_in_person()
     return render_template(
@@ -82,6 +84,7 @@ def account_page() -> ResponseReturnValue:
 
 
 @bp.route("/account/name", methods=["GET", "POST"])
+@signed_in_page
 @csrf_checked_by_form
 def change_name() -> ResponseReturnValue:
     user = signed_in_person()
@@ -93,6 +96,7 @@ def change_name() -> ResponseReturnValue:
 
 
 @bp.route("/account/email", methods=["GET", "POST"])
+@signed_in_page
 @csrf_checked_by_form
 @reauthentication_limit
 def change_email() -> ResponseReturnValue:
@@ -114,6 +118,7 @@ def change_email() -> ResponseReturnValue:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@signed_in_page
 @csrf_checked_by_form
 @reauthentication_limit
 def change_password() -> ResponseReturnValue:
@@ -136,6 +141,7 @@ def change_password() -> ResponseReturnValue:
 
 
 @bp.route("/account/contact", methods=["GET", "POST"])
+@signed_in_page
 @csrf_checked_by_form
 def change_contact() -> ResponseReturnValue:
     user = signed_in_person()
@@ -147,6 +153,7 @@ def change_contact() -> ResponseReturnValue:
 
 
 @bp.route("/account/accessibility", methods=["GET", "POST"])
+@signed_in_page
 @csrf_checked_by_form
 def change_accessibility() -> ResponseReturnValue:
     user = signed_in_person()
@@ -160,6 +167,7 @@ def change_accessibility() -> ResponseReturnValue:
 
 
 @bp.route("/account/language", methods=["GET", "POST"])
+@signed_in_page
 @csrf_checked_by_form
 def change_language() -> ResponseReturnValue:
     user = signed_in_person()
@@ -171,6 +179,7 @@ def change_language() -> ResponseReturnValue:
 
 
 @bp.get("/account/devices")
+@signed_in_page
 def signed_in_devices() -> ResponseReturnValue:
     user = signed_in_person()
     return render_template(
@@ -181,6 +190,7 @@ def signed_in_devices() -> ResponseReturnValue:
 
 
 @bp.post("/account/devices/<int:session_id>/sign-out")
+@signed_in_page
 def sign_out_device(session_id: int) -> ResponseReturnValue:
     user = signed_in_person()
     user_session = account.find_own_session(user, session_id)
@@ -199,6 +209,7 @@ def sign_out_device(session_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/account/devices/sign-out-others")
+@signed_in_page
 def sign_out_other_devices() -> ResponseReturnValue:
     account.end_other_sessions(signed_in_person())
     db.session.commit()

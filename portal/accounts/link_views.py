@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from portal.access import public_page
 from portal.accounts import email_links
 from portal.accounts.email_links import LinkProblem, find_token, token_problem, use_token
 from portal.accounts.forms import ConfirmForm, EmailAddressForm, NewPasswordForm
@@ -63,6 +64,7 @@ def _link_problem(
 
 
 @bp.route("/sign-in/email-link", methods=["GET", "POST"])
+@public_page
 @csrf_checked_by_form
 @limited(LINK_REQUESTS_PER_ADDRESS, LINK_REQUESTS_PER_ACCOUNT, submitted_account)
 def request_sign_in_link() -> ResponseReturnValue:
@@ -75,6 +77,7 @@ def request_sign_in_link() -> ResponseReturnValue:
 
 
 @bp.route("/sign-in/link/<token>", methods=["GET", "POST"])
+@public_page
 @csrf_checked_by_form
 def use_sign_in_link(token: str) -> ResponseReturnValue:
     email_token = find_token(token, EmailTokenPurpose.SIGN_IN)
@@ -93,6 +96,7 @@ def use_sign_in_link(token: str) -> ResponseReturnValue:
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
+@public_page
 @csrf_checked_by_form
 @limited(LINK_REQUESTS_PER_ADDRESS, LINK_REQUESTS_PER_ACCOUNT, submitted_account)
 def request_password_reset() -> ResponseReturnValue:
@@ -107,6 +111,7 @@ def request_password_reset() -> ResponseReturnValue:
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public_page
 @csrf_checked_by_form
 def reset_password(token: str) -> ResponseReturnValue:
     email_token = find_token(token, EmailTokenPurpose.PASSWORD_RESET)

@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from joserfc.errors import JoseError
 from requests import RequestException
 
+from portal.access import public_page
 from portal.accounts import single_sign_on
 from portal.accounts.signin import finish_sign_in, safe_next
 from portal.accounts.views import bp
@@ -17,6 +18,7 @@ NEXT_KEY = "single_sign_on_next"
 
 
 @bp.get("/sign-in/single-sign-on")
+@public_page
 def single_sign_on_start() -> ResponseReturnValue:
     if not single_sign_on.is_configured():
         abort(404)
@@ -30,6 +32,7 @@ def single_sign_on_start() -> ResponseReturnValue:
 
 
 @bp.get(single_sign_on.RETURN_PATH)
+@public_page
 def single_sign_on_return() -> ResponseReturnValue:
     if not single_sign_on.is_configured():
         abort(404)

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from portal.access import admin_page, public_page, signed_in_page
 from portal.accounts import two_step
 from portal.accounts.account import signed_in_recently
 from portal.accounts.account_forms import (
@@ -65,6 +66,7 @@ def _recovery_codes_page(codes: list[str]) -> ResponseReturnValue:
 
 
 @bp.get("/account/two-step-verification", endpoint="two_step")
+@signed_in_page
 def two_step_page() -> ResponseReturnValue:
     user = signed_in_person()
     return render_template(
@@ -76,6 +78,7 @@ def two_step_page() -> ResponseReturnValue:
 
 
 @bp.route("/account/two-step-verification/set-up", methods=["GET", "POST"])
+@signed_in_page
 @csrf_checked_by_form
 @reauthentication_limit
 def set_up_two_step() -> ResponseReturnValue:
@@ -113,6 +116,7 @@ def set_up_two_step() -> ResponseReturnValue:
 
 
 @bp.route("/account/two-step-verification/recovery-codes", methods=["GET", "POST"])
+@signed_in_page
 @csrf_checked_by_form
 @reauthentication_limit
 def new_recovery_codes() -> ResponseReturnValue:
@@ -130,6 +134,7 @@ def new_recovery_codes() -> ResponseReturnValue:
 
 
 @bp.route("/account/two-step-verification/turn-off", methods=["GET", "POST"])
+@signed_in_page
 @csrf_checked_by_form
 @reauthentication_limit
 def turn_off_two_step() -> ResponseReturnValue:
@@ -150,6 +155,7 @@ def turn_off_two_step() -> ResponseReturnValue:
 
 
 @bp.route("/sign-in/two-step", methods=["GET", "POST"])
+@public_page
 @csrf_checked_by_form
 @limiter.limit(
     CODE_PER_ACCOUNT,
@@ -219,6 +225,7 @@ def two_step_check() -> ResponseReturnValue:
 
 
 @bp.route("/administration/two-step-verification", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def two_step_policy() -> ResponseReturnValue:
     """The administrator's setting: must researchers and administrators use two-step?"""

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from portal.access import public_page
 from portal.accounts import service, single_sign_on
 from portal.accounts.email_change import confirm_email_change
 from portal.accounts.email_links import (
@@ -40,6 +41,7 @@ IDLE_WARNING_SECONDS = 120
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@public_page
 @csrf_checked_by_form
 @limited(SIGN_IN_PER_ADDRESS, SIGN_IN_PER_ACCOUNT, submitted_account, only_failures=True)
 def sign_in() -> ResponseReturnValue:
@@ -64,6 +66,7 @@ def sign_in() -> ResponseReturnValue:
 
 
 @bp.post("/sign-out")
+@public_page
 def sign_out() -> ResponseReturnValue:
     if current_user.is_authenticated:
         record(AuditAction.SIGN_OUT, subject_user_id=current_user.id)
@@ -74,6 +77,7 @@ def sign_out() -> ResponseReturnValue:
 
 
 @bp.get("/session/status")
+@public_page
 def session_status() -> ResponseReturnValue:
     """For the page's script: how long until an idle sign-out. Does not count as activity."""
     if not current_user.is_authenticated:
@@ -86,6 +90,7 @@ def session_status() -> ResponseReturnValue:
 
 
 @bp.post("/session/stay-signed-in")
+@public_page
 def stay_signed_in() -> ResponseReturnValue:
     """The "Stay signed in" button: any request restarts the idle clock, so just answer."""
     if not current_user.is_authenticated:
@@ -98,6 +103,7 @@ def stay_signed_in() -> ResponseReturnValue:
 
 
 @bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
+@public_page
 @csrf_checked_by_form
 def confirm_new_email(token: str) -> ResponseReturnValue:
     """The link sent to a new email address. Opening it changes nothing; the button does."""

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from portal.access import admin_page
 from portal.accounts.invitations import invite, open_invitations, revoke
 from portal.accounts.models import Invitation
 from portal.admin.forms import ConfirmForm, InvitationForm, role_from
@@ -28,6 +29,7 @@ def _load_open_invitation(panel_id: int, invitation_id: int) -> Invitation:
 
 
 @bp.get("/admin/panels/<int:panel_id>/invitations")
+@admin_page
 def panel_invitations(panel_id: int) -> ResponseReturnValue:
     panel = load_panel(panel_id)
     return render_template(
@@ -39,6 +41,7 @@ def panel_invitations(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/admin/panels/<int:panel_id>/invitations/new", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def new_invitation(panel_id: int) -> ResponseReturnValue:
     panel = load_panel(panel_id)
@@ -67,6 +70,7 @@ def new_invitation(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/admin/panels/<int:panel_id>/invitations/<int:invitation_id>/resend")
+@admin_page
 def resend_invitation(panel_id: int, invitation_id: int) -> ResponseReturnValue:
     """Send a fresh link; the old one stops working (``invite`` replaces it)."""
     load_panel(panel_id)
@@ -86,6 +90,7 @@ def resend_invitation(panel_id: int, invitation_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/admin/panels/<int:panel_id>/invitations/<int:invitation_id>/revoke")
+@admin_page
 def revoke_invitation(panel_id: int, invitation_id: int) -> ResponseReturnValue:
     load_panel(panel_id)
     invitation = _load_open_invitation(panel_id, invitation_id)

@@ -9,6 +9,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal import access
+from portal.access import Action, panel_page
 from portal.accounts.invitations import invite, open_invitations
 from portal.accounts.service import find_user_by_email
 from portal.admin.forms import InvitationForm, role_from
@@ -45,8 +46,8 @@ def invitation_refused(panel: Panel, form: InvitationForm) -> bool:
 
 
 @bp.get("/panels/<int:panel_id>/members", endpoint="panel_members")
+@panel_page(Action.MEMBERS_VIEW)
 def panel_members_page(panel_id: int) -> ResponseReturnValue:
-    access.require("members.view", panel_id)
     panel = load_panel(panel_id)
     may_invite = bool(access.invitable_roles(panel_id)) and panel.archived_at is None
     return render_template(
@@ -59,9 +60,9 @@ def panel_members_page(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/panels/<int:panel_id>/members/invite", methods=["GET", "POST"])
+@panel_page(Action.MEMBERS_INVITE)
 @csrf_checked_by_form
 def invite_member(panel_id: int) -> ResponseReturnValue:
-    access.require("members.invite", panel_id)
     panel = load_panel(panel_id)
     roles = access.invitable_roles(panel_id)
     if not roles or panel.archived_at is not None:

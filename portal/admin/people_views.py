@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
-from portal.access import found_or_404
+from portal.access import admin_page, found_or_404
 from portal.accounts import two_step
 from portal.accounts.models import User
 from portal.admin import people
@@ -36,6 +36,7 @@ def _back_to(person: User) -> ResponseReturnValue:
 
 
 @bp.get("/admin/people")
+@admin_page
 def list_people() -> ResponseReturnValue:
     form = SearchPeopleForm(request.args)
     query = (form.q.data or "") if form.validate() else ""
@@ -44,6 +45,7 @@ def list_people() -> ResponseReturnValue:
 
 
 @bp.get("/admin/people/<int:user_id>")
+@admin_page
 def show_person(user_id: int) -> ResponseReturnValue:
     person = _load_person(user_id)
     return render_template(
@@ -58,6 +60,7 @@ def show_person(user_id: int) -> ResponseReturnValue:
 @bp.route(
     "/admin/people/<int:user_id>/memberships/<int:membership_id>/role", methods=["GET", "POST"]
 )
+@admin_page
 @csrf_checked_by_form
 def change_role(user_id: int, membership_id: int) -> ResponseReturnValue:
     person = _load_person(user_id)
@@ -89,6 +92,7 @@ def change_role(user_id: int, membership_id: int) -> ResponseReturnValue:
     "/admin/people/<int:user_id>/memberships/<int:membership_id>/remove",
     methods=["GET", "POST"],
 )
+@admin_page
 @csrf_checked_by_form
 def remove_membership(user_id: int, membership_id: int) -> ResponseReturnValue:
     person = _load_person(user_id)
@@ -110,6 +114,7 @@ def remove_membership(user_id: int, membership_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/admin/people/<int:user_id>/deactivate", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def deactivate_person(user_id: int) -> ResponseReturnValue:
     person = _load_person(user_id)
@@ -139,6 +144,7 @@ def deactivate_person(user_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/admin/people/<int:user_id>/reactivate")
+@admin_page
 def reactivate_person(user_id: int) -> ResponseReturnValue:
     person = _load_person(user_id)
     if not ConfirmForm().validate_on_submit():
@@ -156,6 +162,7 @@ def reactivate_person(user_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/admin/people/<int:user_id>/administrator", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def set_administrator(user_id: int) -> ResponseReturnValue:
     """Make someone an administrator, or stop them being one (the same page, either way)."""
@@ -193,6 +200,7 @@ def set_administrator(user_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/admin/people/<int:user_id>/two-step-verification/turn-off", methods=["GET", "POST"])
+@admin_page
 def turn_off_two_step(user_id: int) -> ResponseReturnValue:
     """For someone who has lost both their phone and their recovery codes."""
     person = _load_person(user_id)

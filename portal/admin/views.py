@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
-from portal.access import found_or_404
+from portal.access import admin_page, found_or_404
 from portal.admin import panels as panel_service
 from portal.admin.forms import ConfirmForm, PanelForm, SiteForm
 from portal.admin.members import panel_members
@@ -34,6 +34,7 @@ def _load_site(panel_id: int, site_id: int) -> Site:
 
 
 @bp.get("/admin")
+@admin_page
 def index() -> ResponseReturnValue:
     return render_template("admin/index.html")
 
@@ -42,11 +43,13 @@ def index() -> ResponseReturnValue:
 
 
 @bp.get("/admin/panels")
+@admin_page
 def list_panels() -> ResponseReturnValue:
     return render_template("admin/panels.html", rows=panel_service.panel_rows())
 
 
 @bp.route("/admin/panels/new", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def new_panel() -> ResponseReturnValue:
     form = PanelForm()
@@ -59,6 +62,7 @@ def new_panel() -> ResponseReturnValue:
 
 
 @bp.get("/admin/panels/<int:panel_id>")
+@admin_page
 def show_panel(panel_id: int) -> ResponseReturnValue:
     panel = load_panel(panel_id)
     return render_template(
@@ -70,6 +74,7 @@ def show_panel(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/admin/panels/<int:panel_id>/edit", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def edit_panel(panel_id: int) -> ResponseReturnValue:
     panel = load_panel(panel_id)
@@ -92,6 +97,7 @@ def edit_panel(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/admin/panels/<int:panel_id>/archive", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def archive_panel(panel_id: int) -> ResponseReturnValue:
     """Archive an open panel, or bring back an archived one (the same page, either way)."""
@@ -113,6 +119,7 @@ def archive_panel(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/admin/panels/<int:panel_id>/sites/new", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def new_site(panel_id: int) -> ResponseReturnValue:
     panel = load_panel(panel_id)
@@ -131,6 +138,7 @@ def new_site(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/admin/panels/<int:panel_id>/sites/<int:site_id>/rename", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def rename_site(panel_id: int, site_id: int) -> ResponseReturnValue:
     panel = load_panel(panel_id)
@@ -151,6 +159,7 @@ def rename_site(panel_id: int, site_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/admin/panels/<int:panel_id>/sites/<int:site_id>/remove", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def remove_site(panel_id: int, site_id: int) -> ResponseReturnValue:
     panel = load_panel(panel_id)

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
-from portal import access
+from portal.access import Action, panel_page
 from portal.db import utcnow
 from portal.drafts import rounds as service
 from portal.drafts.models import Draft, OmissionCheck, Resonance, ReviewRound
@@ -107,8 +107,8 @@ def _my_check(review_round: ReviewRound) -> OmissionCheck | None:
 
 
 @bp.get(ROUND + "/check")
+@panel_page(Action.OMISSION_ANSWER)
 def start_check(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("omission.answer", panel_id)
     draft, review_round = load_round(panel_id, draft_id, round_id)
     check = _my_check(review_round)
     resume = None
@@ -126,11 +126,11 @@ def start_check(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnVa
 
 
 @bp.route(ROUND + "/check/items/<int:version_item_id>", methods=["GET", "POST"])
+@panel_page(Action.OMISSION_ANSWER)
 @csrf_checked_by_form
 def answer_item(
     panel_id: int, draft_id: int, round_id: int, version_item_id: int
 ) -> ResponseReturnValue:
-    access.require("omission.answer", panel_id)
     draft, review_round = load_round(panel_id, draft_id, round_id)
     item = service.item_in_round(review_round, version_item_id)
     if item is None:
@@ -193,9 +193,9 @@ def _back_url(review_round: ReviewRound, key: str) -> str:
 
 
 @bp.route(ROUND + "/check/missing", methods=["GET", "POST"])
+@panel_page(Action.OMISSION_ANSWER)
 @csrf_checked_by_form
 def missing_actions(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("omission.answer", panel_id)
     draft, review_round = load_round(panel_id, draft_id, round_id)
     form = MissingActionsForm()
     if request.method == "GET":
@@ -259,11 +259,11 @@ def missing_actions(panel_id: int, draft_id: int, round_id: int) -> ResponseRetu
 
 
 @bp.route(ROUND + "/check/<any(rewording, general):question>", methods=["GET", "POST"])
+@panel_page(Action.OMISSION_ANSWER)
 @csrf_checked_by_form
 def answer_question(
     panel_id: int, draft_id: int, round_id: int, question: str
 ) -> ResponseReturnValue:
-    access.require("omission.answer", panel_id)
     draft, review_round = load_round(panel_id, draft_id, round_id)
     form = TextAnswerForm()
     if request.method == "GET":
@@ -301,9 +301,9 @@ def answer_question(
 
 
 @bp.route(ROUND + "/check/answers", methods=["GET", "POST"])
+@panel_page(Action.OMISSION_ANSWER)
 @csrf_checked_by_form
 def check_answers(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("omission.answer", panel_id)
     draft, review_round = load_round(panel_id, draft_id, round_id)
     if request.method == "GET" and (closed := _when_closed(draft, review_round)) is not None:
         return closed
@@ -334,8 +334,8 @@ def check_answers(panel_id: int, draft_id: int, round_id: int) -> ResponseReturn
 
 
 @bp.get(ROUND + "/check/sent")
+@panel_page(Action.OMISSION_ANSWER)
 def check_sent(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("omission.answer", panel_id)
     draft, review_round = load_round(panel_id, draft_id, round_id)
     check = _my_check(review_round)
     if check is None or check.submitted_at is None:

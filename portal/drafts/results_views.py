@@ -7,8 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
-from portal import access
-from portal.access import found_or_404
+from portal.access import Action, found_or_404, panel_page
 from portal.audit.service import AuditAction, record
 from portal.db import utcnow
 from portal.drafts import export, results
@@ -48,8 +47,8 @@ def _page_number(name: str) -> int:
 
 
 @bp.get(ROUND + "/results")
+@panel_page(Action.RESULTS_VIEW)
 def show_results(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("results.view", panel_id)
     review_round = _load_round(panel_id, draft_id, round_id)
     pages = {name: _page_number(name) for name in LISTS}
     return render_template(
@@ -74,9 +73,9 @@ def show_results(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
 
 
 @bp.route(ROUND + "/remind", methods=["GET", "POST"])
+@panel_page(Action.ROUND_REMIND)
 @csrf_checked_by_form
 def remind_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("results.view", panel_id)
     review_round = _load_round(panel_id, draft_id, round_id)
     now = utcnow()
     back = url_for(".show_results", panel_id=panel_id, draft_id=draft_id, round_id=round_id)
@@ -132,8 +131,8 @@ def _download(review_round: ReviewRound, body: bytes, extension: str, mimetype: 
 
 
 @bp.get(ROUND + "/results.xlsx")
+@panel_page(Action.RESULTS_VIEW)
 def export_results_xlsx(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("results.view", panel_id)
     review_round = _load_round(panel_id, draft_id, round_id)
     body = export.workbook_bytes(export.round_sheets(review_round))
     return _download(
@@ -145,8 +144,8 @@ def export_results_xlsx(panel_id: int, draft_id: int, round_id: int) -> Response
 
 
 @bp.get(ROUND + "/results-csv.zip")
+@panel_page(Action.RESULTS_VIEW)
 def export_results_csv(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("results.view", panel_id)
     review_round = _load_round(panel_id, draft_id, round_id)
     body = export.csv_zip_bytes(export.round_sheets(review_round))
     return _download(review_round, body, "zip", "application/zip")

@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
-from portal import access
+from portal.access import Action, panel_page
 from portal.db import utcnow
 from portal.drafts import rounds as service
 from portal.drafts.forms import KIND_LABELS
@@ -66,9 +66,9 @@ def round_url(endpoint: str, review_round: ReviewRound, **values: object) -> str
 
 
 @bp.route("/<int:draft_id>/rounds/new", methods=["GET", "POST"])
+@panel_page(Action.ROUND_MANAGE)
 @csrf_checked_by_form
 def new_round(panel_id: int, draft_id: int) -> ResponseReturnValue:
-    access.require("round.manage", panel_id)
     draft = get_draft(panel_id, draft_id)
     if draft is None:
         abort(404)
@@ -98,8 +98,8 @@ def new_round(panel_id: int, draft_id: int) -> ResponseReturnValue:
 
 
 @bp.get(ROUND)
+@panel_page(Action.ROUND_MANAGE)
 def show_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("round.manage", panel_id)
     draft, review_round = load_round(panel_id, draft_id, round_id)
     return render_round_page(
         "drafts/rounds/show.html",
@@ -111,9 +111,9 @@ def show_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnVal
 
 
 @bp.route(ROUND + "/deadline", methods=["GET", "POST"])
+@panel_page(Action.ROUND_MANAGE)
 @csrf_checked_by_form
 def extend_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("round.manage", panel_id)
     draft, review_round = load_round(panel_id, draft_id, round_id)
     form = ExtendForm()
     if request.method == "GET":
@@ -133,9 +133,9 @@ def extend_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
 
 
 @bp.route(ROUND + "/close", methods=["GET", "POST"])
+@panel_page(Action.ROUND_MANAGE)
 @csrf_checked_by_form
 def close_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("round.manage", panel_id)
     draft, review_round = load_round(panel_id, draft_id, round_id)
     form = CloseForm()
     if form.validate_on_submit():

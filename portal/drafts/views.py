@@ -12,7 +12,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal import access
-from portal.access import found_or_404
+from portal.access import Action, found_or_404, panel_page
 from portal.db import utcnow
 from portal.drafts import service
 from portal.drafts.compare import compare_versions
@@ -41,17 +41,17 @@ def _page(template: str, panel_id: int, **context: object) -> str:
 
 
 @bp.get("")
+@panel_page(Action.DRAFT_READ)
 def list_drafts(panel_id: int) -> ResponseReturnValue:
-    access.require("draft.read", panel_id)
-    editor = access.can("draft.edit", panel_id)
+    editor = access.can(Action.DRAFT_EDIT, panel_id)
     drafts = service.drafts_in_panel(panel_id, published_only=not editor)
     return _page("drafts/list.html", panel_id, drafts=drafts)
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@panel_page(Action.DRAFT_EDIT)
 @csrf_checked_by_form
 def new_draft(panel_id: int) -> ResponseReturnValue:
-    access.require("draft.edit", panel_id)
     form = DraftForm(lock_version=0)
     form.set_sites([(site.id, site.name) for site in sites_of(panel_id)])
     if form.validate_on_submit():
@@ -63,10 +63,10 @@ def new_draft(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:draft_id>")
+@panel_page(Action.DRAFT_READ)
 def show_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
-    access.require("draft.read", panel_id)
     draft = _load_draft(panel_id, draft_id, with_items=True)
-    if not access.can("draft.edit", panel_id):
+    if not access.can(Action.DRAFT_EDIT, panel_id):
         if draft.latest_version_number == 0:
             abort(404)
         return redirect(
@@ -99,9 +99,9 @@ def _conflict(panel_id: int, draft: Draft, form: DraftForm | ItemForm, **context
 
 
 @bp.route("/<int:draft_id>/edit", methods=["GET", "POST"])
+@panel_page(Action.DRAFT_EDIT)
 @csrf_checked_by_form
 def edit_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
-    access.require("draft.edit", panel_id)
     draft = _load_draft(panel_id, draft_id)
     form = DraftForm(
         obj=draft if request.method == "GET" else None,
@@ -121,9 +121,9 @@ def edit_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:draft_id>/items/new", methods=["GET", "POST"])
+@panel_page(Action.DRAFT_EDIT)
 @csrf_checked_by_form
 def new_item(panel_id: int, draft_id: int) -> ResponseReturnValue:
-    access.require("draft.edit", panel_id)
     draft = _load_draft(panel_id, draft_id)
     form = ItemForm(lock_version=draft.lock_version)
     if form.validate_on_submit():
@@ -138,9 +138,9 @@ def new_item(panel_id: int, draft_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:draft_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
+@panel_page(Action.DRAFT_EDIT)
 @csrf_checked_by_form
 def edit_item(panel_id: int, draft_id: int, item_id: int) -> ResponseReturnValue:
-    access.require("draft.edit", panel_id)
     draft = _load_draft(panel_id, draft_id)
     item = _load_item(draft, item_id)
     form = ItemForm(obj=item if request.method == "GET" else None)
@@ -158,9 +158,9 @@ def edit_item(panel_id: int, draft_id: int, item_id: int) -> ResponseReturnValue
 
 
 @bp.post("/<int:draft_id>/items/<int:item_id>/move")
+@panel_page(Action.DRAFT_EDIT)
 @csrf_checked_by_form
 def move_item(panel_id: int, draft_id: int, item_id: int) -> ResponseReturnValue:
-    access.require("draft.edit", panel_id)
     draft = _load_draft(panel_id, draft_id)
     item = _load_item(draft, item_id)
     form = ConfirmForm()
@@ -180,9 +180,9 @@ def move_item(panel_id: int, draft_id: int, item_id: int) -> ResponseReturnValue
 
 
 @bp.route("/<int:draft_id>/items/<int:item_id>/remove", methods=["GET", "POST"])
+@panel_page(Action.DRAFT_EDIT)
 @csrf_checked_by_form
 def remove_item(panel_id: int, draft_id: int, item_id: int) -> ResponseReturnValue:
-    access.require("draft.edit", panel_id)
     draft = _load_draft(panel_id, draft_id)
     item = _load_item(draft, item_id)
     form = ConfirmForm(lock_version=draft.lock_version)
@@ -200,9 +200,9 @@ def remove_item(panel_id: int, draft_id: int, item_id: int) -> ResponseReturnVal
 
 
 @bp.route("/<int:draft_id>/publish", methods=["GET", "POST"])
+@panel_page(Action.DRAFT_EDIT)
 @csrf_checked_by_form
 def publish_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
-    access.require("draft.edit", panel_id)
     draft = _load_draft(panel_id, draft_id, with_items=True)
     form = ConfirmForm(lock_version=draft.lock_version)
     if not draft.items:
@@ -224,8 +224,8 @@ def publish_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:draft_id>/versions/<int:number>")
+@panel_page(Action.DRAFT_READ)
 def show_version(panel_id: int, draft_id: int, number: int) -> ResponseReturnValue:
-    access.require("draft.read", panel_id)
     draft = _load_draft(panel_id, draft_id)
     version = service.get_version(draft, number)
     if version is None:
@@ -238,14 +238,14 @@ def show_version(panel_id: int, draft_id: int, number: int) -> ResponseReturnVal
         versions=service.version_numbers(draft),
         open_round=open_round_on(version),
         comments=comments_on_version(
-            version, current_user.id, study_team=access.can("triage.manage", panel_id)
+            version, current_user.id, study_team=access.can(Action.TRIAGE_MANAGE, panel_id)
         ),
     )
 
 
 @bp.get("/<int:draft_id>/compare", endpoint="compare_versions")
+@panel_page(Action.DRAFT_READ)
 def compare_versions_page(panel_id: int, draft_id: int) -> ResponseReturnValue:
-    access.require("draft.read", panel_id)
     draft = _load_draft(panel_id, draft_id)
     numbers = service.version_numbers(draft)
     if len(numbers) < 2:

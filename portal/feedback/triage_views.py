@@ -7,8 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
-from portal import access
-from portal.access import found_or_404
+from portal.access import Action, found_or_404, panel_page
 from portal.extensions import db
 from portal.feedback import triage
 from portal.feedback.forms import (
@@ -65,15 +64,15 @@ def _inbox(panel_id: int, form: BulkTriageForm) -> str:
 
 
 @bp.get("/inbox")
+@panel_page(Action.TRIAGE_MANAGE)
 def inbox(panel_id: int) -> ResponseReturnValue:
-    access.require("triage.manage", panel_id)
     return _inbox(panel_id, BulkTriageForm(formdata=None))
 
 
 @bp.post("/inbox/change-status")
+@panel_page(Action.TRIAGE_MANAGE)
 @csrf_checked_by_form
 def bulk_triage(panel_id: int) -> ResponseReturnValue:
-    access.require("triage.manage", panel_id)
     form = BulkTriageForm()
     if not form.validate_on_submit():
         return _inbox(panel_id, form)
@@ -99,9 +98,9 @@ def _load_entry(panel_id: int, entry_id: int) -> triage.InboxRow:
 
 
 @bp.route("/inbox/<int:entry_id>", methods=["GET", "POST"])
+@panel_page(Action.TRIAGE_MANAGE)
 @csrf_checked_by_form
 def triage_entry(panel_id: int, entry_id: int) -> ResponseReturnValue:
-    access.require("triage.manage", panel_id)
     row = _load_entry(panel_id, entry_id)
     entry = row.entry
     researchers = triage.researchers_of(panel_id)
@@ -140,8 +139,8 @@ def triage_entry(panel_id: int, entry_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/my-feedback")
+@panel_page(Action.FEEDBACK_OWN)
 def my_feedback(panel_id: int) -> ResponseReturnValue:
-    access.require("feedback.own", panel_id)
     return page(
         "feedback/my_feedback.html",
         panel_id,
@@ -153,9 +152,9 @@ def my_feedback(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/my-feedback/read")
+@panel_page(Action.RESPONSES_MARK_READ)
 @csrf_checked_by_form
 def mark_responses_read(panel_id: int) -> ResponseReturnValue:
-    access.require("feedback.own", panel_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)

@@ -13,6 +13,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal import access
+from portal.access import Action, panel_page
 from portal.drafts import service as drafts
 from portal.drafts.models import Draft, DraftVersion
 from portal.extensions import db
@@ -73,9 +74,9 @@ def _comment_form(panel_id: int, version: DraftVersion, **kwargs: object) -> Com
 
 
 @bp.route("/drafts/<int:draft_id>/versions/<int:number>/comments/new", methods=["GET", "POST"])
+@panel_page(Action.COMMENT_WRITE)
 @csrf_checked_by_form
 def new_comment(panel_id: int, draft_id: int, number: int) -> ResponseReturnValue:
-    access.require("comment.write", panel_id)
     draft, version = _load_version(panel_id, draft_id, number)
     form = _comment_form(panel_id, version)
     if not form.is_submitted():
@@ -101,9 +102,9 @@ def new_comment(panel_id: int, draft_id: int, number: int) -> ResponseReturnValu
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@panel_page(Action.COMMENT_WRITE)
 @csrf_checked_by_form
 def edit_comment(panel_id: int, comment_id: int) -> ResponseReturnValue:
-    access.require("comment.write", panel_id)
     comment, draft, version = _load_own_comment(panel_id, comment_id)
     form = _comment_form(panel_id, version)
     if not form.is_submitted():
@@ -134,9 +135,9 @@ def edit_comment(panel_id: int, comment_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/comments/<int:comment_id>/withdraw", methods=["GET", "POST"])
+@panel_page(Action.COMMENT_WRITE)
 @csrf_checked_by_form
 def withdraw_comment(panel_id: int, comment_id: int) -> ResponseReturnValue:
-    access.require("comment.write", panel_id)
     comment, draft, version = _load_own_comment(panel_id, comment_id)
     if comment.withdrawn_at is not None:
         flash(gettext("You have already withdrawn this comment."))

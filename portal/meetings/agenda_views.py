@@ -24,7 +24,7 @@ from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from portal import access
-from portal.access import found_or_404
+from portal.access import Action, found_or_404, panel_page
 from portal.extensions import db
 from portal.meetings import paper_files, papers
 from portal.meetings.models import AgendaItem, Meeting, Paper
@@ -97,8 +97,8 @@ def _agenda_url(meeting: Meeting, anchor: str | None = None) -> str:
 
 
 @bp.get(f"{MEETING}/agenda")
+@panel_page(Action.AGENDA_MANAGE)
 def edit_agenda(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("agenda.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id, with_agenda=True)
     return _page(
         "meetings/agenda_edit.html",
@@ -111,9 +111,9 @@ def edit_agenda(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route(f"{MEETING}/agenda/items/new", methods=["GET", "POST"])
+@panel_page(Action.AGENDA_MANAGE)
 @csrf_checked_by_form
 def new_agenda_item(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("agenda.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     form = AgendaItemForm(minutes=10)
     if form.validate_on_submit():
@@ -125,9 +125,9 @@ def new_agenda_item(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route(f"{MEETING}/agenda/items/<int:agenda_item_id>/edit", methods=["GET", "POST"])
+@panel_page(Action.AGENDA_MANAGE)
 @csrf_checked_by_form
 def edit_agenda_item(panel_id: int, meeting_id: int, agenda_item_id: int) -> ResponseReturnValue:
-    access.require("agenda.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     item = _load_item(meeting, agenda_item_id)
     form = AgendaItemForm(obj=item if request.method == "GET" else None)
@@ -140,9 +140,9 @@ def edit_agenda_item(panel_id: int, meeting_id: int, agenda_item_id: int) -> Res
 
 
 @bp.post(f"{MEETING}/agenda/items/<int:agenda_item_id>/move")
+@panel_page(Action.AGENDA_MANAGE)
 @csrf_checked_by_form
 def move_agenda_item(panel_id: int, meeting_id: int, agenda_item_id: int) -> ResponseReturnValue:
-    access.require("agenda.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     item = _load_item(meeting, agenda_item_id)
     direction = request.form.get("direction")
@@ -154,9 +154,9 @@ def move_agenda_item(panel_id: int, meeting_id: int, agenda_item_id: int) -> Res
 
 
 @bp.route(f"{MEETING}/agenda/items/<int:agenda_item_id>/remove", methods=["GET", "POST"])
+@panel_page(Action.AGENDA_MANAGE)
 @csrf_checked_by_form
 def remove_agenda_item(panel_id: int, meeting_id: int, agenda_item_id: int) -> ResponseReturnValue:
-    access.require("agenda.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     item = _load_item(meeting, agenda_item_id)
     form = ConfirmForm()
@@ -188,9 +188,9 @@ def _upload_from(form: PaperForm) -> Upload | None:
 
 
 @bp.route(f"{MEETING}/papers/new", methods=["GET", "POST"])
+@panel_page(Action.AGENDA_MANAGE)
 @csrf_checked_by_form
 def new_paper(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("agenda.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id, with_agenda=True)
     form = _paper_form(meeting, None)
     if request.method == "GET" and request.args.get("item", "").isdigit():
@@ -221,9 +221,9 @@ def new_paper(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route(f"{MEETING}/papers/<int:paper_id>/edit", methods=["GET", "POST"])
+@panel_page(Action.AGENDA_MANAGE)
 @csrf_checked_by_form
 def edit_paper(panel_id: int, meeting_id: int, paper_id: int) -> ResponseReturnValue:
-    access.require("agenda.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id, with_agenda=True)
     paper = _load_paper(meeting, paper_id)
     form = _paper_form(meeting, paper)
@@ -256,9 +256,9 @@ def edit_paper(panel_id: int, meeting_id: int, paper_id: int) -> ResponseReturnV
 
 
 @bp.route(f"{MEETING}/papers/<int:paper_id>/remove", methods=["GET", "POST"])
+@panel_page(Action.AGENDA_MANAGE)
 @csrf_checked_by_form
 def remove_paper(panel_id: int, meeting_id: int, paper_id: int) -> ResponseReturnValue:
-    access.require("agenda.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     paper = _load_paper(meeting, paper_id)
     form = ConfirmForm()
@@ -274,7 +274,7 @@ def remove_paper(panel_id: int, meeting_id: int, paper_id: int) -> ResponseRetur
 
 def _may_read_pack(meeting: Meeting) -> bool:
     """The team always; everyone else in the panel once the chair has published the pack."""
-    return access.can("agenda.manage", meeting.panel_id) or papers.pack_is_published(meeting)
+    return access.can(Action.AGENDA_MANAGE, meeting.panel_id) or papers.pack_is_published(meeting)
 
 
 def _send_paper(paper: Paper, version: int | None) -> ResponseReturnValue:
@@ -301,8 +301,8 @@ def _send_paper(paper: Paper, version: int | None) -> ResponseReturnValue:
 
 
 @bp.get(f"{MEETING}/papers/<int:paper_id>/download")
+@panel_page(Action.PACK_READ)
 def download_paper(panel_id: int, meeting_id: int, paper_id: int) -> ResponseReturnValue:
-    access.require("pack.read", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     if not _may_read_pack(meeting):
         abort(404)
@@ -311,18 +311,18 @@ def download_paper(panel_id: int, meeting_id: int, paper_id: int) -> ResponseRet
 
 
 @bp.get(f"{MEETING}/papers/<int:paper_id>/versions/<int:file_version>/download")
+@panel_page(Action.AGENDA_MANAGE)
 def download_paper_version(
     panel_id: int, meeting_id: int, paper_id: int, file_version: int
 ) -> ResponseReturnValue:
-    access.require("agenda.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     paper = _load_paper(meeting, paper_id)
     return _send_paper(paper, file_version)
 
 
 @bp.get(f"{MEETING}/pack")
+@panel_page(Action.PACK_READ)
 def show_pack(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("pack.read", panel_id)
     meeting = load_meeting(panel_id, meeting_id, with_agenda=True)
     return _page(
         "meetings/pack_show.html",
@@ -335,9 +335,9 @@ def show_pack(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route(f"{MEETING}/pack/publish", methods=["GET", "POST"])
+@panel_page(Action.PACK_PUBLISH)
 @csrf_checked_by_form
 def publish_pack(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("pack.publish", panel_id)
     meeting = load_meeting(panel_id, meeting_id, with_agenda=True)
     form = PreviousResultsForm(
         summary=meeting.previous_results_summary if request.method == "GET" else None
@@ -367,7 +367,7 @@ def publish_pack(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 def _meeting_page_agenda_and_papers(meeting: Meeting) -> dict[str, object]:
-    return papers.meeting_page_sections(meeting, access.can("agenda.manage", meeting.panel_id))
+    return papers.meeting_page_sections(meeting, access.can(Action.AGENDA_MANAGE, meeting.panel_id))
 
 
 MEETING_PAGE_SECTIONS.append(_meeting_page_agenda_and_papers)

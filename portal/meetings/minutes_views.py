@@ -15,6 +15,7 @@ from flask_babel import format_date, gettext
 from flask_login import current_user
 
 from portal import access
+from portal.access import Action, panel_page
 from portal.extensions import db
 from portal.meetings import minutes
 from portal.meetings.agenda_views import MEETING, load_meeting, meeting_page_url
@@ -53,9 +54,9 @@ def _minutes_url(meeting: Meeting) -> str:
 
 
 @bp.route(f"{MEETING}/attendance", methods=["GET", "POST"])
+@panel_page(Action.ATTENDANCE_RECORD)
 @csrf_checked_by_form
 def record_attendance(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("attendance.record", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     sheet = minutes.attendance_sheet(meeting)
     form = ConfirmForm()
@@ -87,10 +88,10 @@ def record_attendance(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.get(f"{MEETING}/minutes")
+@panel_page(Action.MINUTES_READ)
 def show_minutes(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("minutes.read", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
-    team = access.can("minutes.write", panel_id)
+    team = access.can(Action.MINUTES_WRITE, panel_id)
     all_revisions = minutes.revisions(meeting)
     return _page(
         "meetings/minutes_show.html",
@@ -108,9 +109,9 @@ def show_minutes(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route(f"{MEETING}/minutes/write", methods=["GET", "POST"])
+@panel_page(Action.MINUTES_WRITE)
 @csrf_checked_by_form
 def write_minutes(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("minutes.write", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     all_revisions = minutes.revisions(meeting)
     latest = all_revisions[-1] if all_revisions else None
@@ -151,10 +152,10 @@ def write_minutes(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.get(f"{MEETING}/minutes/versions/<int:minutes_revision>")
+@panel_page(Action.MINUTES_WRITE)
 def show_minutes_revision(
     panel_id: int, meeting_id: int, minutes_revision: int
 ) -> ResponseReturnValue:
-    access.require("minutes.write", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     revision = minutes.get_revision(meeting, minutes_revision)
     if revision is None:
@@ -163,9 +164,9 @@ def show_minutes_revision(
 
 
 @bp.post(f"{MEETING}/minutes/versions/<int:minutes_revision>/share")
+@panel_page(Action.MINUTES_WRITE)
 @csrf_checked_by_form
 def share_minutes(panel_id: int, meeting_id: int, minutes_revision: int) -> ResponseReturnValue:
-    access.require("minutes.write", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     revision = minutes.get_revision(meeting, minutes_revision)
     if revision is None:
@@ -179,9 +180,9 @@ def share_minutes(panel_id: int, meeting_id: int, minutes_revision: int) -> Resp
 
 
 @bp.route(f"{MEETING}/minutes/agree", methods=["GET", "POST"])
+@panel_page(Action.MINUTES_WRITE)
 @csrf_checked_by_form
 def agree_minutes(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("minutes.write", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     shared = minutes.latest_shared(minutes.revisions(meeting))
     if shared is None:
@@ -197,9 +198,9 @@ def agree_minutes(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route(f"{MEETING}/minutes/comment", methods=["GET", "POST"])
+@panel_page(Action.MINUTES_COMMENT)
 @csrf_checked_by_form
 def comment_on_minutes(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("minutes.comment", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     shared = minutes.latest_shared(minutes.revisions(meeting))
     if shared is None:
@@ -214,8 +215,8 @@ def comment_on_minutes(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.get(f"{MEETING}/actions")
+@panel_page(Action.MINUTES_READ)
 def list_actions(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("minutes.read", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     return _page("meetings/actions_list.html", meeting, actions=minutes.actions_of(meeting))
 
@@ -230,9 +231,9 @@ def _action_details(form: ActionForm) -> ActionDetails:
 
 
 @bp.route(f"{MEETING}/actions/new", methods=["GET", "POST"])
+@panel_page(Action.ACTIONS_MANAGE)
 @csrf_checked_by_form
 def new_action(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("actions.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     form = ActionForm()
     if form.validate_on_submit():
@@ -244,9 +245,9 @@ def new_action(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route(f"{MEETING}/actions/<int:meeting_action_id>/edit", methods=["GET", "POST"])
+@panel_page(Action.ACTIONS_MANAGE)
 @csrf_checked_by_form
 def edit_action(panel_id: int, meeting_id: int, meeting_action_id: int) -> ResponseReturnValue:
-    access.require("actions.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     action: MeetingAction | None = minutes.get_action(meeting, meeting_action_id)
     if action is None:

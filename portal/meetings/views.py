@@ -18,6 +18,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal import access
+from portal.access import Action, panel_page, public_page
 from portal.db import utcnow
 from portal.extensions import db
 from portal.meetings import calendar, feeds, polls, service
@@ -44,7 +45,7 @@ def load_meeting(panel_id: int, meeting_id: int) -> Meeting:
     meeting = service.get_meeting(panel_id, meeting_id)
     if meeting is None:
         abort(404)
-    if meeting.status is MeetingStatus.DRAFT and not access.can("meeting.manage", panel_id):
+    if meeting.status is MeetingStatus.DRAFT and not access.can(Action.MEETING_MANAGE, panel_id):
         abort(404)
     return meeting
 
@@ -63,9 +64,9 @@ def page(template: str, panel_id: int, **context: object) -> str:
 
 
 @bp.get(PANEL + "/meetings")
+@panel_page(Action.MEETING_READ)
 def list_meetings(panel_id: int) -> ResponseReturnValue:
-    access.require("meeting.read", panel_id)
-    manager = access.can("meeting.manage", panel_id)
+    manager = access.can(Action.MEETING_MANAGE, panel_id)
     upcoming, past = service.meetings_in_panel(panel_id, include_drafts=manager)
     return page(
         "meetings/list.html",
@@ -79,9 +80,9 @@ def list_meetings(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.route(PANEL + "/meetings/new", methods=["GET", "POST"])
+@panel_page(Action.MEETING_MANAGE)
 @csrf_checked_by_form
 def new_meeting(panel_id: int) -> ResponseReturnValue:
-    access.require("meeting.manage", panel_id)
     form = MeetingForm()
     if form.validate_on_submit():
         details = _details(form)
@@ -108,8 +109,8 @@ def _details(form: MeetingForm) -> service.MeetingDetails | None:
 
 
 @bp.get(MEETING)
+@panel_page(Action.MEETING_READ)
 def show_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("meeting.read", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     rsvp = service.rsvp_of(meeting.id, current_user.id)
     form = RsvpForm(
@@ -130,9 +131,9 @@ def show_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route(MEETING + "/edit", methods=["GET", "POST"])
+@panel_page(Action.MEETING_MANAGE)
 @csrf_checked_by_form
 def edit_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("meeting.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     if meeting.status is MeetingStatus.CANCELLED:
         flash(gettext("This meeting was cancelled, so it cannot be changed."))
@@ -164,8 +165,8 @@ def edit_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route(MEETING + "/publish", methods=["GET", "POST"])
+@panel_page(Action.MEETING_MANAGE)
 def publish_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("meeting.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     if meeting.status is not MeetingStatus.DRAFT:
         flash(gettext("This meeting is not a draft, so there is nothing to publish."))
@@ -180,8 +181,8 @@ def publish_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route(MEETING + "/cancel", methods=["GET", "POST"])
+@panel_page(Action.MEETING_MANAGE)
 def cancel_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("meeting.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     if meeting.status is MeetingStatus.CANCELLED:
         flash(gettext("This meeting is already cancelled."))
@@ -200,9 +201,9 @@ def cancel_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route(MEETING + "/reply", methods=["GET", "POST"])
+@panel_page(Action.MEETING_REPLY)
 @csrf_checked_by_form
 def reply_to_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("meeting.reply", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     if meeting.status is not MeetingStatus.PUBLISHED or meeting.ends_at < utcnow():
         flash(gettext("You can only reply to a meeting that is still to come."))
@@ -227,8 +228,8 @@ def reply_to_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.get(MEETING + "/replies")
+@panel_page(Action.MEETING_MANAGE)
 def meeting_replies(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("meeting.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     replies = service.replies_to(meeting.id)
     counts = {answer: 0 for answer in RsvpAnswer}
@@ -238,8 +239,8 @@ def meeting_replies(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.get(MEETING + "/calendar.ics")
+@panel_page(Action.MEETING_READ)
 def download_calendar(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("meeting.read", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     return Response(
         calendar.download(meeting),
@@ -249,8 +250,8 @@ def download_calendar(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.post(PANEL + "/meetings/calendar-address")
+@panel_page(Action.CALENDAR_RESET)
 def reset_calendar_feed(panel_id: int) -> ResponseReturnValue:
-    access.require("meeting.read", panel_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         feeds.reset_feed(current_user.id)
@@ -262,6 +263,7 @@ def reset_calendar_feed(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/calendar-feed/<token>.ics")
+@public_page
 def calendar_feed(token: str) -> ResponseReturnValue:
     body = feeds.feed_for_token(token)
     if body is None:

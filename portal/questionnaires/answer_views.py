@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from portal.access import Action, panel_page
 from portal.extensions import db
 from portal.notifications.service import queue_mail
 from portal.questionnaires import answering, service
@@ -57,6 +58,7 @@ def _url(endpoint: str, questionnaire: Questionnaire, **values: object) -> str:
 
 
 @bp.route("/<int:questionnaire_id>/answer/<int:number>", methods=["GET", "POST"])
+@panel_page(Action.QUESTIONNAIRE_ANSWER)
 @csrf_checked_by_form
 def answer_page(panel_id: int, questionnaire_id: int, number: int) -> ResponseReturnValue:
     questionnaire = _answerable(panel_id, questionnaire_id)
@@ -143,12 +145,14 @@ def _raw_rankings(questions: list[Question]) -> dict[int, AnswerValue]:
 
 
 @bp.get("/<int:questionnaire_id>/saved")
+@panel_page(Action.QUESTIONNAIRE_ANSWER)
 def answers_saved(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = _answerable(panel_id, questionnaire_id)
     return page("questionnaires/saved.html", panel_id, questionnaire=questionnaire)
 
 
 @bp.route("/<int:questionnaire_id>/check", methods=["GET", "POST"])
+@panel_page(Action.QUESTIONNAIRE_ANSWER)
 @csrf_checked_by_form
 def check_answers(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = _answerable(panel_id, questionnaire_id)
@@ -200,6 +204,7 @@ def check_answers(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:questionnaire_id>/sent")
+@panel_page(Action.QUESTIONNAIRE_ANSWER)
 def answers_sent(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = _answerable(panel_id, questionnaire_id)
     if not answering.has_completed(questionnaire, current_user.id):

@@ -7,6 +7,7 @@ import re
 from flask import Response, abort, request
 from flask.typing import ResponseReturnValue
 
+from portal.access import Action, panel_page
 from portal.questionnaires import export
 from portal.questionnaires.results import SMALL_NUMBERS, held_back, results_of
 from portal.questionnaires.service import is_closed, is_open
@@ -14,6 +15,7 @@ from portal.questionnaires.views import bp, load_questionnaire, page
 
 
 @bp.get("/<int:questionnaire_id>/results")
+@panel_page(Action.QUESTIONNAIRE_RESULTS)
 def questionnaire_results(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
     return page(
@@ -34,6 +36,7 @@ def _file_name(title: str, suffix: str) -> str:
 
 
 @bp.get("/<int:questionnaire_id>/export/<string:kind>")
+@panel_page(Action.QUESTIONNAIRE_RESULTS)
 def export_answers(panel_id: int, questionnaire_id: int, kind: str) -> ResponseReturnValue:
     """``answers.csv``, ``dictionary.csv`` or ``answers.xlsx`` (with both sheets)."""
     questionnaire = load_questionnaire(panel_id, questionnaire_id)

@@ -13,7 +13,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal import access
-from portal.access import found_or_404
+from portal.access import Action, found_or_404, panel_page
 from portal.extensions import db
 from portal.panels.service import get_panel
 from portal.questionnaires import service
@@ -77,8 +77,9 @@ def _locked(questionnaire: Questionnaire) -> ResponseReturnValue:
 
 
 @bp.get("")
+@panel_page(Action.QUESTIONNAIRE_READ)
 def list_questionnaires(panel_id: int) -> ResponseReturnValue:
-    builder = access.can("questionnaire.build", panel_id)
+    builder = access.can(Action.QUESTIONNAIRE_BUILD, panel_id)
     if builder:
         questionnaires = service.questionnaires_in_panel(panel_id)
     else:
@@ -99,6 +100,7 @@ def list_questionnaires(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@panel_page(Action.QUESTIONNAIRE_BUILD)
 @csrf_checked_by_form
 def new_questionnaire(panel_id: int) -> ResponseReturnValue:
     form = NewQuestionnaireForm()
@@ -117,9 +119,10 @@ def new_questionnaire(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:questionnaire_id>")
+@panel_page(Action.QUESTIONNAIRE_READ)
 def show_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
-    if not access.can("questionnaire.build", panel_id):
+    if not access.can(Action.QUESTIONNAIRE_BUILD, panel_id):
         # Someone who has sent named answers goes straight to them, to change them.
         sent = not questionnaire.anonymous and questionnaire.id in service.completed_ids(
             current_user.id, [questionnaire.id]
@@ -143,6 +146,7 @@ def show_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnVa
 
 
 @bp.route("/<int:questionnaire_id>/edit", methods=["GET", "POST"])
+@panel_page(Action.QUESTIONNAIRE_BUILD)
 @csrf_checked_by_form
 def edit_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
@@ -198,6 +202,7 @@ def edit_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnVa
 
 
 @bp.route("/<int:questionnaire_id>/questions/new", methods=["GET", "POST"])
+@panel_page(Action.QUESTIONNAIRE_BUILD)
 @csrf_checked_by_form
 def new_question(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
@@ -220,6 +225,7 @@ def new_question(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:questionnaire_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@panel_page(Action.QUESTIONNAIRE_BUILD)
 @csrf_checked_by_form
 def edit_question(panel_id: int, questionnaire_id: int, question_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
@@ -245,6 +251,7 @@ def edit_question(panel_id: int, questionnaire_id: int, question_id: int) -> Res
 
 
 @bp.post("/<int:questionnaire_id>/questions/<int:question_id>/move")
+@panel_page(Action.QUESTIONNAIRE_BUILD)
 def move_question(panel_id: int, questionnaire_id: int, question_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
     question = _load_question(questionnaire, question_id)
@@ -260,6 +267,7 @@ def move_question(panel_id: int, questionnaire_id: int, question_id: int) -> Res
 
 
 @bp.route("/<int:questionnaire_id>/questions/<int:question_id>/remove", methods=["GET", "POST"])
+@panel_page(Action.QUESTIONNAIRE_BUILD)
 @csrf_checked_by_form
 def remove_question(panel_id: int, questionnaire_id: int, question_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
@@ -283,6 +291,7 @@ def remove_question(panel_id: int, questionnaire_id: int, question_id: int) -> R
 
 
 @bp.get("/<int:questionnaire_id>/preview/<int:number>")
+@panel_page(Action.QUESTIONNAIRE_BUILD)
 def preview_questionnaire(panel_id: int, questionnaire_id: int, number: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
     pages = pages_of(questionnaire)
@@ -306,6 +315,7 @@ def preview_questionnaire(panel_id: int, questionnaire_id: int, number: int) -> 
 
 
 @bp.post("/<int:questionnaire_id>/copy")
+@panel_page(Action.QUESTIONNAIRE_BUILD)
 def copy_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
     copy = service.copy_questionnaire(questionnaire, current_user.id)
