@@ -100,6 +100,9 @@ def _init_extensions(app: Flask) -> None:
     import portal.models  # noqa: F401  (every model, so the metadata is complete)
 
     db.init_app(app)
+    from portal.transaction import init_commit_point
+
+    init_commit_point(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)

@@ -26,7 +26,7 @@ from portal.accounts.passwords import PASSWORD_HINT
 from portal.accounts.sessions import current_session_hash, end_current_session
 from portal.accounts.two_step import two_step_is_on
 from portal.accounts.views import bp
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.security import csrf_checked_by_form
 
 # Typing the current password wrong counts against the account, not only the address.
@@ -52,7 +52,6 @@ def signed_in_person() -> User:
 
 
 def _saved(message: str) -> ResponseReturnValue:
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("accounts.account"))
 
@@ -199,11 +198,9 @@ def sign_out_device(session_id: int) -> ResponseReturnValue:
     if user_session.token_hash == current_session_hash():
         account.end_session(user, user_session)
         end_current_session()
-        db.session.commit()
         flash(gettext("You have signed out."), "success")
         return redirect(url_for("accounts.sign_in"))
     account.end_session(user, user_session)
-    db.session.commit()
     flash(gettext("That device has been signed out."), "success")
     return redirect(url_for("accounts.signed_in_devices"))
 
@@ -212,6 +209,5 @@ def sign_out_device(session_id: int) -> ResponseReturnValue:
 @signed_in_page
 def sign_out_other_devices() -> ResponseReturnValue:
     account.end_other_sessions(signed_in_person())
-    db.session.commit()
     flash(gettext("Your other devices have been signed out."), "success")
     return redirect(url_for("accounts.signed_in_devices"))

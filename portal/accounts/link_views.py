@@ -71,7 +71,6 @@ def request_sign_in_link() -> ResponseReturnValue:
     form = EmailAddressForm()
     if form.validate_on_submit():
         email_links.send_sign_in_link(form.email.data or "", _next_path())
-        db.session.commit()
         return render_template("accounts/link_sent.html", kind="sign_in", email=form.email.data)
     return render_template("accounts/request_sign_in_link.html", form=form)
 
@@ -103,7 +102,6 @@ def request_password_reset() -> ResponseReturnValue:
     form = EmailAddressForm()
     if form.validate_on_submit():
         email_links.send_password_reset_link(form.email.data or "")
-        db.session.commit()
         return render_template(
             "accounts/link_sent.html", kind="password_reset", email=form.email.data
         )

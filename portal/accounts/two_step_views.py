@@ -94,7 +94,6 @@ def set_up_two_step() -> ResponseReturnValue:
         if two_step.code_matches(secret, form.code.data or "", None):
             session.pop(SETUP_SECRET_KEY, None)
             codes = two_step.turn_on(user, secret)
-            db.session.commit()
             return _recovery_codes_page(codes)
         form.code.errors.append(
             gettext(
@@ -128,7 +127,6 @@ def new_recovery_codes() -> ResponseReturnValue:
     form = ReauthenticateForm()
     if form.validate_on_submit() and identity_proved(user, form):
         codes = two_step.new_recovery_codes(user)
-        db.session.commit()
         return _recovery_codes_page(codes)
     return render_template("accounts/two_step/new_codes.html", form=form, user=user)
 
@@ -148,7 +146,6 @@ def turn_off_two_step() -> ResponseReturnValue:
     form = ReauthenticateForm()
     if form.validate_on_submit() and identity_proved(user, form):
         two_step.turn_off(user)
-        db.session.commit()
         flash(gettext("Two-step verification is now off."), "success")
         return redirect(url_for("accounts.two_step"))
     return render_template("accounts/two_step/turn_off.html", form=form, user=user)
@@ -204,7 +201,6 @@ def two_step_check() -> ResponseReturnValue:
                 actor_id=user.id,
                 detail=f"method: {method}, with two-step verification",
             )
-            db.session.commit()
             if used_recovery_code:
                 left = two_step.recovery_codes_left(user)
                 flash(
@@ -217,7 +213,6 @@ def two_step_check() -> ResponseReturnValue:
                 )
             return redirect(next_url)
         record(AuditAction.TWO_STEP_FAILED, subject_user_id=user.id, actor_id=user.id)
-        db.session.commit()
         form.code.errors.append(
             gettext("That code is not right. Enter the code your app shows now, or a recovery code")
         )
@@ -233,7 +228,6 @@ def two_step_policy() -> ResponseReturnValue:
     form = TwoStepPolicyForm(require_two_step_for_staff=current)
     if form.validate_on_submit():
         two_step.set_required_for_staff(bool(form.require_two_step_for_staff.data))
-        db.session.commit()
         flash(gettext("The two-step verification setting has been saved."), "success")
         return redirect(url_for("accounts.two_step_policy"))
     return render_template("accounts/two_step/policy.html", form=form)

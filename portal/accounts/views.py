@@ -52,7 +52,6 @@ def sign_in() -> ResponseReturnValue:
             return finish_sign_in(user, "password", request.args.get("next"))
         known = service.find_user_by_email(form.email.data or "")
         record(AuditAction.SIGN_IN_FAILED, subject_user_id=known.id if known else None)
-        db.session.commit()
         form.password.errors.append(
             gettext("Enter the email address and password that match your account")
         )
@@ -71,7 +70,6 @@ def sign_out() -> ResponseReturnValue:
     if current_user.is_authenticated:
         record(AuditAction.SIGN_OUT, subject_user_id=current_user.id)
     end_current_session()
-    db.session.commit()
     flash(gettext("You have signed out."), "success")
     return redirect(url_for("accounts.sign_in"))
 
@@ -120,7 +118,6 @@ def confirm_new_email(token: str) -> ResponseReturnValue:
             db.session.rollback()
             return render_template("accounts/email_change_taken.html"), 409
         user_id, new_email = email_token.user_id, email_token.user.email
-        db.session.commit()
         flash(
             gettext(
                 "Your email address is now %(email)s. Use it next time you sign in.",

@@ -55,7 +55,6 @@ def new_invitation(panel_id: int) -> ResponseReturnValue:
         if role is None:
             abort(400)
         invite(panel_id, form.email.data or "", role, current_user.id)
-        db.session.commit()
         flash(
             gettext("Invitation sent to %(email)s.", email=(form.email.data or "").strip()),
             "success",
@@ -78,7 +77,6 @@ def resend_invitation(panel_id: int, invitation_id: int) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     invite(panel_id, invitation.email, invitation.role, current_user.id)
-    db.session.commit()
     flash(
         gettext(
             "A new invitation was sent to %(email)s. The link in the old one no longer works.",
@@ -97,7 +95,6 @@ def revoke_invitation(panel_id: int, invitation_id: int) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     revoke(invitation, current_user.id)
-    db.session.commit()
     flash(
         gettext(
             "Invitation to %(email)s cancelled. Its link no longer works.", email=invitation.email

@@ -74,7 +74,6 @@ def invite_member(panel_id: int) -> ResponseReturnValue:
         if role is None or not access.may_invite_as(role, panel_id):
             abort(403)
         invite(panel_id, form.email.data or "", role, current_user.id)
-        db.session.commit()
         flash(
             gettext("Invitation sent to %(email)s.", email=(form.email.data or "").strip()),
             "success",

@@ -76,7 +76,6 @@ def change_role(user_id: int, membership_id: int) -> ResponseReturnValue:
             panel=membership.panel.name,
         )
         if people.change_role(membership, role):
-            db.session.commit()
             flash(message, "success")
         return _back_to(person)
     return render_template(
@@ -105,7 +104,6 @@ def remove_membership(user_id: int, membership_id: int) -> ResponseReturnValue:
             panel=membership.panel.name,
         )
         people.end_membership(membership)
-        db.session.commit()
         flash(message, "success")
         return _back_to(person)
     return render_template(
@@ -131,7 +129,6 @@ def deactivate_person(user_id: int) -> ResponseReturnValue:
             db.session.rollback()
             flash(gettext("This is the only administrator, so their account cannot be closed."))
             return _back_to(person)
-        db.session.commit()
         flash(
             gettext(
                 "%(name)s's account is closed. They have been signed out everywhere.",
@@ -150,7 +147,6 @@ def reactivate_person(user_id: int) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if people.reactivate(person):
-        db.session.commit()
         flash(
             gettext(
                 "%(name)s's account is open again. They can sign in as before.",
@@ -181,7 +177,6 @@ def set_administrator(user_id: int) -> ResponseReturnValue:
                 )
             )
             return _back_to(person)
-        db.session.commit()
         if granting:
             message = gettext("%(name)s is now an administrator.", name=person.display_name)
         else:
@@ -209,7 +204,6 @@ def turn_off_two_step(user_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         two_step.turn_off(person)
-        db.session.commit()
         flash(
             gettext(
                 "Two-step verification is off for %(name)s. They can set it up again from their "

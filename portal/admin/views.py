@@ -2,7 +2,7 @@
 
 Administrators' pages are under /admin: every one is for administrators only (the rule in
 ``portal.access``). Each view loads what it changes (404 when it does not belong to the panel in
-the URL) → calls the service → commits once → redirects, or renders.
+the URL) → calls the service → redirects, or renders; the request's commit point commits.
 """
 
 from __future__ import annotations
@@ -55,7 +55,6 @@ def new_panel() -> ResponseReturnValue:
     form = PanelForm()
     if form.validate_on_submit():
         panel = panel_service.create_panel(form.details(), current_user.id)
-        db.session.commit()
         flash(gettext("Panel created. Now add its sites and invite people."), "success")
         return redirect(url_for(".show_panel", panel_id=panel.id))
     return render_template("admin/edit_panel.html", form=form, panel=None)
@@ -90,7 +89,6 @@ def edit_panel(panel_id: int) -> ResponseReturnValue:
             form.lock_version.data = fresh.lock_version
             form.lock_version.raw_data = [str(fresh.lock_version)]
             return render_template("admin/panel_conflict.html", form=form, panel=fresh), 409
-        db.session.commit()
         flash(gettext("Your changes have been saved."), "success")
         return redirect(url_for(".show_panel", panel_id=panel.id))
     return render_template("admin/edit_panel.html", form=form, panel=panel)
@@ -106,7 +104,6 @@ def archive_panel(panel_id: int) -> ResponseReturnValue:
     archiving = panel.archived_at is None
     if form.validate_on_submit():
         panel_service.set_archived(panel, archiving)
-        db.session.commit()
         flash(
             gettext("Panel archived.") if archiving else gettext("Panel brought back."),
             "success",
@@ -131,7 +128,6 @@ def new_site(panel_id: int) -> ResponseReturnValue:
             db.session.rollback()
             form.name.errors = [gettext("This panel already has a site with that name")]
         else:
-            db.session.commit()
             flash(gettext("Site added."), "success")
             return redirect(url_for(".show_panel", panel_id=panel.id, _anchor="sites"))
     return render_template("admin/edit_site.html", form=form, panel=panel, site=None)
@@ -152,7 +148,6 @@ def rename_site(panel_id: int, site_id: int) -> ResponseReturnValue:
             form.name.errors = [gettext("This panel already has a site with that name")]
             site = _load_site(panel_id, site_id)
         else:
-            db.session.commit()
             flash(gettext("Site renamed."), "success")
             return redirect(url_for(".show_panel", panel_id=panel.id, _anchor="sites"))
     return render_template("admin/edit_site.html", form=form, panel=panel, site=site)
@@ -167,7 +162,6 @@ def remove_site(panel_id: int, site_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         panel_service.remove_site(site)
-        db.session.commit()
         flash(gettext("Site removed."), "success")
         return redirect(url_for(".show_panel", panel_id=panel.id, _anchor="sites"))
     return render_template("admin/remove_site.html", form=form, panel=panel, site=site)

@@ -11,7 +11,6 @@ from portal.access import admin_page, public_page
 from portal.core import service
 from portal.core.forms import SupportContactsForm
 from portal.core.home import home_sections
-from portal.extensions import db
 from portal.panels import service as panels
 from portal.security import csrf_checked_by_form
 
@@ -46,7 +45,6 @@ def edit_support() -> ResponseReturnValue:
         form.load(service.support_contacts())
     elif form.validate():
         service.replace_support_contacts(form.contacts_to_save())
-        db.session.commit()
         flash(gettext("The support page has been updated."), "success")
         return redirect(url_for("core.support"))
     return render_template("core/edit_support.html", form=form)

@@ -27,7 +27,6 @@ from portal.drafts.round_forms import (
 from portal.drafts.round_views import ROUND, load_round, render_round_page, round_url
 from portal.drafts.rounds import NotInRound, RoundClosed
 from portal.drafts.views import bp
-from portal.extensions import db
 from portal.security import csrf_checked_by_form
 
 QUESTIONS = ("rewording", "general")
@@ -73,7 +72,6 @@ def _next_page(review_round: ReviewRound, key: str) -> str:
 def _saved(review_round: ReviewRound, key: str) -> ResponseReturnValue:
     """After a save: on to the next page, or home when the member will come back later."""
     target = _page_url(review_round, _next_page(review_round, key))
-    db.session.commit()
     if request.form.get("later"):
         flash(
             gettext(
@@ -242,7 +240,6 @@ def missing_actions(panel_id: int, draft_id: int, round_id: int) -> ResponseRetu
                 change=request.args.get("change") or None,
                 _anchor=f"actions-{len(actions)}-description" if adding else None,
             )
-            db.session.commit()
             if remove is not None:
                 flash(gettext("Missing action removed."), "success")
             return redirect(target)
@@ -316,7 +313,6 @@ def check_answers(panel_id: int, draft_id: int, round_id: int) -> ResponseReturn
             closed_message = gettext("This review round has closed, so your answers were not sent.")
         else:
             target = round_url("check_sent", review_round)
-            db.session.commit()
             return redirect(target)
     check = _my_check(review_round)
     answers = {answer.version_item_id: answer for answer in (check.answers if check else [])}

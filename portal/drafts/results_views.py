@@ -14,7 +14,6 @@ from portal.drafts import export, results
 from portal.drafts.forms import KIND_LABELS
 from portal.drafts.models import Resonance, ReviewRound
 from portal.drafts.views import bp
-from portal.extensions import db
 from portal.forms import PortalForm
 from portal.panels.service import get_panel
 from portal.security import csrf_checked_by_form
@@ -91,7 +90,6 @@ def remind_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
                 panel_id=panel_id,
                 detail=f"round {review_round.id}: {count} reminded",
             )
-        db.session.commit()
         if count:
             flash(
                 ngettext(
@@ -122,7 +120,6 @@ def _download(review_round: ReviewRound, body: bytes, extension: str, mimetype: 
         panel_id=review_round.panel_id,
         detail=f"round {review_round.id}: {extension}",
     )
-    db.session.commit()
     filename = f"round-{review_round.id}-results.{extension}"
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

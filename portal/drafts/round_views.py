@@ -21,7 +21,6 @@ from portal.drafts.round_forms import (
 )
 from portal.drafts.service import get_draft, get_version, version_numbers
 from portal.drafts.views import bp
-from portal.extensions import db
 from portal.panels.service import get_panel
 from portal.security import csrf_checked_by_form
 
@@ -91,7 +90,6 @@ def new_round(panel_id: int, draft_id: int) -> ResponseReturnValue:
             current_user.id,
         )
         target = round_url("show_round", review_round)
-        db.session.commit()
         flash(gettext("Review round opened. The panel has been emailed."), "success")
         return redirect(target)
     return render_round_page("drafts/rounds/new.html", panel_id, draft=draft, form=form)
@@ -124,7 +122,6 @@ def extend_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
         else:
             service.extend_round(review_round, draft, form.closes_at)
             target = round_url("show_round", review_round)
-            db.session.commit()
             flash(gettext("Deadline changed. The panel has been emailed."), "success")
             return redirect(target)
     return render_round_page(
@@ -141,7 +138,6 @@ def close_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnVa
     if form.validate_on_submit():
         service.close_round(review_round)
         target = round_url("show_round", review_round)
-        db.session.commit()
         flash(gettext("Review round closed. Nobody can change their answers now."), "success")
         return redirect(target)
     return render_round_page(

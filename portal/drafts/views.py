@@ -1,7 +1,7 @@
 """Draft pages: the study team edits and publishes; everyone in the panel reads versions.
 
-Each view: load (404 when the draft is not in the URL's panel) → ask ``access`` → call the
-service → commit once → redirect, or render.
+Each route carries its access rule. Each view: load (404 when the draft is not in the URL's
+panel) → call the service → redirect, or render; the request's commit point commits.
 """
 
 from __future__ import annotations
@@ -56,7 +56,6 @@ def new_draft(panel_id: int) -> ResponseReturnValue:
     form.set_sites([(site.id, site.name) for site in sites_of(panel_id)])
     if form.validate_on_submit():
         draft = service.create_draft(panel_id, form.details(), current_user.id)
-        db.session.commit()
         flash(gettext("Draft created. Now add its items."), "success")
         return redirect(url_for(".show_draft", panel_id=panel_id, draft_id=draft.id))
     return _page("drafts/edit_draft.html", panel_id, form=form, draft=None)
@@ -114,7 +113,6 @@ def edit_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
             service.update_draft(draft, form.details(), form.lock_version.data or 0)
         except EditConflict:
             return _conflict(panel_id, draft, form, editing="details"), 409
-        db.session.commit()
         flash(gettext("Your changes have been saved."), "success")
         return redirect(url_for(".show_draft", panel_id=panel_id, draft_id=draft.id))
     return _page("drafts/edit_draft.html", panel_id, form=form, draft=draft)
@@ -131,7 +129,6 @@ def new_item(panel_id: int, draft_id: int) -> ResponseReturnValue:
             service.add_item(draft, form.details(), form.lock_version.data or 0)
         except EditConflict:
             return _conflict(panel_id, draft, form, editing="new item"), 409
-        db.session.commit()
         flash(gettext("Item added."), "success")
         return redirect(url_for(".show_draft", panel_id=panel_id, draft_id=draft.id))
     return _page("drafts/edit_item.html", panel_id, form=form, draft=draft, item=None)
@@ -151,7 +148,6 @@ def edit_item(panel_id: int, draft_id: int, item_id: int) -> ResponseReturnValue
             service.update_item(draft, item, form.details(), form.lock_version.data or 0)
         except EditConflict:
             return _conflict(panel_id, draft, form, editing="item", item_id=item_id), 409
-        db.session.commit()
         flash(gettext("Your changes have been saved."), "success")
         return redirect(url_for(".show_draft", panel_id=panel_id, draft_id=draft.id))
     return _page("drafts/edit_item.html", panel_id, form=form, draft=draft, item=item)
@@ -172,8 +168,6 @@ def move_item(panel_id: int, draft_id: int, item_id: int) -> ResponseReturnValue
     except EditConflict:
         db.session.rollback()
         flash(gettext("Someone else changed this draft, so nothing was moved. Try again."))
-    else:
-        db.session.commit()
     return redirect(
         url_for(".show_draft", panel_id=panel_id, draft_id=draft.id, _anchor=f"item-{item.id}")
     )
@@ -193,7 +187,6 @@ def remove_item(panel_id: int, draft_id: int, item_id: int) -> ResponseReturnVal
             db.session.rollback()
             flash(gettext("Someone else changed this draft, so nothing was removed. Check it."))
         else:
-            db.session.commit()
             flash(gettext("Item removed."), "success")
         return redirect(url_for(".show_draft", panel_id=panel_id, draft_id=draft.id))
     return _page("drafts/remove_item.html", panel_id, form=form, draft=draft, item=item)
@@ -215,7 +208,6 @@ def publish_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
             db.session.rollback()
             flash(gettext("Someone else changed this draft. Check it before you publish."))
             return redirect(url_for(".show_draft", panel_id=panel_id, draft_id=draft.id))
-        db.session.commit()
         flash(gettext("Version %(number)d published.", number=version.number), "success")
         return redirect(
             url_for(".show_version", panel_id=panel_id, draft_id=draft.id, number=version.number)

@@ -80,7 +80,6 @@ def bulk_triage(panel_id: int) -> ResponseReturnValue:
     changed = triage.bulk_set_status(
         panel_id, form.entry_ids.data or [], status, (form.reason.data or "").strip()
     )
-    db.session.commit()
     flash(
         ngettext(
             "%(num)d entry changed to %(status)s.",
@@ -132,7 +131,6 @@ def triage_entry(panel_id: int, entry_id: int) -> ResponseReturnValue:
             form[problem.field].errors = [problem.message]
             row = _load_entry(panel_id, entry_id)
         else:
-            db.session.commit()
             flash(gettext("Entry %(number)d saved.", number=entry_id), "success")
             return redirect(url_for(".inbox", panel_id=panel_id))
     return page("feedback/triage_entry.html", panel_id, row=row, form=form, **context)
@@ -159,6 +157,5 @@ def mark_responses_read(panel_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     triage.mark_responses_seen(panel_id, current_user.id)
-    db.session.commit()
     flash(gettext("Answers marked as read."), "success")
     return redirect(url_for(".my_feedback", panel_id=panel_id))

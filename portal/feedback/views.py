@@ -1,8 +1,8 @@
 """Comments, the study team's inbox (triage and responses) and a member's "My feedback" page.
 
-Each view: load (404 when the object is not in the URL's panel) → ask ``access`` → call the
-service → commit once → redirect, or render. The inbox and My feedback pages add themselves to
-``bp`` from ``triage_views``.
+Each route carries its access rule. Each view: load (404 when the object is not in the URL's
+panel) → call the service → redirect, or render; the request's commit point commits. The inbox
+and My feedback pages add themselves to ``bp`` from ``triage_views``.
 """
 
 from __future__ import annotations
@@ -84,7 +84,6 @@ def new_comment(panel_id: int, draft_id: int, number: int) -> ResponseReturnValu
     if form.validate_on_submit():
         details = form.details()
         comments.add_comment(draft, version, current_user.id, details)
-        db.session.commit()
         if details.visibility is Visibility.PANEL:
             flash(gettext("Your comment has been sent to the study team and the panel."), "success")
         else:
@@ -122,7 +121,6 @@ def edit_comment(panel_id: int, comment_id: int) -> ResponseReturnValue:
         except comments.EditWindowClosed:
             db.session.rollback()
             return page("feedback/edit_closed.html", panel_id, typed=form.body.data, **context)
-        db.session.commit()
         flash(gettext("Your comment has been changed."), "success")
         return redirect(_version_url(panel_id, draft, version))
     return page(
@@ -145,7 +143,6 @@ def withdraw_comment(panel_id: int, comment_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         comments.withdraw_comment(comment, draft)
-        db.session.commit()
         flash(gettext("Your comment has been withdrawn. Nobody can read it now."), "success")
         return redirect(_version_url(panel_id, draft, version))
     return page(

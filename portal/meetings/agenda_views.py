@@ -118,7 +118,6 @@ def new_agenda_item(panel_id: int, meeting_id: int) -> ResponseReturnValue:
     form = AgendaItemForm(minutes=10)
     if form.validate_on_submit():
         item = papers.add_agenda_item(meeting, form.details())
-        db.session.commit()
         flash(gettext("Agenda item added."), "success")
         return redirect(_agenda_url(meeting, f"agenda-item-{item.id}"))
     return _page("meetings/agenda_item.html", panel_id, meeting, form=form, item=None)
@@ -133,7 +132,6 @@ def edit_agenda_item(panel_id: int, meeting_id: int, agenda_item_id: int) -> Res
     form = AgendaItemForm(obj=item if request.method == "GET" else None)
     if form.validate_on_submit():
         papers.update_agenda_item(item, form.details())
-        db.session.commit()
         flash(gettext("Your changes have been saved."), "success")
         return redirect(_agenda_url(meeting, f"agenda-item-{item.id}"))
     return _page("meetings/agenda_item.html", panel_id, meeting, form=form, item=item)
@@ -149,7 +147,6 @@ def move_agenda_item(panel_id: int, meeting_id: int, agenda_item_id: int) -> Res
     if direction not in ("up", "down") or not ConfirmForm().validate_on_submit():
         abort(400)
     papers.move_agenda_item(meeting, item, direction)
-    db.session.commit()
     return redirect(_agenda_url(meeting, f"agenda-item-{item.id}"))
 
 
@@ -162,7 +159,6 @@ def remove_agenda_item(panel_id: int, meeting_id: int, agenda_item_id: int) -> R
     form = ConfirmForm()
     if form.validate_on_submit():
         papers.remove_agenda_item(meeting, item)
-        db.session.commit()
         flash(gettext("Agenda item removed."), "success")
         return redirect(_agenda_url(meeting))
     return _page("meetings/agenda_remove_item.html", panel_id, meeting, form=form, item=item)
@@ -211,7 +207,6 @@ def new_paper(panel_id: int, meeting_id: int) -> ResponseReturnValue:
                     upload=upload,
                     draft_id=form.chosen_draft,
                 )
-                db.session.commit()
                 flash(gettext("Paper added."), "success")
                 return redirect(_agenda_url(meeting, f"paper-{paper.id}"))
         except PaperProblem as problem:
@@ -239,7 +234,6 @@ def edit_paper(panel_id: int, meeting_id: int, paper_id: int) -> ResponseReturnV
             )
             if upload is not None:
                 papers.replace_paper_file(paper, upload, current_user.id)
-            db.session.commit()
         except PaperProblem as problem:
             db.session.rollback()
             form.file.errors = [str(problem)]
@@ -264,7 +258,6 @@ def remove_paper(panel_id: int, meeting_id: int, paper_id: int) -> ResponseRetur
     form = ConfirmForm()
     if form.validate_on_submit():
         stored = papers.remove_paper(paper)
-        db.session.commit()
         for name in stored:
             paper_files.discard(name)
         flash(gettext("Paper removed."), "success")
@@ -348,7 +341,6 @@ def publish_pack(panel_id: int, meeting_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         first_time = not papers.pack_is_published(meeting)
         papers.publish_pack(meeting, (form.summary.data or "").strip())
-        db.session.commit()
         flash(
             gettext("Pack published. Members can read it now and will get it by email.")
             if first_time

@@ -73,7 +73,6 @@ def record_attendance(panel_id: int, meeting_id: int) -> ResponseReturnValue:
             minutes.record_attendance(
                 meeting, {user_id: str(status) for user_id, status in chosen.items()}
             )
-            db.session.commit()
             flash(gettext("Attendance saved."), "success")
             return redirect(_minutes_url(meeting))
     return _page(
@@ -138,7 +137,6 @@ def write_minutes(panel_id: int, meeting_id: int) -> ResponseReturnValue:
             form.based_on.data = newest.number
             form.based_on.raw_data = [str(newest.number)]
             return _page("meetings/minutes_conflict.html", meeting, form=form, newest=newest), 409
-        db.session.commit()
         flash(
             gettext("Version %(number)d saved and shared with members.", number=revision.number)
             if share
@@ -174,7 +172,6 @@ def share_minutes(panel_id: int, meeting_id: int, minutes_revision: int) -> Resp
     if not ConfirmForm().validate_on_submit():
         abort(400)
     minutes.share_revision(meeting, revision)
-    db.session.commit()
     flash(gettext("Version %(number)d shared with members.", number=revision.number), "success")
     return redirect(_minutes_url(meeting))
 
@@ -191,7 +188,6 @@ def agree_minutes(panel_id: int, meeting_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         minutes.agree_minutes(meeting)
-        db.session.commit()
         flash(gettext("The minutes are marked as agreed."), "success")
         return redirect(_minutes_url(meeting))
     return _page("meetings/minutes_agree.html", meeting, form=form, shared=shared)
@@ -208,7 +204,6 @@ def comment_on_minutes(panel_id: int, meeting_id: int) -> ResponseReturnValue:
     form = MinutesCommentForm()
     if form.validate_on_submit():
         minutes.comment_on_minutes(meeting, shared, current_user.id, (form.body.data or "").strip())
-        db.session.commit()
         flash(gettext("Thank you. Your comment has been sent to the study team."), "success")
         return redirect(_minutes_url(meeting))
     return _page("meetings/minutes_comment.html", meeting, form=form, shared=shared)
@@ -238,7 +233,6 @@ def new_action(panel_id: int, meeting_id: int) -> ResponseReturnValue:
     form = ActionForm()
     if form.validate_on_submit():
         minutes.add_action(meeting, _action_details(form))
-        db.session.commit()
         flash(gettext("Action added."), "success")
         return redirect(url_for("meetings.list_actions", panel_id=panel_id, meeting_id=meeting.id))
     return _page("meetings/actions_form.html", meeting, form=form, action=None)
@@ -257,7 +251,6 @@ def edit_action(panel_id: int, meeting_id: int, meeting_action_id: int) -> Respo
         form.status.data = action.status.value
     if form.validate_on_submit():
         minutes.update_action(action, _action_details(form))
-        db.session.commit()
         flash(gettext("Your changes have been saved."), "success")
         return redirect(url_for("meetings.list_actions", panel_id=panel_id, meeting_id=meeting.id))
     return _page("meetings/actions_form.html", meeting, form=form, action=action)

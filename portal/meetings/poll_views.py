@@ -87,7 +87,6 @@ def new_poll(panel_id: int) -> ResponseReturnValue:
                     spans,
                     current_user.id,
                 )
-                db.session.commit()
                 flash(gettext("Poll opened. Members can now say when they can come."), "success")
                 return redirect(url_for(".poll_results", panel_id=panel_id, poll_id=poll.id))
     return _poll_page("meetings/new_poll.html", panel_id, form=form, slot_error=slot_error)
@@ -128,7 +127,6 @@ def answer_poll(panel_id: int, poll_id: int) -> ResponseReturnValue:
                 db.session.rollback()
                 flash(gettext("This poll has closed, so your answers were not saved."))
             else:
-                db.session.commit()
                 flash(gettext("Thank you. Your answers have been saved."), "success")
                 return redirect(url_for(".answer_poll", panel_id=panel_id, poll_id=poll.id))
     status = 409 if form.is_submitted() and not is_open else 200
@@ -188,7 +186,6 @@ def choose_slot(panel_id: int, poll_id: int, slot_id: int) -> ResponseReturnValu
             venue=(form.venue.data or "").strip(),
             accessibility_info=(form.accessibility_info.data or "").strip(),
         )
-        db.session.commit()
         flash(
             gettext("Meeting published. Everyone in the panel has been sent an invitation."),
             "success",
@@ -208,7 +205,6 @@ def remind_poll(panel_id: int, poll_id: int) -> ResponseReturnValue:
         return redirect(url_for(".poll_results", panel_id=panel_id, poll_id=poll.id))
     if form.validate_on_submit():
         queued = polls.remind(poll)
-        db.session.commit()
         flash(
             gettext("Reminder sent to %(count)d people.", count=queued)
             if queued

@@ -4,7 +4,8 @@ Availability polls are in ``poll_views``; agenda and papers in ``agenda_views``;
 attendance and actions in ``minutes_views``. All add themselves to ``bp``.
 
 Each view: load (404 when the meeting is not in the URL's panel, or is a draft the person may
-not manage) → ask ``access`` → call the service → commit once → redirect, or render.
+not manage) → call the service → redirect, or render. The route carries the access rule and the
+request's commit point commits.
 """
 
 from __future__ import annotations
@@ -88,7 +89,6 @@ def new_meeting(panel_id: int) -> ResponseReturnValue:
         details = _details(form)
         if details is not None:
             meeting = service.create_meeting(panel_id, details, current_user.id)
-            db.session.commit()
             flash(gettext("Meeting saved as a draft. Members cannot see it yet."), "success")
             return redirect(url_for(".show_meeting", panel_id=panel_id, meeting_id=meeting.id))
     return page("meetings/edit_meeting.html", panel_id, form=form, meeting=None)
@@ -155,7 +155,6 @@ def edit_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
                 return page(
                     "meetings/edit_meeting.html", panel_id, form=form, meeting=saved, conflict=True
                 ), 409
-            db.session.commit()
             if told:
                 flash(gettext("Changes saved. Everyone has been sent the new details."), "success")
             else:
@@ -174,7 +173,6 @@ def publish_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         service.publish_meeting(meeting)
-        db.session.commit()
         flash(gettext("Meeting published. Everyone in the panel has been emailed."), "success")
         return redirect(url_for(".show_meeting", panel_id=panel_id, meeting_id=meeting.id))
     return page("meetings/confirm.html", panel_id, form=form, meeting=meeting, kind="publish")
@@ -191,7 +189,6 @@ def cancel_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         told = meeting.status is MeetingStatus.PUBLISHED
         service.cancel_meeting(meeting)
-        db.session.commit()
         if told:
             flash(gettext("Meeting cancelled. Everyone in the panel has been emailed."), "success")
         else:
@@ -219,7 +216,6 @@ def reply_to_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
             RsvpAnswer(form.answer.data),
             (form.access_note.data or "").strip(),
         )
-        db.session.commit()
         flash(gettext("Thank you. Your reply has been saved."), "success")
         return redirect(
             url_for(".show_meeting", panel_id=panel_id, meeting_id=meeting.id, _anchor="reply")
@@ -255,7 +251,6 @@ def reset_calendar_feed(panel_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         feeds.reset_feed(current_user.id)
-        db.session.commit()
         flash(gettext("You have a new calendar address. The old one no longer works."), "success")
     else:
         flash(gettext("Nothing was changed. Try again."))

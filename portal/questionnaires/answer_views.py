@@ -12,7 +12,6 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal.access import Action, panel_page
-from portal.extensions import db
 from portal.notifications.service import queue_mail
 from portal.questionnaires import answering, service
 from portal.questionnaires.answering import (
@@ -108,7 +107,6 @@ def answer_page(panel_id: int, questionnaire_id: int, number: int) -> ResponseRe
                     )
                 }
         if saved:
-            db.session.commit()
             if request.form.get("action") == "later":
                 return redirect(_url(".answers_saved", questionnaire))
             if request.args.get("from") == "check" or number >= len(pages):
@@ -180,7 +178,6 @@ def check_answers(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
                 anonymous=questionnaire.anonymous,
                 closes_at=questionnaire.closes_at,
             )
-            db.session.commit()
             return redirect(_url(".answers_sent", questionnaire))
         status = 400
     pages = answering.pages_of(questionnaire)

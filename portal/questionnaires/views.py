@@ -110,7 +110,6 @@ def new_questionnaire(panel_id: int) -> ResponseReturnValue:
             (QuestionnaireDetails(title=gettext("New questionnaire")), ()),
         )
         questionnaire = service.create_questionnaire(panel_id, details, current_user.id, questions)
-        db.session.commit()
         flash(gettext("Questionnaire created. Check its details."), "success")
         return redirect(
             url_for(".edit_questionnaire", panel_id=panel_id, questionnaire_id=questionnaire.id)
@@ -193,7 +192,6 @@ def edit_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnVa
                 )
             ]
         else:
-            db.session.commit()
             flash(gettext("Your changes have been saved."), "success")
             return _to_builder(questionnaire)
     return page(
@@ -212,7 +210,6 @@ def new_question(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
             question = service.add_question(questionnaire, form.details())
         except QuestionsLocked:
             return _locked(questionnaire)
-        db.session.commit()
         flash(gettext("Question added."), "success")
         return _to_builder(questionnaire, f"question-{question.id}")
     return page(
@@ -238,7 +235,6 @@ def edit_question(panel_id: int, questionnaire_id: int, question_id: int) -> Res
             service.update_question(questionnaire, question, form.details())
         except QuestionsLocked:
             return _locked(questionnaire)
-        db.session.commit()
         flash(gettext("Your changes have been saved."), "success")
         return _to_builder(questionnaire, f"question-{question.id}")
     return page(
@@ -262,7 +258,6 @@ def move_question(panel_id: int, questionnaire_id: int, question_id: int) -> Res
         service.move_question(questionnaire, question, direction)
     except QuestionsLocked:
         return _locked(questionnaire)
-    db.session.commit()
     return _to_builder(questionnaire, f"question-{question.id}")
 
 
@@ -278,7 +273,6 @@ def remove_question(panel_id: int, questionnaire_id: int, question_id: int) -> R
             service.remove_question(questionnaire, question)
         except QuestionsLocked:
             return _locked(questionnaire)
-        db.session.commit()
         flash(gettext("Question removed."), "success")
         return _to_builder(questionnaire)
     return page(
@@ -319,7 +313,6 @@ def preview_questionnaire(panel_id: int, questionnaire_id: int, number: int) -> 
 def copy_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
     copy = service.copy_questionnaire(questionnaire, current_user.id)
-    db.session.commit()
     flash(gettext("This is a new copy. Change it, then set when it opens."), "success")
     return _to_builder(copy)
 
