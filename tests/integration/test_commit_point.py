@@ -14,7 +14,7 @@ from portal.access import public_page
 from portal.extensions import db
 from portal.panels.models import Panel
 from portal.transaction import PendingChanges, keep_changes_on_error
-from tests.conftest import make_app
+from tests.conftest import UncommittedSetup, make_app
 
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
 
@@ -101,3 +101,10 @@ def test_no_view_commits_for_itself() -> None:
         if path.name.endswith("views.py") and re.search(r"\.commit\(\)", path.read_text())
     ]
     assert committing == []
+
+
+def test_a_request_sent_before_the_test_commits_its_setup_fails_the_test(app: Flask) -> None:
+    db.session.add(Panel(name="Not committed by the test"))
+    with pytest.raises(UncommittedSetup):
+        app.test_client().get("/support")
+    assert _panels_named("Not committed by the test") == 0
