@@ -11,11 +11,10 @@ from collections.abc import Callable
 from flask import Flask
 
 from portal.meetings import jobs as meeting_jobs
-from portal.meetings import papers as meeting_papers
 from portal.questionnaires import jobs as questionnaire_jobs
 
 SCHEDULED_JOBS: tuple[Callable[[Flask], object], ...] = (
     meeting_jobs.run_due,
     questionnaire_jobs.run_due,
-    meeting_papers.send_due_packs,
+    meeting_jobs.send_due_packs,
 )

@@ -10,8 +10,8 @@ from requests import RequestException
 
 from portal.access import public_page
 from portal.accounts import single_sign_on
+from portal.accounts.blueprint import bp
 from portal.accounts.signin import finish_sign_in, safe_next
-from portal.accounts.views import bp
 from portal.transaction import keep_changes_on_error
 
 NEXT_KEY = "single_sign_on_next"

@@ -9,8 +9,8 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.access import admin_page
 from portal.admin.audit_log import AuditFilter, audit_page
+from portal.admin.blueprint import bp
 from portal.admin.forms import AuditFilterForm
-from portal.admin.views import bp
 from portal.audit.service import AuditAction
 
 # What each action is called on the page; a test checks every action has a name here.

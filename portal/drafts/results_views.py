@@ -11,9 +11,9 @@ from portal.access import Action, found_or_404, panel_page
 from portal.audit.service import AuditAction, record
 from portal.db import utcnow
 from portal.drafts import export, results
+from portal.drafts.blueprint import bp
 from portal.drafts.forms import KIND_LABELS
 from portal.drafts.models import Resonance, ReviewRound
-from portal.drafts.views import bp
 from portal.forms import PortalForm
 from portal.panels.service import get_panel
 from portal.security import csrf_checked_by_form
