@@ -65,7 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from portal.access import init_access
+    from portal.access import init_access, public_page
     from portal.core.errors import register_error_handlers
     from portal.security import init_security
     from portal.static_files import init_static_files
@@ -84,6 +84,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_cli(app)
 
     @app.get("/assets/<path:filename>")
+    @public_page
     def nhsuk_assets(filename: str) -> ResponseReturnValue:
         """NHS.UK frontend's images, at the address its stylesheet expects."""
         return send_from_directory(VENDOR_ASSETS, filename, max_age=86400)
@@ -110,6 +111,9 @@ def _init_extensions(app: Flask) -> None:
     import portal.models  # noqa: F401  (every model, so the metadata is complete)
 
     db.init_app(app)
+    from portal.transaction import init_commit_point
+
+    init_commit_point(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)

@@ -22,6 +22,7 @@ from flask import Flask, has_app_context
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import event, make_url, text
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from portal import create_app
 from portal.config import database_url
@@ -78,17 +79,55 @@ def make_app(database_url: str, **overrides: Any) -> Flask:
     return create_app(config)
 
 
+class UncommittedSetup(AssertionError):
+    """A test sent a request while its own changes were still uncommitted."""
+
+
+WROTE_KEY = "test_wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, flush_context: Any) -> None:
+    session.info[WROTE_KEY] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_write(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE_KEY] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_writes(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(WROTE_KEY, None)
+
+
+def _end_the_tests_own_reads() -> None:
+    """Before a request: the test must have committed what it made (as real data is), and its
+    open read transaction ends, so the request runs alone and the test re-reads what it did."""
+    session = db.session()
+    if session.new or session.dirty or session.deleted or session.info.get(WROTE_KEY):
+        session.rollback()
+        raise UncommittedSetup(
+            "the test changed the database and sent a request before committing; "
+            "commit the test's setup first"
+        )
+    session.rollback()  # nothing was written: this only ends the test's read transaction
+
+
 class PortalTestClient(FlaskClient):
     """A test client whose requests run in their own application context, as in production.
 
     Tests hold an application context for their own database work. Without this, Flask would
     reuse it for each request, sharing ``g``, the signed-in user and the database session with
-    the test, and hiding bugs that real requests would meet.
+    the test, and hiding bugs that real requests would meet. The client never commits for the
+    test: a request sent with the test's changes still uncommitted fails the test.
     """
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         if has_app_context():
-            db.session.commit()  # the request sees what the test made; the test then re-reads
+            _end_the_tests_own_reads()
         token = _cv_app.set(None)  # type: ignore[arg-type]
         try:
             return super().open(*args, **kwargs)
@@ -181,6 +220,9 @@ def submit_form(
     return client.post(url, data=payload, follow_redirects=follow_redirects)
 
 
+TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.IGNORECASE)
+
+
 @dataclass
 class QueryLog:
     statements: list[str] = field(default_factory=list)
@@ -188,6 +230,12 @@ class QueryLog:
     @property
     def count(self) -> int:
         return len(self.statements)
+
+    @property
+    def queries(self) -> int:
+        """Statements that read or write data: SQLite's explicit BEGIN is left out, so the same
+        page counts the same on both databases."""
+        return sum(1 for statement in self.statements if not TRANSACTION_CONTROL.match(statement))
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
+from portal.access import signed_in_page
 from portal.accounts import account
 from portal.accounts.account_forms import (
     ACCESSIBILITY_MAX_LENGTH,
@@ -28,17 +29,16 @@ from portal.accounts.reauthentication import (
 )
 from portal.accounts.sessions import current_session_hash, end_current_session
 from portal.accounts.two_step import two_step_is_on
-from portal.extensions import db
 from portal.security import csrf_checked_by_form
 
 
 def _saved(message: str) -> ResponseReturnValue:
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("accounts.account"))
 
 
 @bp.get("/account", endpoint="account")
+@signed_in_page
 def account_page() -> ResponseReturnValue:
     user = signed_in_person()
     return render_template(
@@ -51,6 +51,7 @@ def account_page() -> ResponseReturnValue:
 
 
 @bp.route("/account/name", methods=["GET", "POST"])
+@signed_in_page
 @csrf_checked_by_form
 def change_name() -> ResponseReturnValue:
     user = signed_in_person()
@@ -62,6 +63,7 @@ def change_name() -> ResponseReturnValue:
 
 
 @bp.route("/account/email", methods=["GET", "POST"])
+@signed_in_page
 @csrf_checked_by_form
 @reauthentication_limit
 def change_email() -> ResponseReturnValue:
@@ -83,6 +85,7 @@ def change_email() -> ResponseReturnValue:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@signed_in_page
 @csrf_checked_by_form
 @reauthentication_limit
 def change_password() -> ResponseReturnValue:
@@ -105,6 +108,7 @@ def change_password() -> ResponseReturnValue:
 
 
 @bp.route("/account/contact", methods=["GET", "POST"])
+@signed_in_page
 @csrf_checked_by_form
 def change_contact() -> ResponseReturnValue:
     user = signed_in_person()
@@ -116,6 +120,7 @@ def change_contact() -> ResponseReturnValue:
 
 
 @bp.route("/account/accessibility", methods=["GET", "POST"])
+@signed_in_page
 @csrf_checked_by_form
 def change_accessibility() -> ResponseReturnValue:
     user = signed_in_person()
@@ -129,6 +134,7 @@ def change_accessibility() -> ResponseReturnValue:
 
 
 @bp.route("/account/language", methods=["GET", "POST"])
+@signed_in_page
 @csrf_checked_by_form
 def change_language() -> ResponseReturnValue:
     user = signed_in_person()
@@ -140,6 +146,7 @@ def change_language() -> ResponseReturnValue:
 
 
 @bp.get("/account/devices")
+@signed_in_page
 def signed_in_devices() -> ResponseReturnValue:
     user = signed_in_person()
     return render_template(
@@ -150,6 +157,7 @@ def signed_in_devices() -> ResponseReturnValue:
 
 
 @bp.post("/account/devices/<int:session_id>/sign-out")
+@signed_in_page
 def sign_out_device(session_id: int) -> ResponseReturnValue:
     user = signed_in_person()
     user_session = account.find_own_session(user, session_id)
@@ -158,18 +166,16 @@ def sign_out_device(session_id: int) -> ResponseReturnValue:
     if user_session.token_hash == current_session_hash():
         account.end_session(user, user_session)
         end_current_session()
-        db.session.commit()
         flash(gettext("You have signed out."), "success")
         return redirect(url_for("accounts.sign_in"))
     account.end_session(user, user_session)
-    db.session.commit()
     flash(gettext("That device has been signed out."), "success")
     return redirect(url_for("accounts.signed_in_devices"))
 
 
 @bp.post("/account/devices/sign-out-others")
+@signed_in_page
 def sign_out_other_devices() -> ResponseReturnValue:
     account.end_other_sessions(signed_in_person(), current_session_hash())
-    db.session.commit()
     flash(gettext("Your other devices have been signed out."), "success")
     return redirect(url_for("accounts.signed_in_devices"))

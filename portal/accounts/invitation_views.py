@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from portal.access import public_page
 from portal.accounts.blueprint import bp
 from portal.accounts.forms import AcceptInvitationForm, JoinPanelForm
 from portal.accounts.invitations import (
@@ -41,6 +42,7 @@ def _problem_page(problem: InvitationProblem, has_account: bool) -> ResponseRetu
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
+@public_page
 @csrf_checked_by_form
 @limited(INVITATION_PER_ADDRESS, INVITATION_PER_ACCOUNT, invitation_account)
 def accept_invitation(token: str) -> ResponseReturnValue:

@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from portal.access import public_page
 from portal.accounts import email_links
 from portal.accounts.blueprint import bp
 from portal.accounts.email_links import LinkProblem, find_token, token_problem, use_token
@@ -63,18 +64,19 @@ def _link_problem(
 
 
 @bp.route("/sign-in/email-link", methods=["GET", "POST"])
+@public_page
 @csrf_checked_by_form
 @limited(LINK_REQUESTS_PER_ADDRESS, LINK_REQUESTS_PER_ACCOUNT, submitted_account)
 def request_sign_in_link() -> ResponseReturnValue:
     form = EmailAddressForm()
     if form.validate_on_submit():
         email_links.ask_for_link(EmailTokenPurpose.SIGN_IN, form.email.data or "", _next_path())
-        db.session.commit()
         return render_template("accounts/link_sent.html", kind="sign_in", email=form.email.data)
     return render_template("accounts/request_sign_in_link.html", form=form)
 
 
 @bp.route("/sign-in/link/<token>", methods=["GET", "POST"])
+@public_page
 @csrf_checked_by_form
 def use_sign_in_link(token: str) -> ResponseReturnValue:
     email_token = find_token(token, EmailTokenPurpose.SIGN_IN)
@@ -93,13 +95,13 @@ def use_sign_in_link(token: str) -> ResponseReturnValue:
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
+@public_page
 @csrf_checked_by_form
 @limited(LINK_REQUESTS_PER_ADDRESS, LINK_REQUESTS_PER_ACCOUNT, submitted_account)
 def request_password_reset() -> ResponseReturnValue:
     form = EmailAddressForm()
     if form.validate_on_submit():
         email_links.ask_for_link(EmailTokenPurpose.PASSWORD_RESET, form.email.data or "")
-        db.session.commit()
         return render_template(
             "accounts/link_sent.html", kind="password_reset", email=form.email.data
         )
@@ -107,6 +109,7 @@ def request_password_reset() -> ResponseReturnValue:
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public_page
 @csrf_checked_by_form
 def reset_password(token: str) -> ResponseReturnValue:
     email_token = find_token(token, EmailTokenPurpose.PASSWORD_RESET)

@@ -63,8 +63,11 @@ def current_session_hash() -> str | None:
 def _save_last_seen(token: str, now: int) -> None:
     """Note, every few minutes, that this session is still in use (for the account page).
 
-    It uses its own short transaction, and only before the request's own transaction has begun,
-    so it never waits on, or adds to, what the page itself writes.
+    This is the one deliberate exception to the request's single commit point
+    (``portal.transaction``): it uses its own short transaction, and only before the request's own
+    transaction has begun, so it never waits on, or adds to, what the page itself writes. It must
+    be saved even when the page answers with an error, and rolling back the page's own changes
+    must not lose it; and it is throttled so that most page views do not write at all.
     """
     if now - int(session.get(SAVED_SEEN_KEY, 0)) < LAST_SEEN_SAVE_SECONDS:
         return

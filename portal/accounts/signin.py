@@ -12,7 +12,6 @@ from portal.accounts.models import User
 from portal.accounts.sessions import start_session
 from portal.accounts.two_step import is_required_at_sign_in
 from portal.audit.service import AuditAction, record
-from portal.extensions import db
 
 PENDING_USER_KEY = "pending_user"
 PENDING_METHOD_KEY = "pending_method"
@@ -32,7 +31,7 @@ def safe_next(target: str | None) -> str:
 
 
 def finish_sign_in(user: User, method: str, next_url: str | None) -> ResponseReturnValue:
-    """Start ``user``'s session (or ask for their second step first) and commit.
+    """Start ``user``'s session (or ask for their second step first).
 
     ``method`` is recorded in the audit log: "password", "email link" or "single sign-on".
     """
@@ -45,5 +44,4 @@ def finish_sign_in(user: User, method: str, next_url: str | None) -> ResponseRet
         return redirect(url_for("accounts.two_step_check"))
     start_session(user)
     record(AuditAction.SIGN_IN, subject_user_id=user.id, detail=f"method: {method}")
-    db.session.commit()
     return redirect(safe_next(next_url))

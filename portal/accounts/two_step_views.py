@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from portal.access import admin_page, public_page, signed_in_page
 from portal.accounts import two_step
 from portal.accounts.account_forms import (
     ReauthenticateForm,
@@ -65,6 +66,7 @@ def _recovery_codes_page(codes: list[str]) -> ResponseReturnValue:
 
 
 @bp.get("/account/two-step-verification", endpoint="two_step")
+@signed_in_page
 def two_step_page() -> ResponseReturnValue:
     user = signed_in_person()
     return render_template(
@@ -76,6 +78,7 @@ def two_step_page() -> ResponseReturnValue:
 
 
 @bp.route("/account/two-step-verification/set-up", methods=["GET", "POST"])
+@signed_in_page
 @csrf_checked_by_form
 @reauthentication_limit
 def set_up_two_step() -> ResponseReturnValue:
@@ -91,7 +94,6 @@ def set_up_two_step() -> ResponseReturnValue:
         if two_step.code_matches(secret, form.code.data or "", None):
             session.pop(SETUP_SECRET_KEY, None)
             codes = two_step.turn_on(user, secret)
-            db.session.commit()
             return _recovery_codes_page(codes)
         form.code.errors.append(
             gettext(
@@ -113,6 +115,7 @@ def set_up_two_step() -> ResponseReturnValue:
 
 
 @bp.route("/account/two-step-verification/recovery-codes", methods=["GET", "POST"])
+@signed_in_page
 @csrf_checked_by_form
 @reauthentication_limit
 def new_recovery_codes() -> ResponseReturnValue:
@@ -124,12 +127,12 @@ def new_recovery_codes() -> ResponseReturnValue:
     form = ReauthenticateForm()
     if form.validate_on_submit() and identity_proved(user, form):
         codes = two_step.new_recovery_codes(user)
-        db.session.commit()
         return _recovery_codes_page(codes)
     return render_template("accounts/two_step/new_codes.html", form=form, user=user)
 
 
 @bp.route("/account/two-step-verification/turn-off", methods=["GET", "POST"])
+@signed_in_page
 @csrf_checked_by_form
 @reauthentication_limit
 def turn_off_two_step() -> ResponseReturnValue:
@@ -143,13 +146,13 @@ def turn_off_two_step() -> ResponseReturnValue:
     form = ReauthenticateForm()
     if form.validate_on_submit() and identity_proved(user, form):
         two_step.turn_off(user)
-        db.session.commit()
         flash(gettext("Two-step verification is now off."), "success")
         return redirect(url_for("accounts.two_step"))
     return render_template("accounts/two_step/turn_off.html", form=form, user=user)
 
 
 @bp.route("/sign-in/two-step", methods=["GET", "POST"])
+@public_page
 @csrf_checked_by_form
 @limiter.limit(
     CODE_PER_ACCOUNT,
@@ -198,7 +201,6 @@ def two_step_check() -> ResponseReturnValue:
                 actor_id=user.id,
                 detail=f"method: {method}, with two-step verification",
             )
-            db.session.commit()
             if used_recovery_code:
                 left = two_step.recovery_codes_left(user)
                 flash(
@@ -211,7 +213,6 @@ def two_step_check() -> ResponseReturnValue:
                 )
             return redirect(next_url)
         record(AuditAction.TWO_STEP_FAILED, subject_user_id=user.id, actor_id=user.id)
-        db.session.commit()
         form.code.errors.append(
             gettext("That code is not right. Enter the code your app shows now, or a recovery code")
         )
@@ -219,6 +220,7 @@ def two_step_check() -> ResponseReturnValue:
 
 
 @bp.route("/administration/two-step-verification", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def two_step_policy() -> ResponseReturnValue:
     """The administrator's setting: must researchers and administrators use two-step?"""
@@ -226,7 +228,6 @@ def two_step_policy() -> ResponseReturnValue:
     form = TwoStepPolicyForm(require_two_step_for_staff=current)
     if form.validate_on_submit():
         two_step.set_required_for_staff(bool(form.require_two_step_for_staff.data))
-        db.session.commit()
         flash(gettext("The two-step verification setting has been saved."), "success")
         return redirect(url_for("accounts.two_step_policy"))
     return render_template("accounts/two_step/policy.html", form=form)

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from portal.access import public_page
 from portal.accounts import service, single_sign_on
 from portal.accounts.blueprint import bp
 from portal.accounts.email_change import confirm_email_change
@@ -38,6 +39,7 @@ IDLE_WARNING_SECONDS = 120
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@public_page
 @csrf_checked_by_form
 @limited(SIGN_IN_PER_ADDRESS, SIGN_IN_PER_ACCOUNT, submitted_account, only_failures=True)
 def sign_in() -> ResponseReturnValue:
@@ -48,7 +50,6 @@ def sign_in() -> ResponseReturnValue:
             return finish_sign_in(user, "password", request.args.get("next"))
         known = service.find_user_by_email(form.email.data or "")
         record(AuditAction.SIGN_IN_FAILED, subject_user_id=known.id if known else None)
-        db.session.commit()
         form.password.errors.append(
             gettext("Enter the email address and password that match your account")
         )
@@ -62,16 +63,17 @@ def sign_in() -> ResponseReturnValue:
 
 
 @bp.post("/sign-out")
+@public_page
 def sign_out() -> ResponseReturnValue:
     if current_user.is_authenticated:
         record(AuditAction.SIGN_OUT, subject_user_id=current_user.id)
     end_current_session()
-    db.session.commit()
     flash(gettext("You have signed out."), "success")
     return redirect(url_for("accounts.sign_in"))
 
 
 @bp.get("/session/status")
+@public_page
 def session_status() -> ResponseReturnValue:
     """For the page's script: how long until an idle sign-out. Does not count as activity."""
     if not current_user.is_authenticated:
@@ -84,6 +86,7 @@ def session_status() -> ResponseReturnValue:
 
 
 @bp.post("/session/stay-signed-in")
+@public_page
 def stay_signed_in() -> ResponseReturnValue:
     """The "Stay signed in" button: any request restarts the idle clock, so just answer."""
     if not current_user.is_authenticated:
@@ -96,6 +99,7 @@ def stay_signed_in() -> ResponseReturnValue:
 
 
 @bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
+@public_page
 @csrf_checked_by_form
 def confirm_new_email(token: str) -> ResponseReturnValue:
     """The link sent to a new email address. Opening it changes nothing; the button does."""
@@ -112,7 +116,6 @@ def confirm_new_email(token: str) -> ResponseReturnValue:
             db.session.rollback()
             return render_template("accounts/email_change_taken.html"), 409
         user_id, new_email = email_token.user_id, email_token.user.email
-        db.session.commit()
         flash(
             gettext(
                 "Your email address is now %(email)s. Use it next time you sign in.",

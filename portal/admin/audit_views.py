@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
+from portal.access import admin_page
 from portal.admin.audit_log import AuditFilter, audit_page
 from portal.admin.blueprint import bp
 from portal.admin.forms import AuditFilterForm
@@ -68,6 +69,7 @@ def action_label(action: str) -> str:
 
 
 @bp.get("/admin/audit")
+@admin_page
 def audit_log() -> ResponseReturnValue:
     form = AuditFilterForm(request.args)
     form.action.choices = [SelectChoice("", _l("Anything"))] + [

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from portal.access import admin_page
 from portal.accounts.invitations import invite, open_invitations, revoke
 from portal.accounts.models import Invitation
 from portal.admin.blueprint import bp
@@ -29,6 +30,7 @@ def _load_open_invitation(panel_id: int, invitation_id: int) -> Invitation:
 
 
 @bp.get("/admin/panels/<int:panel_id>/invitations")
+@admin_page
 def panel_invitations(panel_id: int) -> ResponseReturnValue:
     panel = load_panel(panel_id)
     return render_template(
@@ -40,6 +42,7 @@ def panel_invitations(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/admin/panels/<int:panel_id>/invitations/new", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def new_invitation(panel_id: int) -> ResponseReturnValue:
     panel = load_panel(panel_id)
@@ -53,7 +56,6 @@ def new_invitation(panel_id: int) -> ResponseReturnValue:
         if role is None:
             abort(400)
         invite(panel_id, form.email.data or "", role, current_user.id)
-        db.session.commit()
         flash(
             gettext("Invitation sent to %(email)s.", email=(form.email.data or "").strip()),
             "success",
@@ -68,6 +70,7 @@ def new_invitation(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/admin/panels/<int:panel_id>/invitations/<int:invitation_id>/resend")
+@admin_page
 def resend_invitation(panel_id: int, invitation_id: int) -> ResponseReturnValue:
     """Send a fresh link; the old one stops working (``invite`` replaces it)."""
     load_panel(panel_id)
@@ -75,7 +78,6 @@ def resend_invitation(panel_id: int, invitation_id: int) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     invite(panel_id, invitation.email, invitation.role, current_user.id)
-    db.session.commit()
     flash(
         gettext(
             "A new invitation was sent to %(email)s. The link in the old one no longer works.",
@@ -87,13 +89,13 @@ def resend_invitation(panel_id: int, invitation_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/admin/panels/<int:panel_id>/invitations/<int:invitation_id>/revoke")
+@admin_page
 def revoke_invitation(panel_id: int, invitation_id: int) -> ResponseReturnValue:
     load_panel(panel_id)
     invitation = _load_open_invitation(panel_id, invitation_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     revoke(invitation, current_user.id)
-    db.session.commit()
     flash(
         gettext(
             "Invitation to %(email)s cancelled. Its link no longer works.", email=invitation.email

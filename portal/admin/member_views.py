@@ -9,18 +9,18 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal import access
+from portal.access import Action, panel_page
 from portal.accounts.invitations import invite, open_invitations
 from portal.admin.blueprint import bp
 from portal.admin.forms import InvitationForm, role_from
 from portal.admin.loaders import load_panel
 from portal.admin.members import invitation_refused, panel_members
-from portal.extensions import db
 from portal.security import csrf_checked_by_form
 
 
 @bp.get("/panels/<int:panel_id>/members", endpoint="panel_members")
+@panel_page(Action.MEMBERS_VIEW)
 def panel_members_page(panel_id: int) -> ResponseReturnValue:
-    access.require("members.view", panel_id)
     panel = load_panel(panel_id)
     may_invite = bool(access.invitable_roles(panel_id)) and panel.archived_at is None
     return render_template(
@@ -33,9 +33,9 @@ def panel_members_page(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/panels/<int:panel_id>/members/invite", methods=["GET", "POST"])
+@panel_page(Action.MEMBERS_INVITE)
 @csrf_checked_by_form
 def invite_member(panel_id: int) -> ResponseReturnValue:
-    access.require("members.invite", panel_id)
     panel = load_panel(panel_id)
     roles = access.invitable_roles(panel_id)
     if not roles or panel.archived_at is not None:
@@ -47,7 +47,6 @@ def invite_member(panel_id: int) -> ResponseReturnValue:
         if role is None or not access.may_invite_as(role, panel_id):
             abort(403)
         invite(panel_id, form.email.data or "", role, current_user.id)
-        db.session.commit()
         flash(
             gettext("Invitation sent to %(email)s.", email=(form.email.data or "").strip()),
             "success",

@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
-from portal.access import found_or_404
+from portal.access import admin_page, found_or_404
 from portal.accounts import two_step
 from portal.accounts.models import User
 from portal.admin import people
@@ -37,6 +37,7 @@ def _back_to(person: User) -> ResponseReturnValue:
 
 
 @bp.get("/admin/people")
+@admin_page
 def list_people() -> ResponseReturnValue:
     form = SearchPeopleForm(request.args)
     query = (form.q.data or "") if form.validate() else ""
@@ -45,6 +46,7 @@ def list_people() -> ResponseReturnValue:
 
 
 @bp.get("/admin/people/<int:user_id>")
+@admin_page
 def show_person(user_id: int) -> ResponseReturnValue:
     person = _load_person(user_id)
     return render_template(
@@ -59,6 +61,7 @@ def show_person(user_id: int) -> ResponseReturnValue:
 @bp.route(
     "/admin/people/<int:user_id>/memberships/<int:membership_id>/role", methods=["GET", "POST"]
 )
+@admin_page
 @csrf_checked_by_form
 def change_role(user_id: int, membership_id: int) -> ResponseReturnValue:
     person = _load_person(user_id)
@@ -74,7 +77,6 @@ def change_role(user_id: int, membership_id: int) -> ResponseReturnValue:
             panel=membership.panel.name,
         )
         if people.change_role(membership, role):
-            db.session.commit()
             flash(message, "success")
         return _back_to(person)
     return render_template(
@@ -90,6 +92,7 @@ def change_role(user_id: int, membership_id: int) -> ResponseReturnValue:
     "/admin/people/<int:user_id>/memberships/<int:membership_id>/remove",
     methods=["GET", "POST"],
 )
+@admin_page
 @csrf_checked_by_form
 def remove_membership(user_id: int, membership_id: int) -> ResponseReturnValue:
     person = _load_person(user_id)
@@ -102,7 +105,6 @@ def remove_membership(user_id: int, membership_id: int) -> ResponseReturnValue:
             panel=membership.panel.name,
         )
         people.end_membership(membership)
-        db.session.commit()
         flash(message, "success")
         return _back_to(person)
     return render_template(
@@ -111,6 +113,7 @@ def remove_membership(user_id: int, membership_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/admin/people/<int:user_id>/deactivate", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def deactivate_person(user_id: int) -> ResponseReturnValue:
     person = _load_person(user_id)
@@ -127,7 +130,6 @@ def deactivate_person(user_id: int) -> ResponseReturnValue:
             db.session.rollback()
             flash(gettext("This is the only administrator, so their account cannot be closed."))
             return _back_to(person)
-        db.session.commit()
         flash(
             gettext(
                 "%(name)s's account is closed. They have been signed out everywhere.",
@@ -140,12 +142,12 @@ def deactivate_person(user_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/admin/people/<int:user_id>/reactivate")
+@admin_page
 def reactivate_person(user_id: int) -> ResponseReturnValue:
     person = _load_person(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if people.reactivate(person):
-        db.session.commit()
         flash(
             gettext(
                 "%(name)s's account is open again. They can sign in as before.",
@@ -157,6 +159,7 @@ def reactivate_person(user_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/admin/people/<int:user_id>/administrator", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def set_administrator(user_id: int) -> ResponseReturnValue:
     """Make someone an administrator, or stop them being one (the same page, either way)."""
@@ -175,7 +178,6 @@ def set_administrator(user_id: int) -> ResponseReturnValue:
                 )
             )
             return _back_to(person)
-        db.session.commit()
         if granting:
             message = gettext("%(name)s is now an administrator.", name=person.display_name)
         else:
@@ -194,6 +196,7 @@ def set_administrator(user_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/admin/people/<int:user_id>/two-step-verification/turn-off", methods=["GET", "POST"])
+@admin_page
 def turn_off_two_step(user_id: int) -> ResponseReturnValue:
     """For someone who has lost both their phone and their recovery codes."""
     person = _load_person(user_id)
@@ -202,7 +205,6 @@ def turn_off_two_step(user_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         two_step.turn_off(person)
-        db.session.commit()
         flash(
             gettext(
                 "Two-step verification is off for %(name)s. They can set it up again from their "

@@ -2,7 +2,7 @@
 
 Administrators' pages are under /admin: every one is for administrators only (the rule in
 ``portal.access``). Each view loads what it changes (404 when it does not belong to the panel in
-the URL) → calls the service → commits once → redirects, or renders.
+the URL) → calls the service → redirects, or renders; the request's commit point commits.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
-from portal.access import found_or_404
+from portal.access import admin_page, found_or_404
 from portal.admin import panels as panel_service
 from portal.admin.blueprint import bp
 from portal.admin.forms import ConfirmForm, PanelForm, SiteForm
@@ -30,6 +30,7 @@ def _load_site(panel_id: int, site_id: int) -> Site:
 
 
 @bp.get("/admin")
+@admin_page
 def index() -> ResponseReturnValue:
     return render_template("admin/index.html")
 
@@ -38,23 +39,25 @@ def index() -> ResponseReturnValue:
 
 
 @bp.get("/admin/panels")
+@admin_page
 def list_panels() -> ResponseReturnValue:
     return render_template("admin/panels.html", rows=panel_service.panel_rows())
 
 
 @bp.route("/admin/panels/new", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def new_panel() -> ResponseReturnValue:
     form = PanelForm()
     if form.validate_on_submit():
         panel = panel_service.create_panel(form.details(), current_user.id)
-        db.session.commit()
         flash(gettext("Panel created. Now add its sites and invite people."), "success")
         return redirect(url_for(".show_panel", panel_id=panel.id))
     return render_template("admin/edit_panel.html", form=form, panel=None)
 
 
 @bp.get("/admin/panels/<int:panel_id>")
+@admin_page
 def show_panel(panel_id: int) -> ResponseReturnValue:
     panel = load_panel(panel_id)
     return render_template(
@@ -66,6 +69,7 @@ def show_panel(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/admin/panels/<int:panel_id>/edit", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def edit_panel(panel_id: int) -> ResponseReturnValue:
     panel = load_panel(panel_id)
@@ -81,13 +85,13 @@ def edit_panel(panel_id: int) -> ResponseReturnValue:
             form.lock_version.data = fresh.lock_version
             form.lock_version.raw_data = [str(fresh.lock_version)]
             return render_template("admin/panel_conflict.html", form=form, panel=fresh), 409
-        db.session.commit()
         flash(gettext("Your changes have been saved."), "success")
         return redirect(url_for(".show_panel", panel_id=panel.id))
     return render_template("admin/edit_panel.html", form=form, panel=panel)
 
 
 @bp.route("/admin/panels/<int:panel_id>/archive", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def archive_panel(panel_id: int) -> ResponseReturnValue:
     """Archive an open panel, or bring back an archived one (the same page, either way)."""
@@ -96,7 +100,6 @@ def archive_panel(panel_id: int) -> ResponseReturnValue:
     archiving = panel.archived_at is None
     if form.validate_on_submit():
         panel_service.set_archived(panel, archiving)
-        db.session.commit()
         flash(
             gettext("Panel archived.") if archiving else gettext("Panel brought back."),
             "success",
@@ -109,6 +112,7 @@ def archive_panel(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/admin/panels/<int:panel_id>/sites/new", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def new_site(panel_id: int) -> ResponseReturnValue:
     panel = load_panel(panel_id)
@@ -120,13 +124,13 @@ def new_site(panel_id: int) -> ResponseReturnValue:
             db.session.rollback()
             form.name.errors = [gettext("This panel already has a site with that name")]
         else:
-            db.session.commit()
             flash(gettext("Site added."), "success")
             return redirect(url_for(".show_panel", panel_id=panel.id, _anchor="sites"))
     return render_template("admin/edit_site.html", form=form, panel=panel, site=None)
 
 
 @bp.route("/admin/panels/<int:panel_id>/sites/<int:site_id>/rename", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def rename_site(panel_id: int, site_id: int) -> ResponseReturnValue:
     panel = load_panel(panel_id)
@@ -140,13 +144,13 @@ def rename_site(panel_id: int, site_id: int) -> ResponseReturnValue:
             form.name.errors = [gettext("This panel already has a site with that name")]
             site = _load_site(panel_id, site_id)
         else:
-            db.session.commit()
             flash(gettext("Site renamed."), "success")
             return redirect(url_for(".show_panel", panel_id=panel.id, _anchor="sites"))
     return render_template("admin/edit_site.html", form=form, panel=panel, site=site)
 
 
 @bp.route("/admin/panels/<int:panel_id>/sites/<int:site_id>/remove", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def remove_site(panel_id: int, site_id: int) -> ResponseReturnValue:
     panel = load_panel(panel_id)
@@ -154,7 +158,6 @@ def remove_site(panel_id: int, site_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         panel_service.remove_site(site)
-        db.session.commit()
         flash(gettext("Site removed."), "success")
         return redirect(url_for(".show_panel", panel_id=panel.id, _anchor="sites"))
     return render_template("admin/remove_site.html", form=form, panel=panel, site=site)

@@ -7,16 +7,17 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from portal.access import admin_page, public_page
 from portal.core import service
 from portal.core.blueprint import bp
 from portal.core.forms import SupportContactsForm
 from portal.core.home import home_sections
-from portal.extensions import db
 from portal.panels import service as panels
 from portal.security import csrf_checked_by_form
 
 
 @bp.get("/")
+@public_page
 def home() -> ResponseReturnValue:
     if not current_user.is_authenticated:
         return render_template("core/welcome.html")
@@ -29,11 +30,13 @@ def home() -> ResponseReturnValue:
 
 
 @bp.get("/support")
+@public_page
 def support() -> ResponseReturnValue:
     return render_template("core/support.html", contacts=service.support_contacts())
 
 
 @bp.route("/support/edit", methods=["GET", "POST"])
+@admin_page
 @csrf_checked_by_form
 def edit_support() -> ResponseReturnValue:
     form = SupportContactsForm()
@@ -41,28 +44,31 @@ def edit_support() -> ResponseReturnValue:
         form.load(service.support_contacts())
     elif form.validate():
         service.replace_support_contacts(form.contacts_to_save())
-        db.session.commit()
         flash(gettext("The support page has been updated."), "success")
         return redirect(url_for("core.support"))
     return render_template("core/edit_support.html", form=form)
 
 
 @bp.get("/accessibility")
+@public_page
 def accessibility() -> ResponseReturnValue:
     return render_template("core/accessibility.html")
 
 
 @bp.get("/privacy")
+@public_page
 def privacy() -> ResponseReturnValue:
     return render_template("core/privacy.html")
 
 
 @bp.get("/contact")
+@public_page
 def contact() -> ResponseReturnValue:
     return render_template("core/contact.html")
 
 
 @bp.get("/health")
+@public_page
 def health() -> ResponseReturnValue:
     """For load balancers: the process is up and can reach its database."""
     service.check_database()

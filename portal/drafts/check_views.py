@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
-from portal import access
+from portal.access import Action, panel_page
 from portal.db import utcnow
 from portal.drafts import omission_checks as service
 from portal.drafts.blueprint import bp
@@ -27,7 +27,6 @@ from portal.drafts.round_forms import (
     TextAnswerForm,
 )
 from portal.drafts.rounds import NotInRound, RoundClosed
-from portal.extensions import db
 from portal.security import csrf_checked_by_form
 
 QUESTIONS = ("rewording", "general")
@@ -102,7 +101,6 @@ def _resume_key(review_round: ReviewRound, check: OmissionCheck) -> str | None:
 def _saved(review_round: ReviewRound, key: str) -> ResponseReturnValue:
     """After a save: on to the next page, or home when the member will come back later."""
     target = _page_url(review_round, _next_page(review_round, key))
-    db.session.commit()
     if request.form.get("later"):
         flash(
             gettext(
@@ -136,8 +134,8 @@ def _my_check(review_round: ReviewRound) -> OmissionCheck | None:
 
 
 @bp.get(ROUND + "/check")
+@panel_page(Action.OMISSION_ANSWER)
 def start_check(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("omission.answer", panel_id)
     draft, review_round = load_round(panel_id, draft_id, round_id)
     check = _my_check(review_round)
     resume = None
@@ -155,11 +153,11 @@ def start_check(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnVa
 
 
 @bp.route(ROUND + "/check/items/<int:version_item_id>", methods=["GET", "POST"])
+@panel_page(Action.OMISSION_ANSWER)
 @csrf_checked_by_form
 def answer_item(
     panel_id: int, draft_id: int, round_id: int, version_item_id: int
 ) -> ResponseReturnValue:
-    access.require("omission.answer", panel_id)
     draft, review_round = load_round(panel_id, draft_id, round_id)
     item = service.item_in_round(review_round, version_item_id)
     if item is None:
@@ -222,9 +220,9 @@ def _back_url(review_round: ReviewRound, key: str) -> str:
 
 
 @bp.route(ROUND + "/check/missing", methods=["GET", "POST"])
+@panel_page(Action.OMISSION_ANSWER)
 @csrf_checked_by_form
 def missing_actions(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("omission.answer", panel_id)
     draft, review_round = load_round(panel_id, draft_id, round_id)
     form = MissingActionsForm()
     if request.method == "GET":
@@ -271,7 +269,6 @@ def missing_actions(panel_id: int, draft_id: int, round_id: int) -> ResponseRetu
                 change=request.args.get("change") or None,
                 _anchor=f"actions-{len(actions)}-description" if adding else None,
             )
-            db.session.commit()
             if remove is not None:
                 flash(gettext("Missing action removed."), "success")
             return redirect(target)
@@ -288,11 +285,11 @@ def missing_actions(panel_id: int, draft_id: int, round_id: int) -> ResponseRetu
 
 
 @bp.route(ROUND + "/check/<any(rewording, general):question>", methods=["GET", "POST"])
+@panel_page(Action.OMISSION_ANSWER)
 @csrf_checked_by_form
 def answer_question(
     panel_id: int, draft_id: int, round_id: int, question: str
 ) -> ResponseReturnValue:
-    access.require("omission.answer", panel_id)
     draft, review_round = load_round(panel_id, draft_id, round_id)
     form = TextAnswerForm()
     if request.method == "GET":
@@ -330,9 +327,9 @@ def answer_question(
 
 
 @bp.route(ROUND + "/check/answers", methods=["GET", "POST"])
+@panel_page(Action.OMISSION_ANSWER)
 @csrf_checked_by_form
 def check_answers(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("omission.answer", panel_id)
     draft, review_round = load_round(panel_id, draft_id, round_id)
     if request.method == "GET" and (closed := _when_closed(draft, review_round)) is not None:
         return closed
@@ -345,7 +342,6 @@ def check_answers(panel_id: int, draft_id: int, round_id: int) -> ResponseReturn
             closed_message = gettext("This review round has closed, so your answers were not sent.")
         else:
             target = round_url("check_sent", review_round)
-            db.session.commit()
             return redirect(target)
     check = _my_check(review_round)
     answers = {answer.version_item_id: answer for answer in (check.answers if check else [])}
@@ -363,8 +359,8 @@ def check_answers(panel_id: int, draft_id: int, round_id: int) -> ResponseReturn
 
 
 @bp.get(ROUND + "/check/sent")
+@panel_page(Action.OMISSION_ANSWER)
 def check_sent(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("omission.answer", panel_id)
     draft, review_round = load_round(panel_id, draft_id, round_id)
     check = _my_check(review_round)
     if check is None or check.submitted_at is None:

@@ -7,15 +7,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
-from portal import access
-from portal.access import found_or_404
+from portal.access import Action, found_or_404, panel_page
 from portal.audit.service import AuditAction, record
 from portal.db import utcnow
 from portal.drafts import export, results
 from portal.drafts.blueprint import bp
 from portal.drafts.forms import KIND_LABELS
 from portal.drafts.models import Resonance, ReviewRound
-from portal.extensions import db
 from portal.forms import PortalForm
 from portal.ids import page_number
 from portal.panels.service import get_panel
@@ -49,8 +47,8 @@ def _page_number(name: str) -> int:
 
 
 @bp.get(ROUND + "/results")
+@panel_page(Action.RESULTS_VIEW)
 def show_results(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("results.view", panel_id)
     review_round = _load_round(panel_id, draft_id, round_id)
     pages = {name: _page_number(name) for name in LISTS}
     return render_template(
@@ -75,9 +73,9 @@ def show_results(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
 
 
 @bp.route(ROUND + "/remind", methods=["GET", "POST"])
+@panel_page(Action.ROUND_REMIND)
 @csrf_checked_by_form
 def remind_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("results.view", panel_id)
     review_round = _load_round(panel_id, draft_id, round_id)
     now = utcnow()
     back = url_for(".show_results", panel_id=panel_id, draft_id=draft_id, round_id=round_id)
@@ -93,7 +91,6 @@ def remind_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
                 panel_id=panel_id,
                 detail=f"round {review_round.id}: {count} reminded",
             )
-        db.session.commit()
         if count:
             flash(
                 ngettext(
@@ -124,7 +121,6 @@ def _download(review_round: ReviewRound, body: bytes, extension: str, mimetype: 
         panel_id=review_round.panel_id,
         detail=f"round {review_round.id}: {extension}",
     )
-    db.session.commit()
     filename = f"round-{review_round.id}-results.{extension}"
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -133,8 +129,8 @@ def _download(review_round: ReviewRound, body: bytes, extension: str, mimetype: 
 
 
 @bp.get(ROUND + "/results.xlsx")
+@panel_page(Action.RESULTS_VIEW)
 def export_results_xlsx(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("results.view", panel_id)
     review_round = _load_round(panel_id, draft_id, round_id)
     body = export.workbook_bytes(export.round_sheets(review_round))
     return _download(
@@ -146,8 +142,8 @@ def export_results_xlsx(panel_id: int, draft_id: int, round_id: int) -> Response
 
 
 @bp.get(ROUND + "/results-csv.zip")
+@panel_page(Action.RESULTS_VIEW)
 def export_results_csv(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("results.view", panel_id)
     review_round = _load_round(panel_id, draft_id, round_id)
     body = export.csv_zip_bytes(export.round_sheets(review_round))
     return _download(review_round, body, "zip", "application/zip")

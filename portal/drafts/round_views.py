@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
-from portal import access
+from portal.access import Action, panel_page
 from portal.drafts import rounds as service
 from portal.drafts.blueprint import bp
 from portal.drafts.loaders import ROUND, load_round, render_round_page, round_url
@@ -18,16 +18,15 @@ from portal.drafts.round_forms import (
     RoundForm,
 )
 from portal.drafts.service import get_draft, get_version, version_numbers
-from portal.extensions import db
 from portal.security import csrf_checked_by_form
 
 # --- the study team -----------------------------------------------------------------------
 
 
 @bp.route("/<int:draft_id>/rounds/new", methods=["GET", "POST"])
+@panel_page(Action.ROUND_MANAGE)
 @csrf_checked_by_form
 def new_round(panel_id: int, draft_id: int) -> ResponseReturnValue:
-    access.require("round.manage", panel_id)
     draft = get_draft(panel_id, draft_id)
     if draft is None:
         abort(404)
@@ -50,15 +49,14 @@ def new_round(panel_id: int, draft_id: int) -> ResponseReturnValue:
             current_user.id,
         )
         target = round_url("show_round", review_round)
-        db.session.commit()
         flash(gettext("Review round opened. The panel has been emailed."), "success")
         return redirect(target)
     return render_round_page("drafts/rounds/new.html", panel_id, draft=draft, form=form)
 
 
 @bp.get(ROUND)
+@panel_page(Action.ROUND_MANAGE)
 def show_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("round.manage", panel_id)
     draft, review_round = load_round(panel_id, draft_id, round_id)
     return render_round_page(
         "drafts/rounds/show.html",
@@ -70,9 +68,9 @@ def show_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnVal
 
 
 @bp.route(ROUND + "/deadline", methods=["GET", "POST"])
+@panel_page(Action.ROUND_MANAGE)
 @csrf_checked_by_form
 def extend_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("round.manage", panel_id)
     draft, review_round = load_round(panel_id, draft_id, round_id)
     form = ExtendForm()
     if request.method == "GET":
@@ -83,7 +81,6 @@ def extend_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
         else:
             service.extend_round(review_round, draft, form.closes_at)
             target = round_url("show_round", review_round)
-            db.session.commit()
             flash(gettext("Deadline changed. The panel has been emailed."), "success")
             return redirect(target)
     return render_round_page(
@@ -92,15 +89,14 @@ def extend_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
 
 
 @bp.route(ROUND + "/close", methods=["GET", "POST"])
+@panel_page(Action.ROUND_MANAGE)
 @csrf_checked_by_form
 def close_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
-    access.require("round.manage", panel_id)
     draft, review_round = load_round(panel_id, draft_id, round_id)
     form = CloseForm()
     if form.validate_on_submit():
         service.close_round(review_round)
         target = round_url("show_round", review_round)
-        db.session.commit()
         flash(gettext("Review round closed. Nobody can change their answers now."), "success")
         return redirect(target)
     return render_round_page(

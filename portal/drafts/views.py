@@ -1,7 +1,7 @@
 """Draft pages: the study team edits and publishes; everyone in the panel reads versions.
 
-Each view: load (404 when the draft is not in the URL's panel) → ask ``access`` → call the
-service → commit once → redirect, or render.
+Each route carries its access rule. Each view: load (404 when the draft is not in the URL's
+panel) → call the service → redirect, or render; the request's commit point commits.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal import access
-from portal.access import found_or_404
+from portal.access import Action, found_or_404, panel_page
 from portal.db import utcnow
 from portal.drafts import service
 from portal.drafts.blueprint import bp
@@ -41,32 +41,31 @@ def _page(template: str, panel_id: int, **context: object) -> str:
 
 
 @bp.get("")
+@panel_page(Action.DRAFT_READ)
 def list_drafts(panel_id: int) -> ResponseReturnValue:
-    access.require("draft.read", panel_id)
-    editor = access.can("draft.edit", panel_id)
+    editor = access.can(Action.DRAFT_EDIT, panel_id)
     drafts = service.drafts_in_panel(panel_id, published_only=not editor)
     return _page("drafts/list.html", panel_id, drafts=drafts)
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@panel_page(Action.DRAFT_EDIT)
 @csrf_checked_by_form
 def new_draft(panel_id: int) -> ResponseReturnValue:
-    access.require("draft.edit", panel_id)
     form = DraftForm(lock_version=0)
     form.set_sites([(site.id, site.name) for site in sites_of(panel_id)])
     if form.validate_on_submit():
         draft = service.create_draft(panel_id, form.details(), current_user.id)
-        db.session.commit()
         flash(gettext("Draft created. Now add its items."), "success")
         return redirect(url_for(".show_draft", panel_id=panel_id, draft_id=draft.id))
     return _page("drafts/edit_draft.html", panel_id, form=form, draft=None)
 
 
 @bp.get("/<int:draft_id>")
+@panel_page(Action.DRAFT_READ)
 def show_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
-    access.require("draft.read", panel_id)
     draft = _load_draft(panel_id, draft_id, with_items=True)
-    if not access.can("draft.edit", panel_id):
+    if not access.can(Action.DRAFT_EDIT, panel_id):
         if draft.latest_version_number == 0:
             abort(404)
         return redirect(
@@ -99,9 +98,9 @@ def _conflict(panel_id: int, draft: Draft, form: DraftForm | ItemForm, **context
 
 
 @bp.route("/<int:draft_id>/edit", methods=["GET", "POST"])
+@panel_page(Action.DRAFT_EDIT)
 @csrf_checked_by_form
 def edit_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
-    access.require("draft.edit", panel_id)
     draft = _load_draft(panel_id, draft_id)
     form = DraftForm(
         obj=draft if request.method == "GET" else None,
@@ -114,16 +113,15 @@ def edit_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
             service.update_draft(draft, form.details(), form.lock_version.data or 0)
         except EditConflict:
             return _conflict(panel_id, draft, form, editing="details"), 409
-        db.session.commit()
         flash(gettext("Your changes have been saved."), "success")
         return redirect(url_for(".show_draft", panel_id=panel_id, draft_id=draft.id))
     return _page("drafts/edit_draft.html", panel_id, form=form, draft=draft)
 
 
 @bp.route("/<int:draft_id>/items/new", methods=["GET", "POST"])
+@panel_page(Action.DRAFT_EDIT)
 @csrf_checked_by_form
 def new_item(panel_id: int, draft_id: int) -> ResponseReturnValue:
-    access.require("draft.edit", panel_id)
     draft = _load_draft(panel_id, draft_id)
     form = ItemForm(lock_version=draft.lock_version)
     if form.validate_on_submit():
@@ -131,16 +129,15 @@ def new_item(panel_id: int, draft_id: int) -> ResponseReturnValue:
             service.add_item(draft, form.details(), form.lock_version.data or 0)
         except EditConflict:
             return _conflict(panel_id, draft, form, editing="new item"), 409
-        db.session.commit()
         flash(gettext("Item added."), "success")
         return redirect(url_for(".show_draft", panel_id=panel_id, draft_id=draft.id))
     return _page("drafts/edit_item.html", panel_id, form=form, draft=draft, item=None)
 
 
 @bp.route("/<int:draft_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
+@panel_page(Action.DRAFT_EDIT)
 @csrf_checked_by_form
 def edit_item(panel_id: int, draft_id: int, item_id: int) -> ResponseReturnValue:
-    access.require("draft.edit", panel_id)
     draft = _load_draft(panel_id, draft_id)
     item = _load_item(draft, item_id)
     form = ItemForm(obj=item if request.method == "GET" else None)
@@ -151,16 +148,15 @@ def edit_item(panel_id: int, draft_id: int, item_id: int) -> ResponseReturnValue
             service.update_item(draft, item, form.details(), form.lock_version.data or 0)
         except EditConflict:
             return _conflict(panel_id, draft, form, editing="item", item_id=item_id), 409
-        db.session.commit()
         flash(gettext("Your changes have been saved."), "success")
         return redirect(url_for(".show_draft", panel_id=panel_id, draft_id=draft.id))
     return _page("drafts/edit_item.html", panel_id, form=form, draft=draft, item=item)
 
 
 @bp.post("/<int:draft_id>/items/<int:item_id>/move")
+@panel_page(Action.DRAFT_EDIT)
 @csrf_checked_by_form
 def move_item(panel_id: int, draft_id: int, item_id: int) -> ResponseReturnValue:
-    access.require("draft.edit", panel_id)
     draft = _load_draft(panel_id, draft_id)
     item = _load_item(draft, item_id)
     form = ConfirmForm()
@@ -172,17 +168,15 @@ def move_item(panel_id: int, draft_id: int, item_id: int) -> ResponseReturnValue
     except EditConflict:
         db.session.rollback()
         flash(gettext("Someone else changed this draft, so nothing was moved. Try again."))
-    else:
-        db.session.commit()
     return redirect(
         url_for(".show_draft", panel_id=panel_id, draft_id=draft.id, _anchor=f"item-{item.id}")
     )
 
 
 @bp.route("/<int:draft_id>/items/<int:item_id>/remove", methods=["GET", "POST"])
+@panel_page(Action.DRAFT_EDIT)
 @csrf_checked_by_form
 def remove_item(panel_id: int, draft_id: int, item_id: int) -> ResponseReturnValue:
-    access.require("draft.edit", panel_id)
     draft = _load_draft(panel_id, draft_id)
     item = _load_item(draft, item_id)
     form = ConfirmForm(lock_version=draft.lock_version)
@@ -193,16 +187,15 @@ def remove_item(panel_id: int, draft_id: int, item_id: int) -> ResponseReturnVal
             db.session.rollback()
             flash(gettext("Someone else changed this draft, so nothing was removed. Check it."))
         else:
-            db.session.commit()
             flash(gettext("Item removed."), "success")
         return redirect(url_for(".show_draft", panel_id=panel_id, draft_id=draft.id))
     return _page("drafts/remove_item.html", panel_id, form=form, draft=draft, item=item)
 
 
 @bp.route("/<int:draft_id>/publish", methods=["GET", "POST"])
+@panel_page(Action.DRAFT_EDIT)
 @csrf_checked_by_form
 def publish_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
-    access.require("draft.edit", panel_id)
     draft = _load_draft(panel_id, draft_id, with_items=True)
     form = ConfirmForm(lock_version=draft.lock_version)
     if not draft.items:
@@ -215,7 +208,6 @@ def publish_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
             db.session.rollback()
             flash(gettext("Someone else changed this draft. Check it before you publish."))
             return redirect(url_for(".show_draft", panel_id=panel_id, draft_id=draft.id))
-        db.session.commit()
         flash(gettext("Version %(number)d published.", number=version.number), "success")
         return redirect(
             url_for(".show_version", panel_id=panel_id, draft_id=draft.id, number=version.number)
@@ -224,8 +216,8 @@ def publish_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:draft_id>/versions/<int:number>")
+@panel_page(Action.DRAFT_READ)
 def show_version(panel_id: int, draft_id: int, number: int) -> ResponseReturnValue:
-    access.require("draft.read", panel_id)
     draft = _load_draft(panel_id, draft_id)
     version = service.get_version(draft, number)
     if version is None:
@@ -238,14 +230,14 @@ def show_version(panel_id: int, draft_id: int, number: int) -> ResponseReturnVal
         versions=service.version_numbers(draft),
         open_round=open_round_on(version),
         comments=comments_on_version(
-            version, current_user.id, study_team=access.can("triage.manage", panel_id)
+            version, current_user.id, study_team=access.can(Action.TRIAGE_MANAGE, panel_id)
         ),
     )
 
 
 @bp.get("/<int:draft_id>/compare", endpoint="compare_versions")
+@panel_page(Action.DRAFT_READ)
 def compare_versions_page(panel_id: int, draft_id: int) -> ResponseReturnValue:
-    access.require("draft.read", panel_id)
     draft = _load_draft(panel_id, draft_id)
     numbers = service.version_numbers(draft)
     if len(numbers) < 2:

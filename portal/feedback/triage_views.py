@@ -7,8 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
-from portal import access
-from portal.access import found_or_404
+from portal.access import Action, found_or_404, panel_page
 from portal.extensions import db
 from portal.feedback import triage
 from portal.feedback.blueprint import bp
@@ -67,15 +66,15 @@ def _inbox(panel_id: int, form: BulkTriageForm) -> str:
 
 
 @bp.get("/inbox")
+@panel_page(Action.TRIAGE_MANAGE)
 def inbox(panel_id: int) -> ResponseReturnValue:
-    access.require("triage.manage", panel_id)
     return _inbox(panel_id, BulkTriageForm(formdata=None))
 
 
 @bp.post("/inbox/change-status")
+@panel_page(Action.TRIAGE_MANAGE)
 @csrf_checked_by_form
 def bulk_triage(panel_id: int) -> ResponseReturnValue:
-    access.require("triage.manage", panel_id)
     form = BulkTriageForm()
     if not form.validate_on_submit():
         return _inbox(panel_id, form)
@@ -83,7 +82,6 @@ def bulk_triage(panel_id: int) -> ResponseReturnValue:
     changed = triage.bulk_set_status(
         panel_id, form.entry_ids.data or [], status, (form.reason.data or "").strip()
     )
-    db.session.commit()
     flash(
         ngettext(
             "%(num)d entry changed to %(status)s.",
@@ -101,9 +99,9 @@ def _load_entry(panel_id: int, entry_id: int) -> triage.InboxRow:
 
 
 @bp.route("/inbox/<int:entry_id>", methods=["GET", "POST"])
+@panel_page(Action.TRIAGE_MANAGE)
 @csrf_checked_by_form
 def triage_entry(panel_id: int, entry_id: int) -> ResponseReturnValue:
-    access.require("triage.manage", panel_id)
     row = _load_entry(panel_id, entry_id)
     entry = row.entry
     researchers = triage.researchers_of(panel_id)
@@ -135,15 +133,14 @@ def triage_entry(panel_id: int, entry_id: int) -> ResponseReturnValue:
             form[problem.field].errors = [problem.message]
             row = _load_entry(panel_id, entry_id)
         else:
-            db.session.commit()
             flash(gettext("Entry %(number)d saved.", number=entry_id), "success")
             return redirect(url_for(".inbox", panel_id=panel_id))
     return page("feedback/triage_entry.html", panel_id, row=row, form=form, **context)
 
 
 @bp.get("/my-feedback")
+@panel_page(Action.FEEDBACK_OWN)
 def my_feedback(panel_id: int) -> ResponseReturnValue:
-    access.require("feedback.own", panel_id)
     return page(
         "feedback/my_feedback.html",
         panel_id,
@@ -155,13 +152,12 @@ def my_feedback(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/my-feedback/read")
+@panel_page(Action.RESPONSES_MARK_READ)
 @csrf_checked_by_form
 def mark_responses_read(panel_id: int) -> ResponseReturnValue:
-    access.require("feedback.own", panel_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
     mark_responses_seen(panel_id, current_user.id)
-    db.session.commit()
     flash(gettext("Answers marked as read."), "success")
     return redirect(url_for(".my_feedback", panel_id=panel_id))

@@ -1,8 +1,8 @@
 """Comments, the study team's inbox (triage and responses) and a member's "My feedback" page.
 
-Each view: load (404 when the object is not in the URL's panel) → ask ``access`` → call the
-service → commit once → redirect, or render. The inbox and My feedback pages are in
-``triage_views``, on the same blueprint.
+Each route carries its access rule. Each view: load (404 when the object is not in the URL's
+panel) → call the service → redirect, or render; the request's commit point commits. The inbox
+and My feedback pages are in ``triage_views``, on the same blueprint.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal import access
+from portal.access import Action, panel_page
 from portal.drafts import service as drafts
 from portal.drafts.models import Draft, DraftVersion
 from portal.extensions import db
@@ -68,9 +69,9 @@ def _comment_form(panel_id: int, version: DraftVersion, **kwargs: object) -> Com
 
 
 @bp.route("/drafts/<int:draft_id>/versions/<int:number>/comments/new", methods=["GET", "POST"])
+@panel_page(Action.COMMENT_WRITE)
 @csrf_checked_by_form
 def new_comment(panel_id: int, draft_id: int, number: int) -> ResponseReturnValue:
-    access.require("comment.write", panel_id)
     draft, version = _load_version(panel_id, draft_id, number)
     form = _comment_form(panel_id, version)
     if not form.is_submitted():
@@ -78,7 +79,6 @@ def new_comment(panel_id: int, draft_id: int, number: int) -> ResponseReturnValu
     if form.validate_on_submit():
         details = form.details()
         comments.add_comment(draft, version, current_user.id, details)
-        db.session.commit()
         if details.visibility is Visibility.PANEL:
             flash(gettext("Your comment has been sent to the study team and the panel."), "success")
         else:
@@ -96,9 +96,9 @@ def new_comment(panel_id: int, draft_id: int, number: int) -> ResponseReturnValu
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@panel_page(Action.COMMENT_WRITE)
 @csrf_checked_by_form
 def edit_comment(panel_id: int, comment_id: int) -> ResponseReturnValue:
-    access.require("comment.write", panel_id)
     comment, draft, version = _load_own_comment(panel_id, comment_id)
     form = _comment_form(panel_id, version)
     if not form.is_submitted():
@@ -116,7 +116,6 @@ def edit_comment(panel_id: int, comment_id: int) -> ResponseReturnValue:
         except comments.EditWindowClosed:
             db.session.rollback()
             return page("feedback/edit_closed.html", panel_id, typed=form.body.data, **context)
-        db.session.commit()
         flash(gettext("Your comment has been changed."), "success")
         return redirect(_version_url(panel_id, draft, version))
     return page(
@@ -129,9 +128,9 @@ def edit_comment(panel_id: int, comment_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/comments/<int:comment_id>/withdraw", methods=["GET", "POST"])
+@panel_page(Action.COMMENT_WRITE)
 @csrf_checked_by_form
 def withdraw_comment(panel_id: int, comment_id: int) -> ResponseReturnValue:
-    access.require("comment.write", panel_id)
     comment, draft, version = _load_own_comment(panel_id, comment_id)
     if comment.withdrawn_at is not None:
         flash(gettext("You have already withdrawn this comment."))
@@ -139,7 +138,6 @@ def withdraw_comment(panel_id: int, comment_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         comments.withdraw_comment(comment, draft)
-        db.session.commit()
         flash(gettext("Your comment has been withdrawn. Nobody can read it now."), "success")
         return redirect(_version_url(panel_id, draft, version))
     return page(

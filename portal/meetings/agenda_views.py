@@ -24,7 +24,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal import access
-from portal.access import found_or_404
+from portal.access import Action, found_or_404, panel_page
 from portal.extensions import db
 from portal.meetings import agenda, packs, paper_files, papers
 from portal.meetings.blueprint import bp
@@ -66,8 +66,8 @@ def _agenda_url(meeting: Meeting, anchor: str | None = None) -> str:
 
 
 @bp.get(f"{MEETING}/agenda")
+@panel_page(Action.AGENDA_MANAGE)
 def edit_agenda(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("agenda.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id, with_agenda=True)
     return _page(
         "meetings/agenda_edit.html",
@@ -80,58 +80,54 @@ def edit_agenda(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route(f"{MEETING}/agenda/items/new", methods=["GET", "POST"])
+@panel_page(Action.AGENDA_MANAGE)
 @csrf_checked_by_form
 def new_agenda_item(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("agenda.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     form = AgendaItemForm(minutes=10)
     if form.validate_on_submit():
         item = agenda.add_agenda_item(meeting, form.details())
-        db.session.commit()
         flash(gettext("Agenda item added."), "success")
         return redirect(_agenda_url(meeting, f"agenda-item-{item.id}"))
     return _page("meetings/agenda_item.html", panel_id, meeting, form=form, item=None)
 
 
 @bp.route(f"{MEETING}/agenda/items/<int:agenda_item_id>/edit", methods=["GET", "POST"])
+@panel_page(Action.AGENDA_MANAGE)
 @csrf_checked_by_form
 def edit_agenda_item(panel_id: int, meeting_id: int, agenda_item_id: int) -> ResponseReturnValue:
-    access.require("agenda.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     item = _load_item(meeting, agenda_item_id)
     form = AgendaItemForm(obj=item if request.method == "GET" else None)
     if form.validate_on_submit():
         agenda.update_agenda_item(item, form.details())
-        db.session.commit()
         flash(gettext("Your changes have been saved."), "success")
         return redirect(_agenda_url(meeting, f"agenda-item-{item.id}"))
     return _page("meetings/agenda_item.html", panel_id, meeting, form=form, item=item)
 
 
 @bp.post(f"{MEETING}/agenda/items/<int:agenda_item_id>/move")
+@panel_page(Action.AGENDA_MANAGE)
 @csrf_checked_by_form
 def move_agenda_item(panel_id: int, meeting_id: int, agenda_item_id: int) -> ResponseReturnValue:
-    access.require("agenda.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     item = _load_item(meeting, agenda_item_id)
     direction = request.form.get("direction")
     if direction not in ("up", "down") or not ConfirmForm().validate_on_submit():
         abort(400)
     agenda.move_agenda_item(meeting, item, direction)
-    db.session.commit()
     return redirect(_agenda_url(meeting, f"agenda-item-{item.id}"))
 
 
 @bp.route(f"{MEETING}/agenda/items/<int:agenda_item_id>/remove", methods=["GET", "POST"])
+@panel_page(Action.AGENDA_MANAGE)
 @csrf_checked_by_form
 def remove_agenda_item(panel_id: int, meeting_id: int, agenda_item_id: int) -> ResponseReturnValue:
-    access.require("agenda.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     item = _load_item(meeting, agenda_item_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         agenda.remove_agenda_item(meeting, item)
-        db.session.commit()
         flash(gettext("Agenda item removed."), "success")
         return redirect(_agenda_url(meeting))
     return _page("meetings/agenda_remove_item.html", panel_id, meeting, form=form, item=item)
@@ -157,9 +153,9 @@ def _upload_from(form: PaperForm) -> Upload | None:
 
 
 @bp.route(f"{MEETING}/papers/new", methods=["GET", "POST"])
+@panel_page(Action.AGENDA_MANAGE)
 @csrf_checked_by_form
 def new_paper(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("agenda.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id, with_agenda=True)
     form = _paper_form(meeting, None)
     if request.method == "GET" and request.args.get("item", "").isdigit():
@@ -180,7 +176,6 @@ def new_paper(panel_id: int, meeting_id: int) -> ResponseReturnValue:
                     upload=upload,
                     draft_id=form.chosen_draft,
                 )
-                db.session.commit()
                 flash(gettext("Paper added."), "success")
                 return redirect(_agenda_url(meeting, f"paper-{paper.id}"))
         except PaperProblem as problem:
@@ -190,9 +185,9 @@ def new_paper(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route(f"{MEETING}/papers/<int:paper_id>/edit", methods=["GET", "POST"])
+@panel_page(Action.AGENDA_MANAGE)
 @csrf_checked_by_form
 def edit_paper(panel_id: int, meeting_id: int, paper_id: int) -> ResponseReturnValue:
-    access.require("agenda.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id, with_agenda=True)
     paper = _load_paper(meeting, paper_id)
     form = _paper_form(meeting, paper)
@@ -208,7 +203,6 @@ def edit_paper(panel_id: int, meeting_id: int, paper_id: int) -> ResponseReturnV
             )
             if upload is not None:
                 papers.replace_paper_file(paper, upload, current_user.id)
-            db.session.commit()
         except PaperProblem as problem:
             db.session.rollback()
             form.file.errors = [str(problem)]
@@ -225,15 +219,14 @@ def edit_paper(panel_id: int, meeting_id: int, paper_id: int) -> ResponseReturnV
 
 
 @bp.route(f"{MEETING}/papers/<int:paper_id>/remove", methods=["GET", "POST"])
+@panel_page(Action.AGENDA_MANAGE)
 @csrf_checked_by_form
 def remove_paper(panel_id: int, meeting_id: int, paper_id: int) -> ResponseReturnValue:
-    access.require("agenda.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     paper = _load_paper(meeting, paper_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         stored = papers.remove_paper(paper)
-        db.session.commit()
         for name in stored:
             paper_files.discard(name)
         flash(gettext("Paper removed."), "success")
@@ -243,7 +236,7 @@ def remove_paper(panel_id: int, meeting_id: int, paper_id: int) -> ResponseRetur
 
 def _may_read_pack(meeting: Meeting) -> bool:
     """The team always; everyone else in the panel once the chair has published the pack."""
-    return access.can("agenda.manage", meeting.panel_id) or packs.pack_is_published(meeting)
+    return access.can(Action.AGENDA_MANAGE, meeting.panel_id) or packs.pack_is_published(meeting)
 
 
 def _send_paper(paper: Paper, version: int | None) -> ResponseReturnValue:
@@ -270,8 +263,8 @@ def _send_paper(paper: Paper, version: int | None) -> ResponseReturnValue:
 
 
 @bp.get(f"{MEETING}/papers/<int:paper_id>/download")
+@panel_page(Action.PACK_READ)
 def download_paper(panel_id: int, meeting_id: int, paper_id: int) -> ResponseReturnValue:
-    access.require("pack.read", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     if not _may_read_pack(meeting):
         abort(404)
@@ -280,18 +273,18 @@ def download_paper(panel_id: int, meeting_id: int, paper_id: int) -> ResponseRet
 
 
 @bp.get(f"{MEETING}/papers/<int:paper_id>/versions/<int:file_version>/download")
+@panel_page(Action.AGENDA_MANAGE)
 def download_paper_version(
     panel_id: int, meeting_id: int, paper_id: int, file_version: int
 ) -> ResponseReturnValue:
-    access.require("agenda.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     paper = _load_paper(meeting, paper_id)
     return _send_paper(paper, file_version)
 
 
 @bp.get(f"{MEETING}/pack")
+@panel_page(Action.PACK_READ)
 def show_pack(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("pack.read", panel_id)
     meeting = load_meeting(panel_id, meeting_id, with_agenda=True)
     return _page(
         "meetings/pack_show.html",
@@ -304,9 +297,9 @@ def show_pack(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route(f"{MEETING}/pack/publish", methods=["GET", "POST"])
+@panel_page(Action.PACK_PUBLISH)
 @csrf_checked_by_form
 def publish_pack(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("pack.publish", panel_id)
     meeting = load_meeting(panel_id, meeting_id, with_agenda=True)
     form = PreviousResultsForm(
         summary=meeting.previous_results_summary if request.method == "GET" else None
@@ -317,7 +310,6 @@ def publish_pack(panel_id: int, meeting_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         first_time = not packs.pack_is_published(meeting)
         packs.publish_pack(meeting, (form.summary.data or "").strip())
-        db.session.commit()
         flash(
             gettext("Pack published. Members can read it now and will get it by email.")
             if first_time
@@ -336,7 +328,7 @@ def publish_pack(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 def _meeting_page_agenda_and_papers(meeting: Meeting) -> dict[str, object]:
-    return packs.meeting_page_sections(meeting, access.can("agenda.manage", meeting.panel_id))
+    return packs.meeting_page_sections(meeting, access.can(Action.AGENDA_MANAGE, meeting.panel_id))
 
 
 MEETING_PAGE_SECTIONS.append(_meeting_page_agenda_and_papers)

@@ -13,6 +13,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal import access
+from portal.access import Action, panel_page
 from portal.extensions import db
 from portal.meetings import minutes
 from portal.meetings.blueprint import bp
@@ -45,9 +46,9 @@ def _minutes_url(meeting: Meeting) -> str:
 
 
 @bp.route(f"{MEETING}/attendance", methods=["GET", "POST"])
+@panel_page(Action.ATTENDANCE_RECORD)
 @csrf_checked_by_form
 def record_attendance(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("attendance.record", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     sheet = minutes.attendance_sheet(meeting)
     form = ConfirmForm()
@@ -64,7 +65,6 @@ def record_attendance(panel_id: int, meeting_id: int) -> ResponseReturnValue:
             minutes.record_attendance(
                 meeting, {user_id: str(status) for user_id, status in chosen.items()}
             )
-            db.session.commit()
             flash(gettext("Attendance saved."), "success")
             return redirect(_minutes_url(meeting))
     return _page(
@@ -79,10 +79,10 @@ def record_attendance(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.get(f"{MEETING}/minutes")
+@panel_page(Action.MINUTES_READ)
 def show_minutes(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("minutes.read", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
-    team = access.can("minutes.write", panel_id)
+    team = access.can(Action.MINUTES_WRITE, panel_id)
     all_revisions = minutes.revisions(meeting)
     return _page(
         "meetings/minutes_show.html",
@@ -100,9 +100,9 @@ def show_minutes(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route(f"{MEETING}/minutes/write", methods=["GET", "POST"])
+@panel_page(Action.MINUTES_WRITE)
 @csrf_checked_by_form
 def write_minutes(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("minutes.write", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     all_revisions = minutes.revisions(meeting)
     latest = all_revisions[-1] if all_revisions else None
@@ -129,7 +129,6 @@ def write_minutes(panel_id: int, meeting_id: int) -> ResponseReturnValue:
             form.based_on.data = newest.number
             form.based_on.raw_data = [str(newest.number)]
             return _page("meetings/minutes_conflict.html", meeting, form=form, newest=newest), 409
-        db.session.commit()
         flash(
             gettext("Version %(number)d saved and shared with members.", number=revision.number)
             if share
@@ -143,10 +142,10 @@ def write_minutes(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.get(f"{MEETING}/minutes/versions/<int:minutes_revision>")
+@panel_page(Action.MINUTES_WRITE)
 def show_minutes_revision(
     panel_id: int, meeting_id: int, minutes_revision: int
 ) -> ResponseReturnValue:
-    access.require("minutes.write", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     revision = minutes.get_revision(meeting, minutes_revision)
     if revision is None:
@@ -155,9 +154,9 @@ def show_minutes_revision(
 
 
 @bp.post(f"{MEETING}/minutes/versions/<int:minutes_revision>/share")
+@panel_page(Action.MINUTES_WRITE)
 @csrf_checked_by_form
 def share_minutes(panel_id: int, meeting_id: int, minutes_revision: int) -> ResponseReturnValue:
-    access.require("minutes.write", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     revision = minutes.get_revision(meeting, minutes_revision)
     if revision is None:
@@ -165,15 +164,14 @@ def share_minutes(panel_id: int, meeting_id: int, minutes_revision: int) -> Resp
     if not ConfirmForm().validate_on_submit():
         abort(400)
     minutes.share_revision(meeting, revision)
-    db.session.commit()
     flash(gettext("Version %(number)d shared with members.", number=revision.number), "success")
     return redirect(_minutes_url(meeting))
 
 
 @bp.route(f"{MEETING}/minutes/agree", methods=["GET", "POST"])
+@panel_page(Action.MINUTES_WRITE)
 @csrf_checked_by_form
 def agree_minutes(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("minutes.write", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     shared = minutes.latest_shared(minutes.revisions(meeting))
     if shared is None:
@@ -182,16 +180,15 @@ def agree_minutes(panel_id: int, meeting_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         minutes.agree_minutes(meeting)
-        db.session.commit()
         flash(gettext("The minutes are marked as agreed."), "success")
         return redirect(_minutes_url(meeting))
     return _page("meetings/minutes_agree.html", meeting, form=form, shared=shared)
 
 
 @bp.route(f"{MEETING}/minutes/comment", methods=["GET", "POST"])
+@panel_page(Action.MINUTES_COMMENT)
 @csrf_checked_by_form
 def comment_on_minutes(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("minutes.comment", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     shared = minutes.latest_shared(minutes.revisions(meeting))
     if shared is None:
@@ -199,15 +196,14 @@ def comment_on_minutes(panel_id: int, meeting_id: int) -> ResponseReturnValue:
     form = MinutesCommentForm()
     if form.validate_on_submit():
         minutes.comment_on_minutes(meeting, shared, current_user.id, (form.body.data or "").strip())
-        db.session.commit()
         flash(gettext("Thank you. Your comment has been sent to the study team."), "success")
         return redirect(_minutes_url(meeting))
     return _page("meetings/minutes_comment.html", meeting, form=form, shared=shared)
 
 
 @bp.get(f"{MEETING}/actions")
+@panel_page(Action.MINUTES_READ)
 def list_actions(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("minutes.read", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     return _page("meetings/actions_list.html", meeting, actions=minutes.actions_of(meeting))
 
@@ -222,23 +218,22 @@ def _action_details(form: ActionForm) -> ActionDetails:
 
 
 @bp.route(f"{MEETING}/actions/new", methods=["GET", "POST"])
+@panel_page(Action.ACTIONS_MANAGE)
 @csrf_checked_by_form
 def new_action(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("actions.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     form = ActionForm()
     if form.validate_on_submit():
         minutes.add_action(meeting, _action_details(form))
-        db.session.commit()
         flash(gettext("Action added."), "success")
         return redirect(url_for("meetings.list_actions", panel_id=panel_id, meeting_id=meeting.id))
     return _page("meetings/actions_form.html", meeting, form=form, action=None)
 
 
 @bp.route(f"{MEETING}/actions/<int:meeting_action_id>/edit", methods=["GET", "POST"])
+@panel_page(Action.ACTIONS_MANAGE)
 @csrf_checked_by_form
 def edit_action(panel_id: int, meeting_id: int, meeting_action_id: int) -> ResponseReturnValue:
-    access.require("actions.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     action: MeetingAction | None = minutes.get_action(meeting, meeting_action_id)
     if action is None:
@@ -248,7 +243,6 @@ def edit_action(panel_id: int, meeting_id: int, meeting_action_id: int) -> Respo
         form.status.data = action.status.value
     if form.validate_on_submit():
         minutes.update_action(action, _action_details(form))
-        db.session.commit()
         flash(gettext("Your changes have been saved."), "success")
         return redirect(url_for("meetings.list_actions", panel_id=panel_id, meeting_id=meeting.id))
     return _page("meetings/actions_form.html", meeting, form=form, action=action)

@@ -8,8 +8,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal import access
-from portal.access import found_or_404
+from portal.access import Action, found_or_404, panel_page
 from portal.db import utcnow
 from portal.extensions import db
 from portal.meetings import polls
@@ -47,9 +46,9 @@ def _poll_page(template: str, panel_id: int, **context: object) -> str:
 
 
 @bp.route(PANEL + "/polls/new", methods=["GET", "POST"])
+@panel_page(Action.MEETING_MANAGE)
 @csrf_checked_by_form
 def new_poll(panel_id: int) -> ResponseReturnValue:
-    access.require("meeting.manage", panel_id)
     form = PollForm()
     if form.is_submitted() and "add_slot" in request.form:
         # "Add another time" works without JavaScript: the page comes back with one more row.
@@ -89,16 +88,15 @@ def new_poll(panel_id: int) -> ResponseReturnValue:
                     spans,
                     current_user.id,
                 )
-                db.session.commit()
                 flash(gettext("Poll opened. Members can now say when they can come."), "success")
                 return redirect(url_for(".poll_results", panel_id=panel_id, poll_id=poll.id))
     return _poll_page("meetings/new_poll.html", panel_id, form=form, slot_error=slot_error)
 
 
 @bp.route(POLL, methods=["GET", "POST"])
+@panel_page(Action.MEETING_REPLY)
 @csrf_checked_by_form
 def answer_poll(panel_id: int, poll_id: int) -> ResponseReturnValue:
-    access.require("meeting.reply", panel_id)
     poll = _load_poll(panel_id, poll_id)
     form = ConfirmForm()
     saved = polls.answers_of(poll, current_user.id)
@@ -136,7 +134,6 @@ def answer_poll(panel_id: int, poll_id: int) -> ResponseReturnValue:
                 db.session.rollback()
                 flash(gettext("This poll has closed, so your answers were not saved."))
             else:
-                db.session.commit()
                 flash(gettext("Thank you. Your answers have been saved."), "success")
                 return redirect(url_for(".answer_poll", panel_id=panel_id, poll_id=poll.id))
     status = 409 if form.is_submitted() and not is_open else 200
@@ -159,8 +156,8 @@ def answer_poll(panel_id: int, poll_id: int) -> ResponseReturnValue:
 
 
 @bp.get(POLL + "/results")
+@panel_page(Action.MEETING_MANAGE)
 def poll_results(panel_id: int, poll_id: int) -> ResponseReturnValue:
-    access.require("meeting.manage", panel_id)
     poll = _load_poll(panel_id, poll_id)
     return _poll_page(
         "meetings/poll_results.html",
@@ -180,9 +177,9 @@ def _load_slot(poll: AvailabilityPoll, slot_id: int) -> PollSlot:
 
 
 @bp.route(POLL + "/slots/<int:slot_id>/choose", methods=["GET", "POST"])
+@panel_page(Action.MEETING_MANAGE)
 @csrf_checked_by_form
 def choose_slot(panel_id: int, poll_id: int, slot_id: int) -> ResponseReturnValue:
-    access.require("meeting.manage", panel_id)
     poll = _load_poll(panel_id, poll_id)
     slot = _load_slot(poll, slot_id)
     if poll.status is PollStatus.DECIDED:
@@ -198,7 +195,6 @@ def choose_slot(panel_id: int, poll_id: int, slot_id: int) -> ResponseReturnValu
             venue=(form.venue.data or "").strip(),
             accessibility_info=(form.accessibility_info.data or "").strip(),
         )
-        db.session.commit()
         flash(
             gettext("Meeting published. Everyone in the panel has been sent an invitation."),
             "success",
@@ -208,8 +204,8 @@ def choose_slot(panel_id: int, poll_id: int, slot_id: int) -> ResponseReturnValu
 
 
 @bp.route(POLL + "/remind", methods=["GET", "POST"])
+@panel_page(Action.POLL_REMIND)
 def remind_poll(panel_id: int, poll_id: int) -> ResponseReturnValue:
-    access.require("meeting.manage", panel_id)
     poll = _load_poll(panel_id, poll_id)
     results = polls.results(poll)
     form = ConfirmForm()
@@ -218,7 +214,6 @@ def remind_poll(panel_id: int, poll_id: int) -> ResponseReturnValue:
         return redirect(url_for(".poll_results", panel_id=panel_id, poll_id=poll.id))
     if form.validate_on_submit():
         queued = polls.remind(poll)
-        db.session.commit()
         flash(
             gettext("Reminder sent to %(count)d people.", count=queued)
             if queued

@@ -4,7 +4,8 @@ Availability polls are in ``poll_views``; agenda and papers in ``agenda_views``;
 attendance and actions in ``minutes_views``. All add themselves to ``bp``.
 
 Each view: load (404 when the meeting is not in the URL's panel, or is a draft the person may
-not manage) → ask ``access`` → call the service → commit once → redirect, or render.
+not manage) → call the service → redirect, or render. The route carries the access rule and the
+request's commit point commits.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal import access
+from portal.access import Action, panel_page, public_page
 from portal.db import utcnow
 from portal.extensions import db
 from portal.meetings import calendar, feeds, polls, service
@@ -32,15 +34,15 @@ def load_meeting(panel_id: int, meeting_id: int) -> Meeting:
     meeting = service.get_meeting(panel_id, meeting_id)
     if meeting is None:
         abort(404)
-    if meeting.status is MeetingStatus.DRAFT and not access.can("meeting.manage", panel_id):
+    if meeting.status is MeetingStatus.DRAFT and not access.can(Action.MEETING_MANAGE, panel_id):
         abort(404)
     return meeting
 
 
 @bp.get(PANEL + "/meetings")
+@panel_page(Action.MEETING_READ)
 def list_meetings(panel_id: int) -> ResponseReturnValue:
-    access.require("meeting.read", panel_id)
-    manager = access.can("meeting.manage", panel_id)
+    manager = access.can(Action.MEETING_MANAGE, panel_id)
     upcoming, past = service.meetings_in_panel(panel_id, include_drafts=manager)
     return page(
         "meetings/list.html",
@@ -54,15 +56,14 @@ def list_meetings(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.route(PANEL + "/meetings/new", methods=["GET", "POST"])
+@panel_page(Action.MEETING_MANAGE)
 @csrf_checked_by_form
 def new_meeting(panel_id: int) -> ResponseReturnValue:
-    access.require("meeting.manage", panel_id)
     form = MeetingForm()
     if form.validate_on_submit():
         details = _details(form)
         if details is not None:
             meeting = service.create_meeting(panel_id, details, current_user.id)
-            db.session.commit()
             flash(gettext("Meeting saved as a draft. Members cannot see it yet."), "success")
             return redirect(url_for(".show_meeting", panel_id=panel_id, meeting_id=meeting.id))
     return page("meetings/edit_meeting.html", panel_id, form=form, meeting=None)
@@ -83,8 +84,8 @@ def _details(form: MeetingForm) -> service.MeetingDetails | None:
 
 
 @bp.get(MEETING)
+@panel_page(Action.MEETING_READ)
 def show_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("meeting.read", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     rsvp = service.rsvp_of(meeting.id, current_user.id)
     form = RsvpForm(
@@ -105,9 +106,9 @@ def show_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route(MEETING + "/edit", methods=["GET", "POST"])
+@panel_page(Action.MEETING_MANAGE)
 @csrf_checked_by_form
 def edit_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("meeting.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     if meeting.status is MeetingStatus.CANCELLED:
         flash(gettext("This meeting was cancelled, so it cannot be changed."))
@@ -129,7 +130,6 @@ def edit_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
                 return page(
                     "meetings/edit_meeting.html", panel_id, form=form, meeting=saved, conflict=True
                 ), 409
-            db.session.commit()
             if told:
                 flash(gettext("Changes saved. Everyone has been sent the new details."), "success")
             else:
@@ -139,8 +139,8 @@ def edit_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route(MEETING + "/publish", methods=["GET", "POST"])
+@panel_page(Action.MEETING_MANAGE)
 def publish_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("meeting.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     if meeting.status is not MeetingStatus.DRAFT:
         flash(gettext("This meeting is not a draft, so there is nothing to publish."))
@@ -148,15 +148,14 @@ def publish_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         service.publish_meeting(meeting)
-        db.session.commit()
         flash(gettext("Meeting published. Everyone in the panel has been emailed."), "success")
         return redirect(url_for(".show_meeting", panel_id=panel_id, meeting_id=meeting.id))
     return page("meetings/confirm.html", panel_id, form=form, meeting=meeting, kind="publish")
 
 
 @bp.route(MEETING + "/cancel", methods=["GET", "POST"])
+@panel_page(Action.MEETING_MANAGE)
 def cancel_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("meeting.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     if meeting.status is MeetingStatus.CANCELLED:
         flash(gettext("This meeting is already cancelled."))
@@ -165,7 +164,6 @@ def cancel_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         told = meeting.status is MeetingStatus.PUBLISHED
         service.cancel_meeting(meeting)
-        db.session.commit()
         if told:
             flash(gettext("Meeting cancelled. Everyone in the panel has been emailed."), "success")
         else:
@@ -175,9 +173,9 @@ def cancel_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.route(MEETING + "/reply", methods=["GET", "POST"])
+@panel_page(Action.MEETING_REPLY)
 @csrf_checked_by_form
 def reply_to_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("meeting.reply", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     if meeting.status is not MeetingStatus.PUBLISHED or meeting.ends_at < utcnow():
         flash(gettext("You can only reply to a meeting that is still to come."))
@@ -193,7 +191,6 @@ def reply_to_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
             RsvpAnswer(form.answer.data),
             (form.access_note.data or "").strip(),
         )
-        db.session.commit()
         flash(gettext("Thank you. Your reply has been saved."), "success")
         return redirect(
             url_for(".show_meeting", panel_id=panel_id, meeting_id=meeting.id, _anchor="reply")
@@ -202,8 +199,8 @@ def reply_to_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.get(MEETING + "/replies")
+@panel_page(Action.MEETING_MANAGE)
 def meeting_replies(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("meeting.manage", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     replies = service.replies_to(meeting.id)
     counts = {answer: 0 for answer in RsvpAnswer}
@@ -213,8 +210,8 @@ def meeting_replies(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.get(MEETING + "/calendar.ics")
+@panel_page(Action.MEETING_READ)
 def download_calendar(panel_id: int, meeting_id: int) -> ResponseReturnValue:
-    access.require("meeting.read", panel_id)
     meeting = load_meeting(panel_id, meeting_id)
     return Response(
         calendar.download(meeting),
@@ -224,12 +221,11 @@ def download_calendar(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 
 
 @bp.post(PANEL + "/meetings/calendar-address")
+@panel_page(Action.CALENDAR_RESET)
 def reset_calendar_feed(panel_id: int) -> ResponseReturnValue:
-    access.require("meeting.read", panel_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         feeds.reset_feed(current_user.id)
-        db.session.commit()
         flash(gettext("You have a new calendar address. The old one no longer works."), "success")
     else:
         flash(gettext("Nothing was changed. Try again."))
@@ -237,6 +233,7 @@ def reset_calendar_feed(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/calendar-feed/<token>.ics")
+@public_page
 def calendar_feed(token: str) -> ResponseReturnValue:
     body = feeds.feed_for_token(token)
     if body is None:

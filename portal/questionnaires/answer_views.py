@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
-from portal.extensions import db
+from portal.access import Action, panel_page
 from portal.notifications.service import queue_mail
 from portal.questionnaires import answer_pages, answering, service
 from portal.questionnaires.answer_pages import AnswerValue, ForeignAnswer
@@ -55,6 +55,7 @@ def _url(endpoint: str, questionnaire: Questionnaire, **values: object) -> str:
 
 
 @bp.route("/<int:questionnaire_id>/answer/<int:number>", methods=["GET", "POST"])
+@panel_page(Action.QUESTIONNAIRE_ANSWER)
 @csrf_checked_by_form
 def answer_page(panel_id: int, questionnaire_id: int, number: int) -> ResponseReturnValue:
     questionnaire = _answerable(panel_id, questionnaire_id)
@@ -106,7 +107,6 @@ def answer_page(panel_id: int, questionnaire_id: int, number: int) -> ResponseRe
                     )
                 }
         if saved:
-            db.session.commit()
             if request.form.get("action") == "later":
                 return redirect(_url(".answers_saved", questionnaire))
             if request.args.get("from") == "check" or number >= len(pages):
@@ -143,12 +143,14 @@ def _raw_rankings(questions: list[Question]) -> dict[int, AnswerValue]:
 
 
 @bp.get("/<int:questionnaire_id>/saved")
+@panel_page(Action.QUESTIONNAIRE_ANSWER)
 def answers_saved(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = _answerable(panel_id, questionnaire_id)
     return page("questionnaires/saved.html", panel_id, questionnaire=questionnaire)
 
 
 @bp.route("/<int:questionnaire_id>/check", methods=["GET", "POST"])
+@panel_page(Action.QUESTIONNAIRE_ANSWER)
 @csrf_checked_by_form
 def check_answers(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = _answerable(panel_id, questionnaire_id)
@@ -176,7 +178,6 @@ def check_answers(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
                 anonymous=questionnaire.anonymous,
                 closes_at=questionnaire.closes_at,
             )
-            db.session.commit()
             return redirect(_url(".answers_sent", questionnaire))
         status = 400
     pages = answer_pages.pages_of(questionnaire)
@@ -200,6 +201,7 @@ def check_answers(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:questionnaire_id>/sent")
+@panel_page(Action.QUESTIONNAIRE_ANSWER)
 def answers_sent(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = _answerable(panel_id, questionnaire_id)
     if not answering.has_completed(questionnaire, current_user.id):

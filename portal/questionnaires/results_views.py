@@ -7,6 +7,7 @@ import re
 from flask import Response, abort, request
 from flask.typing import ResponseReturnValue
 
+from portal.access import Action, panel_page
 from portal.questionnaires import export
 from portal.questionnaires.blueprint import bp
 from portal.questionnaires.loaders import load_questionnaire, page
@@ -15,6 +16,7 @@ from portal.questionnaires.service import is_closed, is_open
 
 
 @bp.get("/<int:questionnaire_id>/results")
+@panel_page(Action.QUESTIONNAIRE_RESULTS)
 def questionnaire_results(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
     return page(
@@ -35,6 +37,7 @@ def _file_name(title: str, suffix: str) -> str:
 
 
 @bp.get("/<int:questionnaire_id>/export/<string:kind>")
+@panel_page(Action.QUESTIONNAIRE_RESULTS)
 def export_answers(panel_id: int, questionnaire_id: int, kind: str) -> ResponseReturnValue:
     """``answers.csv``, ``dictionary.csv`` or ``answers.xlsx`` (with both sheets)."""
     questionnaire = load_questionnaire(panel_id, questionnaire_id)

@@ -13,7 +13,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal import access
-from portal.access import found_or_404
+from portal.access import Action, found_or_404, panel_page
 from portal.extensions import db
 from portal.questionnaires import offers, service
 from portal.questionnaires.answer_pages import pages_of
@@ -58,8 +58,9 @@ def _locked(questionnaire: Questionnaire) -> ResponseReturnValue:
 
 
 @bp.get("")
+@panel_page(Action.QUESTIONNAIRE_READ)
 def list_questionnaires(panel_id: int) -> ResponseReturnValue:
-    builder = access.can("questionnaire.build", panel_id)
+    builder = access.can(Action.QUESTIONNAIRE_BUILD, panel_id)
     if builder:
         questionnaires = service.questionnaires_in_panel(panel_id)
     else:
@@ -80,6 +81,7 @@ def list_questionnaires(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@panel_page(Action.QUESTIONNAIRE_BUILD)
 @csrf_checked_by_form
 def new_questionnaire(panel_id: int) -> ResponseReturnValue:
     form = NewQuestionnaireForm()
@@ -89,7 +91,6 @@ def new_questionnaire(panel_id: int) -> ResponseReturnValue:
             (QuestionnaireDetails(title=gettext("New questionnaire")), ()),
         )
         questionnaire = service.create_questionnaire(panel_id, details, current_user.id, questions)
-        db.session.commit()
         flash(gettext("Questionnaire created. Check its details."), "success")
         return redirect(
             url_for(".edit_questionnaire", panel_id=panel_id, questionnaire_id=questionnaire.id)
@@ -98,9 +99,10 @@ def new_questionnaire(panel_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:questionnaire_id>")
+@panel_page(Action.QUESTIONNAIRE_READ)
 def show_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
-    if not access.can("questionnaire.build", panel_id):
+    if not access.can(Action.QUESTIONNAIRE_BUILD, panel_id):
         # Someone who has sent named answers goes straight to them, to change them.
         sent = not questionnaire.anonymous and questionnaire.id in service.completed_ids(
             current_user.id, [questionnaire.id]
@@ -124,6 +126,7 @@ def show_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnVa
 
 
 @bp.route("/<int:questionnaire_id>/edit", methods=["GET", "POST"])
+@panel_page(Action.QUESTIONNAIRE_BUILD)
 @csrf_checked_by_form
 def edit_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
@@ -170,7 +173,6 @@ def edit_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnVa
                 )
             ]
         else:
-            db.session.commit()
             flash(gettext("Your changes have been saved."), "success")
             return _to_builder(questionnaire)
     return page(
@@ -179,6 +181,7 @@ def edit_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnVa
 
 
 @bp.route("/<int:questionnaire_id>/questions/new", methods=["GET", "POST"])
+@panel_page(Action.QUESTIONNAIRE_BUILD)
 @csrf_checked_by_form
 def new_question(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
@@ -188,7 +191,6 @@ def new_question(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
             question = service.add_question(questionnaire, form.details())
         except QuestionsLocked:
             return _locked(questionnaire)
-        db.session.commit()
         flash(gettext("Question added."), "success")
         return _to_builder(questionnaire, f"question-{question.id}")
     return page(
@@ -201,6 +203,7 @@ def new_question(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<int:questionnaire_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@panel_page(Action.QUESTIONNAIRE_BUILD)
 @csrf_checked_by_form
 def edit_question(panel_id: int, questionnaire_id: int, question_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
@@ -213,7 +216,6 @@ def edit_question(panel_id: int, questionnaire_id: int, question_id: int) -> Res
             service.update_question(questionnaire, question, form.details())
         except QuestionsLocked:
             return _locked(questionnaire)
-        db.session.commit()
         flash(gettext("Your changes have been saved."), "success")
         return _to_builder(questionnaire, f"question-{question.id}")
     return page(
@@ -226,6 +228,7 @@ def edit_question(panel_id: int, questionnaire_id: int, question_id: int) -> Res
 
 
 @bp.post("/<int:questionnaire_id>/questions/<int:question_id>/move")
+@panel_page(Action.QUESTIONNAIRE_BUILD)
 def move_question(panel_id: int, questionnaire_id: int, question_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
     question = _load_question(questionnaire, question_id)
@@ -236,11 +239,11 @@ def move_question(panel_id: int, questionnaire_id: int, question_id: int) -> Res
         service.move_question(questionnaire, question, direction)
     except QuestionsLocked:
         return _locked(questionnaire)
-    db.session.commit()
     return _to_builder(questionnaire, f"question-{question.id}")
 
 
 @bp.route("/<int:questionnaire_id>/questions/<int:question_id>/remove", methods=["GET", "POST"])
+@panel_page(Action.QUESTIONNAIRE_BUILD)
 @csrf_checked_by_form
 def remove_question(panel_id: int, questionnaire_id: int, question_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
@@ -251,7 +254,6 @@ def remove_question(panel_id: int, questionnaire_id: int, question_id: int) -> R
             service.remove_question(questionnaire, question)
         except QuestionsLocked:
             return _locked(questionnaire)
-        db.session.commit()
         flash(gettext("Question removed."), "success")
         return _to_builder(questionnaire)
     return page(
@@ -264,6 +266,7 @@ def remove_question(panel_id: int, questionnaire_id: int, question_id: int) -> R
 
 
 @bp.get("/<int:questionnaire_id>/preview/<int:number>")
+@panel_page(Action.QUESTIONNAIRE_BUILD)
 def preview_questionnaire(panel_id: int, questionnaire_id: int, number: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
     pages = pages_of(questionnaire)
@@ -287,9 +290,9 @@ def preview_questionnaire(panel_id: int, questionnaire_id: int, number: int) -> 
 
 
 @bp.post("/<int:questionnaire_id>/copy")
+@panel_page(Action.QUESTIONNAIRE_BUILD)
 def copy_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
     copy = service.copy_questionnaire(questionnaire, current_user.id)
-    db.session.commit()
     flash(gettext("This is a new copy. Change it, then set when it opens."), "success")
     return _to_builder(copy)

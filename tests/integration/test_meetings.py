@@ -320,6 +320,8 @@ def test_list_and_meeting_page_queries_do_not_grow_with_meetings(
             _page(chair, f"/panels/{cast.panel.id}/meetings")
         with count_queries() as showing:  # type: ignore[attr-defined]
             _page(chair, f"/panels/{cast.panel.id}/meetings/{meeting.id}")
+        # The meeting page's exact count: a new query must be a deliberate change.
+        assert showing.queries == 11  # type: ignore[attr-defined]
         return listing.count, showing.count
 
     def add_meetings(how_many: int) -> None:

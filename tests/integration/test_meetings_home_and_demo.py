@@ -61,6 +61,8 @@ def test_home_shows_next_meetings_and_polls_waiting_for_an_answer(
 
     with count_queries() as few:  # type: ignore[attr-defined]
         member.get("/")
+    # The exact count: a new query on this page must be a deliberate change.
+    assert few.queries == 10  # type: ignore[attr-defined]
     for number in range(20):
         _meeting(cast, f"Meeting {number}", 5 + number, MeetingStatus.PUBLISHED)
         _poll(cast, f"Poll {number}")

@@ -106,6 +106,7 @@ REQUEST_LAYER = {
     "portal.request_scope",
     "portal.security",
     "portal.templating",
+    "portal.transaction",
 }
 HTTP_NAMES = {
     "abort",

@@ -66,3 +66,6 @@ def add(world: World) -> None:
     # does not exist.
     for endpoint in ("feedback.edit_comment", "feedback.withdraw_comment"):
         world.exceptions[(endpoint, "chair")] = {"404"}
+    # Marking responses read is a button, not a form to show again: a forged press is a 400.
+    for role in ("member", "chair", "researcher"):
+        world.forged_exceptions[("feedback.mark_responses_read", role)] = {"status 400"}

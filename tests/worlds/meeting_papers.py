@@ -91,3 +91,7 @@ def add(world: World) -> None:
         minutes_revision=revision.number,
         meeting_action_id=action.id,
     )
+    # Moving an agenda item and sharing minutes are buttons: a forged press is a 400.
+    for role in ("chair", "researcher"):
+        world.forged_exceptions[("meetings.move_agenda_item", role)] = {"status 400"}
+        world.forged_exceptions[("meetings.share_minutes", role)] = {"status 400"}

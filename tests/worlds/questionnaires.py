@@ -73,3 +73,6 @@ def add(world: World) -> None:
     world.values["question_id"] = question_id
     db.session.commit()
     world.values["kind"] = "answers.csv"
+    # A forged answer page is refused with the "form expired" page, keeping nothing unsaved.
+    for role in ("member", "chair"):
+        world.forged_exceptions[("questionnaires.answer_page", role)] = {"status 400"}
