@@ -24,6 +24,7 @@ from portal.demo import DEMO_PASSWORD, load_demo
 from portal.extensions import db
 from tests.browser.conftest import LiveServer, _page
 from tests.browser.helpers import assert_accessible, reload, sign_in_as
+from tests.browser.html_checker import HtmlChecker
 from tests.hostile import CORPUS, injected_markup
 
 pytestmark = pytest.mark.browser
@@ -86,7 +87,7 @@ def poison_every_text_column() -> int:
 
 
 @pytest.fixture
-def csp_off_page(browser: Browser) -> Iterator[Page]:
+def csp_off_page(browser: Browser, html_checker: HtmlChecker) -> Iterator[Page]:
     """A desktop page that ignores the Content-Security-Policy, as an old or broken browser
     would; every dialog the page tries to open is recorded (and dismissed)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
@@ -96,7 +97,7 @@ def csp_off_page(browser: Browser) -> Iterator[Page]:
         dialogs.append(dialog.message)
         dialog.dismiss()
 
-    for page in _page(context):
+    for page in _page(context, html_checker):
         page.set_default_timeout(30_000)  # four people and many pages on a busy machine
         page.on("dialog", opened)
         page.portal_dialogs = dialogs  # type: ignore[attr-defined]
