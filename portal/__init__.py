@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +56,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from portal.ids import init_ids
     from portal.incoming import init_incoming
+    from portal.request_scope import init_request_scope
 
     init_ids(app)  # before any route is added
     init_incoming(app)
+    init_request_scope(app)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -113,14 +116,47 @@ def _init_extensions(app: Flask) -> None:
     init_sessions(app, login_manager)
 
 
+# Every module that adds routes to a domain's ``bp``. Importing one adds its routes; none of them
+# imports another, so the order here is only the order of the list.
+VIEW_MODULES = (
+    "portal.core.views",
+    "portal.accounts.views",
+    "portal.accounts.invitation_views",
+    "portal.accounts.link_views",
+    "portal.accounts.account_views",
+    "portal.accounts.two_step_views",
+    "portal.accounts.single_sign_on_views",
+    "portal.admin.views",
+    "portal.admin.audit_views",
+    "portal.admin.invitation_views",
+    "portal.admin.member_views",
+    "portal.admin.people_views",
+    "portal.drafts.views",
+    "portal.drafts.results_views",
+    "portal.drafts.round_views",
+    "portal.drafts.check_views",
+    "portal.feedback.views",
+    "portal.feedback.triage_views",
+    "portal.meetings.views",
+    "portal.meetings.agenda_views",
+    "portal.meetings.minutes_views",
+    "portal.meetings.poll_views",
+    "portal.questionnaires.views",
+    "portal.questionnaires.answer_views",
+    "portal.questionnaires.results_views",
+)
+
+
 def _register_blueprints(app: Flask) -> None:
-    from portal.accounts.views import bp as accounts_bp
-    from portal.admin.views import bp as admin_bp
-    from portal.core.views import bp as core_bp
-    from portal.drafts.views import bp as drafts_bp
-    from portal.feedback.views import bp as feedback_bp
-    from portal.meetings.views import bp as meetings_bp
-    from portal.questionnaires.views import bp as questionnaires_bp
+    for name in VIEW_MODULES:
+        import_module(name)
+    from portal.accounts.blueprint import bp as accounts_bp
+    from portal.admin.blueprint import bp as admin_bp
+    from portal.core.blueprint import bp as core_bp
+    from portal.drafts.blueprint import bp as drafts_bp
+    from portal.feedback.blueprint import bp as feedback_bp
+    from portal.meetings.blueprint import bp as meetings_bp
+    from portal.questionnaires.blueprint import bp as questionnaires_bp
 
     for blueprint in (
         core_bp,

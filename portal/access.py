@@ -19,10 +19,9 @@ from typing import TypeVar
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import select
 
-from portal.extensions import db
 from portal.panels.models import Membership, Role
+from portal.panels.service import active_membership
 
 T = TypeVar("T")
 
@@ -397,13 +396,7 @@ def membership_in(panel_id: int) -> Membership | None:
     if panel_id not in cache:
         membership = None
         if current_user.is_authenticated:
-            membership = db.session.scalar(
-                select(Membership).where(
-                    Membership.panel_id == panel_id,
-                    Membership.user_id == current_user.id,
-                    Membership.active.is_(True),
-                )
-            )
+            membership = active_membership(panel_id, current_user.id)
         cache[panel_id] = membership
     return cache[panel_id]
 

@@ -7,7 +7,6 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import has_request_context, request
 from sqlalchemy import DateTime, Engine, MetaData, event, update
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
@@ -73,13 +72,14 @@ class TimestampMixin:
 # WAL lets readers run while one process writes; the busy timeout makes a writer wait for the lock
 # instead of failing; and write transactions begin IMMEDIATE so two writers never both start
 # deferred, read, and then deadlock when upgrading to a write lock ("database is locked").
-# GET and HEAD requests never change data, so they start ordinary read transactions.
+# GET and HEAD requests never change data, so they start ordinary read transactions: the request
+# layer (``portal.request_scope``) says so through ``sqlite_deferred_begin``.
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
-# Set in a thread that mostly reads while other threads write, such as a browser test driving a
-# server in the same process: its transactions then begin DEFERRED and never hold the write lock
-# while they only read.
+# Set for a request that only reads, and in a thread that mostly reads while other threads write
+# (such as a browser test driving a server in the same process): its transactions then begin
+# DEFERRED and never hold the write lock while they only read.
 sqlite_deferred_begin: ContextVar[bool] = ContextVar("sqlite_deferred_begin", default=False)
 
 
@@ -101,10 +101,7 @@ def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
 def _sqlite_on_begin(connection: Any) -> None:
     if connection.dialect.name != "sqlite":
         return
-    read_only = sqlite_deferred_begin.get() or (
-        has_request_context() and request.method in ("GET", "HEAD")
-    )
-    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    connection.exec_driver_sql("BEGIN" if sqlite_deferred_begin.get() else "BEGIN IMMEDIATE")
 
 
 def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:

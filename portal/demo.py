@@ -185,6 +185,8 @@ def _priority_lists(panel: Panel, researcher: User) -> None:
                     version_id=version.id,
                     instructions="Please read each action and tell us if it matches your "
                     "experience. Take your time; you can save and come back.",
+                    # Opened a few days ago: most demo members have answered already.
+                    opened_at=utcnow() - timedelta(days=3),
                     closes_at=utcnow() + timedelta(days=14),
                     opened_by_id=researcher.id,
                 )
@@ -199,10 +201,12 @@ def load_demo() -> str:
     people = {person.email: _person(panel, person, password) for person in PEOPLE}
     db.session.flush()
     _priority_lists(panel, people["researcher@demo.invalid"])
+    from portal.drafts.demo import load_rounds_demo
     from portal.feedback.demo import load_feedback_demo
     from portal.meetings.demo import load_meetings_demo
     from portal.questionnaires.demo import load_questionnaires_demo
 
+    load_rounds_demo(panel, people, f"{ROUND_SITE}: priority actions")
     load_feedback_demo(panel, people, f"{ROUND_SITE}: priority actions")
     load_meetings_demo(panel, people)
     load_questionnaires_demo(panel, people)

@@ -1,14 +1,18 @@
-"""The base every portal form builds on."""
+"""The base every portal form builds on, and validators shared by several forms."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, Form, IntegerField
 from wtforms.fields import FieldList, FormField
+from wtforms.validators import ValidationError
 
 from portal.ids import LARGEST_ID
 
@@ -49,3 +53,48 @@ class PortalForm(FlaskForm):
                     field.data = None
                     valid = False
         return valid
+
+
+class EmailAddress:
+    """An email address in the right format, or ``message`` by the field.
+
+    Names kept for tests and examples (``name@demo.invalid``, ``.test``, ``.localhost`` …) can
+    never receive mail. Outside production they are allowed, because the demo's own accounts and
+    local trials use them; in production they are refused with that reason, not the format hint.
+    """
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        address = (field.data or "").strip()
+        local, at, domain = address.rpartition("@")
+        reserved = _reserved_suffix(domain) if at else None
+        if reserved is not None:
+            if current_app.config["ENV"] == "production":
+                raise ValidationError(
+                    gettext(
+                        "This address cannot receive email: names ending in .%(reserved)s are "
+                        "only for tests and examples. Check the part after the @.",
+                        reserved=reserved,
+                    )
+                )
+            # Check the rest of the address as if the reserved name were an ordinary one.
+            address = f"{local}@{domain[: len(domain) - len(reserved)]}example.org"
+        try:
+            validate_email(address, check_deliverability=False)
+        except EmailNotValidError:
+            raise ValidationError(self.message) from None
+
+
+def _reserved_suffix(domain: str) -> str | None:
+    """The special-use name ``domain`` ends in ("invalid" for "demo.invalid"), if any."""
+    name = domain.lower().rstrip(".")
+    return next(
+        (
+            reserved
+            for reserved in SPECIAL_USE_DOMAIN_NAMES
+            if name == reserved or name.endswith("." + reserved)
+        ),
+        None,
+    )

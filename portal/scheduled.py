@@ -12,12 +12,11 @@ from flask import Flask
 
 from portal.accounts import email_links
 from portal.meetings import jobs as meeting_jobs
-from portal.meetings import papers as meeting_papers
 from portal.questionnaires import jobs as questionnaire_jobs
 
 SCHEDULED_JOBS: tuple[Callable[[Flask], object], ...] = (
     email_links.send_asked_for_links,  # first: someone is waiting to sign in
     meeting_jobs.run_due,
     questionnaire_jobs.run_due,
-    meeting_papers.send_due_packs,
+    meeting_jobs.send_due_packs,
 )

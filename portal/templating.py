@@ -1,16 +1,20 @@
-"""What every template can use: the service's name, the header's links, and date filters."""
+"""What every template can use: the service's name, the header's links, and the filters that
+put dates, times, lengths and file sizes into words."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g, request, url_for
-from flask_babel import format_datetime, get_locale, gettext
+from flask import Flask, current_app, g, has_request_context, request, url_for
+from flask_babel import format_date, format_datetime, get_locale, gettext, ngettext
 from flask_login import current_user
 from wtforms import Field, Form
 from wtforms.fields import FieldList, FormField
+
+from portal.panels.models import Membership
+from portal.panels.service import memberships_of
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -39,45 +43,55 @@ def _panel_label(label: str) -> str:
     return labels[label]
 
 
-def current_panel_id() -> int | None:
-    """The panel the header's links are for: the one in the URL, else the person's only panel."""
-    from portal.panels.service import memberships_of
-
-    # An error page never looks anything up with the address's values: they may be what failed.
-    panel_id = None if g.get("error_page") else (request.view_args or {}).get("panel_id")
-    if isinstance(panel_id, int):
-        return panel_id
-    if "only_panel_id" not in g:
-        memberships = memberships_of(current_user.id)
-        # The access policy's per-request cache learns these too, so no second look-up.
-        known = g.setdefault("memberships", {})
-        for membership in memberships:
-            known.setdefault(membership.panel_id, membership)
-        g.only_panel_id = memberships[0].panel_id if len(memberships) == 1 else None
-    return g.only_panel_id  # type: ignore[no-any-return]
+def _header_panel_id(memberships: list[Membership]) -> int | None:
+    """The panel the header's links are for: the one in the URL when the person is in it, else
+    their only panel. The URL's value is only looked up among the person's own memberships,
+    never sent to the database, so an error page for a wrong address runs no query with it."""
+    panel_ids = [membership.panel_id for membership in memberships]
+    in_url = (request.view_args or {}).get("panel_id")
+    if isinstance(in_url, int):
+        return in_url if in_url in panel_ids else None
+    return panel_ids[0] if len(panel_ids) == 1 else None
 
 
-def navigation() -> list[dict[str, Any]]:
-    """The header's links for whoever is looking. ``current`` marks the page they are on."""
-    from portal.access import ACTIONS, can, membership_in
+def _panel_links(panel_id: int) -> list[dict[str, Any]]:
+    from portal.access import ACTIONS, can
 
+    links = []
+    for endpoint, label, action in PANEL_LINKS:
+        if endpoint not in current_app.view_functions or action not in ACTIONS:
+            continue
+        if can(action, panel_id):
+            links.append(
+                {
+                    "href": url_for(endpoint, panel_id=panel_id),
+                    "text": _panel_label(label),
+                    "endpoint": endpoint,
+                }
+            )
+    return links
+
+
+def load_navigation() -> list[dict[str, Any]]:
+    """The header's links for whoever is looking. ``current`` marks the page they are on.
+
+    Loaded once per request, before the first page template renders, in one query (the
+    person's memberships with their panels); the layout only reads the list.
+    """
+    if "navigation" in g:
+        return g.navigation  # type: ignore[no-any-return]
     items: list[dict[str, Any]] = [
         {"href": url_for("core.home"), "text": gettext("Home"), "endpoint": "core.home"},
     ]
     if current_user.is_authenticated:
-        panel_id = current_panel_id()
-        if panel_id is not None and membership_in(panel_id) is not None:
-            for endpoint, label, action in PANEL_LINKS:
-                if endpoint not in current_app.view_functions or action not in ACTIONS:
-                    continue
-                if can(action, panel_id):
-                    items.append(
-                        {
-                            "href": url_for(endpoint, panel_id=panel_id),
-                            "text": _panel_label(label),
-                            "endpoint": endpoint,
-                        }
-                    )
+        memberships = memberships_of(current_user.id)
+        # The access policy's per-request cache learns these too, so ``can`` asks no more.
+        known = g.setdefault("memberships", {})
+        for membership in memberships:
+            known.setdefault(membership.panel_id, membership)
+        panel_id = _header_panel_id(memberships)
+        if panel_id is not None:
+            items.extend(_panel_links(panel_id))
         if "accounts.account" in current_app.view_functions:
             items.append(
                 {
@@ -97,12 +111,36 @@ def navigation() -> list[dict[str, Any]]:
             )
     for item in items:
         item["current"] = request.endpoint == item.pop("endpoint")
+    g.navigation = items
     return items
 
 
 def london_time(value: datetime, format: str = "EEEE d MMMM yyyy, h:mma") -> str:
     """A UTC moment as people in England read it, right across clock changes."""
     return format_datetime(value.astimezone(LONDON), format).replace("AM", "am").replace("PM", "pm")
+
+
+def duration_words(minutes: int) -> str:
+    """A length of time as people say it: "1 hour 30 minutes"."""
+    hours, rest = divmod(int(minutes), 60)
+    parts = []
+    if hours:
+        parts.append(ngettext("%(num)d hour", "%(num)d hours", hours))
+    if rest or not hours:
+        parts.append(ngettext("%(num)d minute", "%(num)d minutes", rest))
+    return " ".join(parts)
+
+
+def file_size_words(size_bytes: int) -> str:
+    """A file's size as people read it: "340 KB", "2.5 MB"."""
+    if size_bytes < 1024 * 1024:
+        return gettext("%(size)s KB", size=max(1, round(size_bytes / 1024)))
+    return gettext("%(size).1f MB", size=size_bytes / (1024 * 1024))
+
+
+def long_date(value: date) -> str:
+    """A date as people write it: "14 March 2027"."""
+    return format_date(value, "d MMMM yyyy")
 
 
 def form_errors(form: Form) -> list[tuple[str, str]]:
@@ -144,7 +182,8 @@ def _template_globals() -> dict[str, Any]:
         "service_name": config["SERVICE_NAME"],
         "organisation_name": config["ORGANISATION_NAME"],
         "logo_url": config["LOGO_URL"],
-        "navigation": navigation,
+        # Outside a request (mail rendered by the worker) there is no header to fill.
+        "navigation": load_navigation() if has_request_context() else [],
         "role_names": {
             "member": gettext("Member"),
             "chair": gettext("Chair"),
@@ -156,6 +195,9 @@ def _template_globals() -> dict[str, Any]:
 def init_templating(app: Flask) -> None:
     app.context_processor(_template_globals)
     app.add_template_filter(london_time)
+    app.add_template_filter(duration_words, "duration")
+    app.add_template_filter(file_size_words, "file_size")
+    app.add_template_filter(long_date)
     # Globals, unlike context variables, are seen by imported macro files too.
     app.jinja_env.globals.update(
         form_errors=form_errors, get_locale=get_locale, length_limit=length_limit

@@ -1,8 +1,10 @@
 """A real SMTP server on loopback (aiosmtpd) that keeps every message it accepts.
 
 It can be stopped and started again on the same port (to play a mail server that is down), made
-to refuse recipients with a chosen reply (greylisting, unknown user), and made to hold the first
-message until a second connection is also sending, which shows whether workers really overlap.
+to refuse recipients or a message's content with a chosen reply (greylisting, unknown user, a
+full queue), made to hold the first message until a second connection is also sending, which
+shows whether workers really overlap, and made to stall on a message until told to go on, to
+play a worker that dies mid-send.
 """
 
 from __future__ import annotations
@@ -41,9 +43,20 @@ class RecordingHandler:
         self._lock = threading.Lock()
         self._received: list[ReceivedMail] = []
         self.rcpt_reply: str | None = None
+        self.data_reply: str | None = None
         self.hold_until_overlap_seconds = 0.0
         self._in_data = 0
         self.most_at_once = 0
+        # Every Message-ID whose content reached the server, accepted or not.
+        self._seen_message_ids: list[str] = []
+        self.stall_next_message = False
+        self.stalling = threading.Event()
+        self.go_on = threading.Event()
+
+    @property
+    def seen_message_ids(self) -> list[str]:
+        with self._lock:
+            return list(self._seen_message_ids)
 
     @property
     def received(self) -> list[ReceivedMail]:
@@ -67,15 +80,27 @@ class RecordingHandler:
         self._in_data += 1
         self.most_at_once = max(self.most_at_once, self._in_data)
         try:
+            content = envelope.content
+            assert isinstance(content, bytes)
+            parsed = cast(EmailMessage, message_from_bytes(content, policy=policy.default))
+            with self._lock:
+                self._seen_message_ids.append(str(parsed["Message-ID"]))
+            if self.stall_next_message:
+                self.stall_next_message = False
+                self.stalling.set()
+                # Bounded, like the hold below: a forgotten go_on never hangs the test run.
+                loop = asyncio.get_running_loop()
+                deadline = loop.time() + 60
+                while not self.go_on.is_set() and loop.time() < deadline:
+                    await asyncio.sleep(0.01)
+            if self.data_reply is not None:
+                return self.data_reply
             if self.hold_until_overlap_seconds:
                 # Bounded: give up waiting for company rather than hang the test.
                 loop = asyncio.get_running_loop()
                 deadline = loop.time() + self.hold_until_overlap_seconds
                 while self.most_at_once < 2 and loop.time() < deadline:
                     await asyncio.sleep(0.01)
-            content = envelope.content
-            assert isinstance(content, bytes)
-            parsed = cast(EmailMessage, message_from_bytes(content, policy=policy.default))
             mail = ReceivedMail(
                 mail_from=str(envelope.mail_from), rcpt_tos=list(envelope.rcpt_tos), message=parsed
             )

@@ -9,12 +9,11 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import session
 from sqlalchemy import select, update
 
 from portal.accounts.models import User, UserSession
 from portal.accounts.passwords import hash_password, verify_password
-from portal.accounts.sessions import STARTED_KEY, current_session_hash, end_sessions_of
+from portal.accounts.sessions import end_sessions_of
 from portal.audit.service import AuditAction, record
 from portal.db import utcnow
 from portal.extensions import db
@@ -32,10 +31,10 @@ CONTACT_PREFERENCES = (CONTACT_BY_EMAIL, CONTACT_BY_PHONE, CONTACT_BY_TEXT)
 RECENT_SIGN_IN_SECONDS = 15 * 60
 
 
-def signed_in_recently() -> bool:
-    """Did this browser sign in within the last ``RECENT_SIGN_IN_SECONDS``?"""
-    started = int(session.get(STARTED_KEY, 0))
-    return time.time() - started <= RECENT_SIGN_IN_SECONDS
+def sign_in_is_recent(started_at: int) -> bool:
+    """Was a sign-in at ``started_at`` (seconds since the epoch) within the last
+    ``RECENT_SIGN_IN_SECONDS``?"""
+    return time.time() - started_at <= RECENT_SIGN_IN_SECONDS
 
 
 def proves_identity(user: User, password: str) -> bool:
@@ -54,11 +53,12 @@ def change_name(user: User, display_name: str) -> None:
     record(AuditAction.ACCOUNT_DETAILS_CHANGED, subject_user_id=user.id, detail="name")
 
 
-def change_password(user: User, new_password: str) -> None:
-    """Set a new password and end the person's sessions on every other device."""
+def change_password(user: User, new_password: str, this_device: str | None) -> None:
+    """Set a new password and end the person's sessions on every device but ``this_device``
+    (the token hash of the session making the change)."""
     user.password_hash = hash_password(new_password)
     user.prefers_email_link = False
-    end_sessions_of(user.id, keep_current=True)
+    end_sessions_of(user.id, keep=this_device)
     record(AuditAction.PASSWORD_CHANGED, subject_user_id=user.id)
 
 
@@ -129,9 +129,9 @@ def describe_device(user_agent: str) -> str:
     return f"{browser} on {system}" if system else browser
 
 
-def signed_in_devices(user: User) -> list[SignedInDevice]:
-    """The person's sessions that have not ended, the most recently used first."""
-    this_device = current_session_hash()
+def signed_in_devices(user: User, this_device: str | None) -> list[SignedInDevice]:
+    """The person's sessions that have not ended, ``this_device`` (a session's token hash)
+    first, then the most recently used."""
     sessions = db.session.scalars(
         select(UserSession)
         .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
@@ -173,7 +173,7 @@ def end_session(user: User, user_session: UserSession) -> None:
     record(AuditAction.SESSION_ENDED, subject_user_id=user.id, detail="signed out one device")
 
 
-def end_other_sessions(user: User) -> None:
-    """Sign the person out everywhere except this browser."""
-    end_sessions_of(user.id, keep_current=True)
+def end_other_sessions(user: User, this_device: str | None) -> None:
+    """Sign the person out everywhere except ``this_device`` (a session's token hash)."""
+    end_sessions_of(user.id, keep=this_device)
     record(AuditAction.SESSION_ENDED, subject_user_id=user.id, detail="signed out other devices")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.accounts.account import (
     CONTACT_BY_EMAIL,
@@ -15,7 +15,7 @@ from portal.accounts.account import (
 )
 from portal.accounts.forms import _NewPasswordCheck
 from portal.accounts.passwords import MAX_PASSWORD_LENGTH
-from portal.forms import PortalForm
+from portal.forms import EmailAddress, PortalForm
 
 ACCESSIBILITY_MAX_LENGTH = 2000
 
@@ -48,11 +48,7 @@ class NewEmailForm(CurrentPasswordMixin, PortalForm):
         validators=[
             DataRequired(_l("Enter your new email address")),
             Length(max=320, message=_l("Enter an email address of 320 characters or fewer")),
-            Email(
-                message=_l("Enter an email address in the right format, like name@example.com"),
-                granular_message=False,
-                check_deliverability=False,
-            ),
+            EmailAddress(_l("Enter an email address in the right format, like name@example.com")),
         ],
     )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
-from flask_login import current_user
 
 from portal.accounts import account
 from portal.accounts.account_forms import (
@@ -17,56 +16,26 @@ from portal.accounts.account_forms import (
     NameForm,
     NewEmailForm,
 )
+from portal.accounts.blueprint import bp
 from portal.accounts.email_change import request_email_change
 from portal.accounts.forms import ConfirmForm
-from portal.accounts.limits import attempt_failed
-from portal.accounts.models import User
 from portal.accounts.passwords import PASSWORD_HINT
+from portal.accounts.reauthentication import (
+    identity_proved,
+    reauthentication_limit,
+    signed_in_person,
+    signed_in_recently,
+)
 from portal.accounts.sessions import current_session_hash, end_current_session
 from portal.accounts.two_step import two_step_is_on
-from portal.accounts.views import bp
-from portal.extensions import db, limiter
+from portal.extensions import db
 from portal.security import csrf_checked_by_form
-
-# Typing the current password wrong counts against the account, not only the address.
-REAUTHENTICATION_LIMIT = "5 per 15 minutes"
-
-
-def _signed_in_person() -> str:
-    return f"user:{current_user.id}"
-
-
-reauthentication_limit = limiter.limit(
-    REAUTHENTICATION_LIMIT,
-    key_func=_signed_in_person,
-    methods=["POST"],
-    deduct_when=attempt_failed,
-    scope="reauthentication",
-)
-
-
-def signed_in_person() -> User:
-    """The signed-in person, as loaded for this request (the access rule lets nobody else in)."""
-    return current_user._get_current_object()  # type: ignore[no-any-return]
 
 
 def _saved(message: str) -> ResponseReturnValue:
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("accounts.account"))
-
-
-def identity_proved(user: User, form: NewEmailForm | ChangePasswordForm) -> bool:
-    """Check the current password (or, for people without one, a recent sign-in)."""
-    if not user.password_hash:
-        return account.signed_in_recently()
-    if not form.current_password.data:
-        form.current_password.errors.append(gettext("Enter your current password"))
-        return False
-    if not account.proves_identity(user, form.current_password.data):
-        form.current_password.errors.append(gettext("Your current password is not right"))
-        return False
-    return True
 
 
 @bp.get("/account", endpoint="account")
@@ -98,7 +67,7 @@ def change_name() -> ResponseReturnValue:
 def change_email() -> ResponseReturnValue:
     user = signed_in_person()
     form = NewEmailForm()
-    if not user.password_hash and not account.signed_in_recently():
+    if not user.password_hash and not signed_in_recently():
         return render_template("accounts/account/sign_in_again.html", then="email")
     if form.validate_on_submit() and identity_proved(user, form):
         request_email_change(user, form.email.data or "")
@@ -120,10 +89,10 @@ def change_password() -> ResponseReturnValue:
     user = signed_in_person()
     form = ChangePasswordForm()
     form.account_email = user.email
-    if not user.password_hash and not account.signed_in_recently():
+    if not user.password_hash and not signed_in_recently():
         return render_template("accounts/account/sign_in_again.html", then="password")
     if form.validate_on_submit() and identity_proved(user, form):
-        account.change_password(user, form.password.data or "")
+        account.change_password(user, form.password.data or "", current_session_hash())
         return _saved(
             gettext(
                 "Your password has been changed. Any other devices you were signed in on "
@@ -175,7 +144,7 @@ def signed_in_devices() -> ResponseReturnValue:
     user = signed_in_person()
     return render_template(
         "accounts/account/devices.html",
-        devices=account.signed_in_devices(user),
+        devices=account.signed_in_devices(user, current_session_hash()),
         form=ConfirmForm(),
     )
 
@@ -200,7 +169,7 @@ def sign_out_device(session_id: int) -> ResponseReturnValue:
 
 @bp.post("/account/devices/sign-out-others")
 def sign_out_other_devices() -> ResponseReturnValue:
-    account.end_other_sessions(signed_in_person())
+    account.end_other_sessions(signed_in_person(), current_session_hash())
     db.session.commit()
     flash(gettext("Your other devices have been signed out."), "success")
     return redirect(url_for("accounts.signed_in_devices"))

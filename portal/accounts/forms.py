@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.accounts.passwords import MAX_PASSWORD_LENGTH, password_problem
-from portal.forms import PortalForm
+from portal.forms import EmailAddress, PortalForm
 
 
 class SignInForm(PortalForm):
@@ -33,11 +33,7 @@ class EmailAddressForm(PortalForm):
         validators=[
             DataRequired(_l("Enter your email address")),
             Length(max=320, message=_l("Enter an email address of 320 characters or fewer")),
-            Email(
-                message=_l("Enter an email address in the right format, like name@example.com"),
-                granular_message=False,
-                check_deliverability=False,
-            ),
+            EmailAddress(_l("Enter an email address in the right format, like name@example.com")),
         ],
     )
 

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from portal.accounts.blueprint import bp
 from portal.accounts.forms import AcceptInvitationForm, JoinPanelForm
 from portal.accounts.invitations import (
     InvitationProblem,
@@ -25,7 +26,6 @@ from portal.accounts.passwords import PASSWORD_HINT
 from portal.accounts.service import find_user_by_email
 from portal.accounts.sessions import end_current_session
 from portal.accounts.signin import finish_sign_in
-from portal.accounts.views import bp
 from portal.extensions import db
 from portal.security import csrf_checked_by_form
 

@@ -12,6 +12,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal.accounts import email_links
+from portal.accounts.blueprint import bp
 from portal.accounts.email_links import LinkProblem, find_token, token_problem, use_token
 from portal.accounts.forms import ConfirmForm, EmailAddressForm, NewPasswordForm
 from portal.accounts.limits import (
@@ -25,7 +26,6 @@ from portal.accounts.passwords import PASSWORD_HINT
 from portal.accounts.sessions import end_current_session
 from portal.accounts.signin import finish_sign_in, safe_next
 from portal.accounts.two_step import is_required_at_sign_in
-from portal.accounts.views import bp
 from portal.extensions import db
 from portal.security import csrf_checked_by_form
 

@@ -92,16 +92,16 @@ def end_current_session() -> None:
     session.clear()
 
 
-def end_sessions_of(user_id: int, keep_current: bool = False) -> None:
-    """End every session of one person, except this browser's when ``keep_current``."""
+def end_sessions_of(user_id: int, keep: str | None = None) -> None:
+    """End every session of one person, except the one whose token hash is ``keep`` (the
+    browser making the change: ``current_session_hash()``)."""
     statement = (
         update(UserSession)
         .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
         .values(ended_at=utcnow())
     )
-    token = session.get(SESSION_TOKEN_KEY)
-    if keep_current and token:
-        statement = statement.where(UserSession.token_hash != _hash_token(token))
+    if keep is not None:
+        statement = statement.where(UserSession.token_hash != keep)
     db.session.execute(statement)
 
 

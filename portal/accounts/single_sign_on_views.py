@@ -9,8 +9,8 @@ from joserfc.errors import JoseError
 from requests import RequestException
 
 from portal.accounts import single_sign_on
+from portal.accounts.blueprint import bp
 from portal.accounts.signin import finish_sign_in, safe_next
-from portal.accounts.views import bp
 from portal.extensions import db
 
 NEXT_KEY = "single_sign_on_next"

@@ -11,19 +11,20 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal.accounts import two_step
-from portal.accounts.account import signed_in_recently
 from portal.accounts.account_forms import (
     ReauthenticateForm,
     TwoStepCheckForm,
     TwoStepPolicyForm,
     TwoStepSetUpForm,
 )
-from portal.accounts.account_views import (
+from portal.accounts.blueprint import bp
+from portal.accounts.models import User
+from portal.accounts.reauthentication import (
     identity_proved,
     reauthentication_limit,
     signed_in_person,
+    signed_in_recently,
 )
-from portal.accounts.models import User
 from portal.accounts.sessions import start_session
 from portal.accounts.signin import (
     PENDING_METHOD_KEY,
@@ -31,7 +32,6 @@ from portal.accounts.signin import (
     PENDING_STARTED_KEY,
     PENDING_USER_KEY,
 )
-from portal.accounts.views import bp
 from portal.audit.service import AuditAction, record
 from portal.extensions import client_address, csrf, db, limiter
 from portal.security import csrf_checked_by_form

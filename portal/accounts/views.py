@@ -5,12 +5,13 @@ Invitations are in ``invitation_views`` and emailed links in ``link_views``, on 
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
 from portal.accounts import service, single_sign_on
+from portal.accounts.blueprint import bp
 from portal.accounts.email_change import confirm_email_change
 from portal.accounts.email_links import (
     LinkProblem,
@@ -31,9 +32,6 @@ from portal.accounts.signin import finish_sign_in
 from portal.audit.service import AuditAction, record
 from portal.extensions import db
 from portal.security import csrf_checked_by_form
-
-bp = Blueprint("accounts", __name__)
-
 
 # How long before an idle sign-out the page warns the person (static/js/session-timeout.js).
 IDLE_WARNING_SECONDS = 120
@@ -134,10 +132,3 @@ def _email_change_problem(problem: LinkProblem) -> ResponseReturnValue:
     status = 404 if problem is LinkProblem.UNKNOWN else 410
     page = render_template("accounts/link_problem.html", kind="email_change", problem=problem)
     return page, status
-
-
-# The other account routes live in their own modules and add themselves to ``bp``.
-from portal.accounts import invitation_views, link_views  # noqa: E402, F401, I001
-from portal.accounts import account_views  # noqa: E402, F401, I001
-from portal.accounts import two_step_views  # noqa: E402, F401, I001
-from portal.accounts import single_sign_on_views  # noqa: E402, F401, I001

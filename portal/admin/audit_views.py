@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from portal.admin.audit_log import AuditFilter, audit_page
+from portal.admin.blueprint import bp
 from portal.admin.forms import AuditFilterForm
-from portal.admin.views import bp
 from portal.audit.service import AuditAction
 from portal.ids import page_number
 

@@ -15,11 +15,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from portal.admin.panels import PanelDetails
-from portal.forms import PortalForm
+from portal.forms import EmailAddress, PortalForm
 from portal.panels.models import Role
 
 ROLE_LABELS = {
@@ -76,7 +76,7 @@ class InvitationForm(PortalForm):
         _l("Email address"),
         validators=[
             DataRequired(_l("Enter the email address to send the invitation to")),
-            Email(_l("Enter an email address like name@example.org"), check_deliverability=False),
+            EmailAddress(_l("Enter an email address like name@example.org")),
             Length(max=320),
         ],
     )

@@ -9,9 +9,10 @@ from flask_login import current_user
 
 from portal.accounts.invitations import invite, open_invitations, revoke
 from portal.accounts.models import Invitation
+from portal.admin.blueprint import bp
 from portal.admin.forms import ConfirmForm, InvitationForm, role_from
-from portal.admin.member_views import invitation_refused
-from portal.admin.views import bp, load_panel
+from portal.admin.loaders import load_panel
+from portal.admin.members import invitation_refused
 from portal.db import utcnow
 from portal.extensions import db
 from portal.panels.models import Role

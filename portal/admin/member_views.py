@@ -10,38 +10,12 @@ from flask_login import current_user
 
 from portal import access
 from portal.accounts.invitations import invite, open_invitations
-from portal.accounts.service import find_user_by_email
+from portal.admin.blueprint import bp
 from portal.admin.forms import InvitationForm, role_from
-from portal.admin.members import panel_members
-from portal.admin.views import bp, load_panel
+from portal.admin.loaders import load_panel
+from portal.admin.members import invitation_refused, panel_members
 from portal.extensions import db
-from portal.panels.models import Membership, Panel
 from portal.security import csrf_checked_by_form
-
-
-def invitation_refused(panel: Panel, form: InvitationForm) -> bool:
-    """Check an invitation against who is in the panel already; say why on the form."""
-    person = find_user_by_email(form.email.data or "")
-    if person is None:
-        return False
-    if not person.is_active_account:
-        form.email.errors = [
-            gettext(
-                "The account for this email address is closed. An administrator can open it again."
-            )
-        ]
-        return True
-    in_panel = db.session.scalar(
-        db.select(Membership.id).where(
-            Membership.panel_id == panel.id,
-            Membership.user_id == person.id,
-            Membership.active.is_(True),
-        )
-    )
-    if in_panel is not None:
-        form.email.errors = [gettext("This person is already in the panel")]
-        return True
-    return False
 
 
 @bp.get("/panels/<int:panel_id>/members", endpoint="panel_members")

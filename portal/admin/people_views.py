@@ -12,9 +12,9 @@ from portal.access import found_or_404
 from portal.accounts import two_step
 from portal.accounts.models import User
 from portal.admin import people
+from portal.admin.blueprint import bp
 from portal.admin.forms import ROLE_HINTS, ConfirmForm, RoleForm, SearchPeopleForm, role_from
 from portal.admin.people import LastAdministrator, OwnAccount
-from portal.admin.views import bp
 from portal.extensions import db
 from portal.ids import page_number
 from portal.panels.models import Membership

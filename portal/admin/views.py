@@ -7,26 +7,22 @@ the URL) → calls the service → commits once → redirects, or renders.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
 from portal.access import found_or_404
 from portal.admin import panels as panel_service
+from portal.admin.blueprint import bp
 from portal.admin.forms import ConfirmForm, PanelForm, SiteForm
+from portal.admin.loaders import load_panel
 from portal.admin.members import panel_members
 from portal.admin.panels import PanelEditConflict, SiteNameTaken
 from portal.extensions import db
-from portal.panels.models import Panel, Site
-from portal.panels.service import get_panel, sites_of
+from portal.panels.models import Site
+from portal.panels.service import sites_of
 from portal.security import csrf_checked_by_form
-
-bp = Blueprint("admin", __name__)
-
-
-def load_panel(panel_id: int) -> Panel:
-    return found_or_404(get_panel(panel_id))
 
 
 def _load_site(panel_id: int, site_id: int) -> Site:
@@ -162,12 +158,3 @@ def remove_site(panel_id: int, site_id: int) -> ResponseReturnValue:
         flash(gettext("Site removed."), "success")
         return redirect(url_for(".show_panel", panel_id=panel.id, _anchor="sites"))
     return render_template("admin/remove_site.html", form=form, panel=panel, site=site)
-
-
-# The other pages live in their own modules and add themselves to ``bp``.
-from portal.admin import (  # noqa: E402, F401, I001
-    audit_views,
-    invitation_views,
-    member_views,
-    people_views,
-)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-
-from flask import has_request_context, request
-from flask_login import current_user
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from portal.audit.models import AuditEvent
 from portal.extensions import db
@@ -58,6 +58,23 @@ class AuditAction(enum.StrEnum):
     MEETING_CANCELLED = "meeting_cancelled"
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who did something and from where: a person (None for the portal itself, such as the
+    worker) and the client address ("" when there is none)."""
+
+    user_id: int | None
+    address: str = ""
+
+
+SYSTEM = Actor(user_id=None)
+
+# Who is acting, asked only when an event is recorded. The request layer sets it for each
+# request (``portal.request_scope``: the signed-in person and their address); the worker and
+# commands leave it unset, so their events are the system's unless they pass an actor.
+acting: ContextVar[Callable[[], Actor] | None] = ContextVar("acting", default=None)
+
+
 def record(
     action: AuditAction,
     *,
@@ -65,18 +82,24 @@ def record(
     panel_id: int | None = None,
     detail: str = "",
     actor_id: int | None = None,
+    actor: Actor | None = None,
 ) -> AuditEvent:
     """Add an audit event to the current transaction; the caller commits.
 
-    ``detail`` is for facts an administrator needs ("role: member to chair", "method: email
-    link"): never a password, a token, an email body or anything a member wrote.
+    The event is ``actor``'s, else whoever is ``acting``; ``actor_id`` names the person when
+    they are not the one signed in (such as someone just signing in). ``detail`` is for facts
+    an administrator needs ("role: member to chair", "method: email link"): never a password,
+    a token, an email body or anything a member wrote.
     """
-    if actor_id is None and has_request_context() and current_user.is_authenticated:
-        actor_id = current_user.id
-    address = (request.remote_addr or "") if has_request_context() else ""
+    if actor is None:
+        source = acting.get()
+        actor = source() if source is not None else SYSTEM
+    if actor_id is not None:
+        actor = Actor(user_id=actor_id, address=actor.address)
+    address = actor.address
     event = AuditEvent(
         action=action.value,
-        actor_id=actor_id,
+        actor_id=actor.user_id,
         subject_user_id=subject_user_id,
         panel_id=panel_id,
         client_address=address[:64],

@@ -6,7 +6,7 @@ import logging
 import math
 import time
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, ngettext
 from flask_limiter.errors import RateLimitExceeded
@@ -91,7 +91,6 @@ def _retry_message() -> str:
 
 
 def render_error(status: int, detail: str | None = None) -> ResponseReturnValue:
-    g.error_page = True  # the header's links then ignore the address (see templating)
     title, explanation = _pages()[status]
     if status == 413:
         explanation = explanation % {"size": current_app.config["MAX_UPLOAD_MB"]}

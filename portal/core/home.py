@@ -9,7 +9,7 @@ from portal.drafts.rounds import home_rounds
 from portal.feedback.service import home_feedback
 from portal.meetings.service import home_meetings
 from portal.panels.models import Membership
-from portal.questionnaires.service import home_questionnaires
+from portal.questionnaires.offers import home_questionnaires
 
 
 def home_sections(user_id: int, memberships: list[Membership]) -> dict[str, dict[str, Any]]:

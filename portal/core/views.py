@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
 from portal.core import service
+from portal.core.blueprint import bp
 from portal.core.forms import SupportContactsForm
 from portal.core.home import home_sections
 from portal.extensions import db
 from portal.panels import service as panels
 from portal.security import csrf_checked_by_form
-
-bp = Blueprint("core", __name__)
 
 
 @bp.get("/")

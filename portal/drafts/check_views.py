@@ -14,7 +14,9 @@ from flask_login import current_user
 
 from portal import access
 from portal.db import utcnow
-from portal.drafts import rounds as service
+from portal.drafts import omission_checks as service
+from portal.drafts.blueprint import bp
+from portal.drafts.loaders import ROUND, load_round, render_round_page, round_url
 from portal.drafts.models import Draft, OmissionCheck, Resonance, ReviewRound
 from portal.drafts.round_forms import (
     COMMENT_LIMIT,
@@ -24,13 +26,15 @@ from portal.drafts.round_forms import (
     SubmitForm,
     TextAnswerForm,
 )
-from portal.drafts.round_views import ROUND, load_round, render_round_page, round_url
 from portal.drafts.rounds import NotInRound, RoundClosed
-from portal.drafts.views import bp
 from portal.extensions import db
 from portal.security import csrf_checked_by_form
 
 QUESTIONS = ("rewording", "general")
+# Kept as the resume page when a member moves on from an item: where they pick up is worked out
+# from their answers when they come back, so going back to change an earlier item, or skipping
+# one, never sends them to the wrong place.
+AFTER_AN_ITEM = "items"
 
 
 def _question_text(question: str) -> dict[str, str]:
@@ -68,6 +72,31 @@ def _next_page(review_round: ReviewRound, key: str) -> str:
         return "answers"
     pages = _pages(review_round)
     return pages[pages.index(key) + 1] if key in pages[:-1] else "answers"
+
+
+def _resume_page(review_round: ReviewRound, key: str) -> str:
+    """The place to keep for a member saving ``key``: the page itself when they stop there."""
+    if request.form.get("later"):
+        return key
+    next_page = _next_page(review_round, key)
+    if key.startswith("items/") and next_page != "answers":
+        return AFTER_AN_ITEM
+    return next_page
+
+
+def _resume_key(review_round: ReviewRound, check: OmissionCheck) -> str | None:
+    """Where "Continue where you left off" goes: the page they stopped on, or, after moving on
+    from an item, the first unanswered item after the last one answered."""
+    if check.resume_page != AFTER_AN_ITEM:
+        return check.resume_page if check.resume_page in _pages(review_round) else None
+    answered = {
+        answer.version_item_id
+        for answer in check.answers
+        if answer.resonance is not None or answer.comment
+    }
+    items = review_round.version.items
+    last = max((index for index, item in enumerate(items) if item.id in answered), default=-1)
+    return f"items/{items[last + 1].id}" if last + 1 < len(items) else "missing"
 
 
 def _saved(review_round: ReviewRound, key: str) -> ResponseReturnValue:
@@ -112,8 +141,8 @@ def start_check(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnVa
     draft, review_round = load_round(panel_id, draft_id, round_id)
     check = _my_check(review_round)
     resume = None
-    if check is not None and check.resume_page in _pages(review_round):
-        resume = _page_url(review_round, check.resume_page)
+    if check is not None and (resume_key := _resume_key(review_round, check)) is not None:
+        resume = _page_url(review_round, resume_key)
     return render_round_page(
         "drafts/check/start.html",
         panel_id,
@@ -158,7 +187,7 @@ def answer_item(
                 version_item_id,
                 resonance,
                 (form.comment.data or "").strip(),
-                _next_page(review_round, key),
+                _resume_page(review_round, key),
             )
         except NotInRound:
             abort(404)
@@ -228,7 +257,7 @@ def missing_actions(panel_id: int, draft_id: int, round_id: int) -> ResponseRetu
                 review_round,
                 current_user.id,
                 actions,
-                key if staying else _next_page(review_round, key),
+                key if staying else _resume_page(review_round, key),
             )
         except RoundClosed:
             closed_message = _closed_message(review_round)
@@ -280,7 +309,7 @@ def answer_question(
                 current_user.id,
                 question,
                 (form.text.data or "").strip(),
-                _next_page(review_round, question),
+                _resume_page(review_round, question),
             )
         except RoundClosed:
             closed_message = _closed_message(review_round)

@@ -172,7 +172,8 @@ class OmissionCheck(TimestampMixin, db.Model):
     rewording: Mapped[str] = mapped_column(default="")
     general_comment: Mapped[str] = mapped_column(default="")
     submitted_at: Mapped[datetime | None]
-    # The page to take the member back to when they return ("items/12", "missing", "answers").
+    # The page to take the member back to when they return ("items/12", "missing", "answers"), or
+    # "items" when they moved on from an item: the first unanswered one is found on their return.
     resume_page: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
     round: Mapped[ReviewRound] = relationship(lazy="raise")

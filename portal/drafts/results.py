@@ -32,7 +32,8 @@ from portal.drafts.models import (
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
 from portal.notifications.service import queue_mail
-from portal.panels.models import Membership, Role
+from portal.panels.models import Membership
+from portal.panels.service import MEMBERS_AND_CHAIR, active_in_panel
 
 PAGE_SIZE = 20
 ANSWERS: tuple[Resonance, ...] = (
@@ -42,7 +43,7 @@ ANSWERS: tuple[Resonance, ...] = (
     Resonance.NOT_SURE,
 )
 # The people a round asks: panel members with lived experience, the chair among them.
-ANSWERING_ROLES = (Role.MEMBER, Role.CHAIR)
+ANSWERING_ROLES = MEMBERS_AND_CHAIR
 # Nobody is reminded about the same round twice in this long.
 REMINDER_GAP = timedelta(hours=24)
 
@@ -163,11 +164,7 @@ def response_summary(review_round: ReviewRound) -> ResponseSummary:
 
 
 def _asked(review_round: ReviewRound) -> tuple[Any, ...]:
-    return (
-        Membership.panel_id == review_round.panel_id,
-        Membership.active.is_(True),
-        Membership.role.in_(ANSWERING_ROLES),
-    )
+    return active_in_panel(review_round.panel_id, ANSWERING_ROLES)
 
 
 def respondents(review_round: ReviewRound, page: int) -> Page[Any]:

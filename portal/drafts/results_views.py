@@ -12,9 +12,9 @@ from portal.access import found_or_404
 from portal.audit.service import AuditAction, record
 from portal.db import utcnow
 from portal.drafts import export, results
+from portal.drafts.blueprint import bp
 from portal.drafts.forms import KIND_LABELS
 from portal.drafts.models import Resonance, ReviewRound
-from portal.drafts.views import bp
 from portal.extensions import db
 from portal.forms import PortalForm
 from portal.ids import page_number

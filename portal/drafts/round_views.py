@@ -1,66 +1,25 @@
 """Review rounds (study team), on the drafts blueprint. Members' omission-check pages are in
-``check_views``; both share the loading helpers here."""
+``check_views``; both share the loading helpers in ``loaders``."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
 from portal import access
-from portal.db import utcnow
 from portal.drafts import rounds as service
-from portal.drafts.forms import KIND_LABELS
-from portal.drafts.models import Draft, ReviewRound
+from portal.drafts.blueprint import bp
+from portal.drafts.loaders import ROUND, load_round, render_round_page, round_url
 from portal.drafts.round_forms import (
-    RESONANCE_LABELS,
     CloseForm,
     ExtendForm,
     RoundForm,
 )
 from portal.drafts.service import get_draft, get_version, version_numbers
-from portal.drafts.views import bp
 from portal.extensions import db
-from portal.panels.service import get_panel
 from portal.security import csrf_checked_by_form
-
-ROUND = "/<int:draft_id>/rounds/<int:round_id>"
-
-
-# --- loading ------------------------------------------------------------------------------
-
-
-def load_round(panel_id: int, draft_id: int, round_id: int) -> tuple[Draft, ReviewRound]:
-    draft = get_draft(panel_id, draft_id)
-    if draft is None:
-        abort(404)
-    review_round = service.get_round(panel_id, draft, round_id)
-    if review_round is None:
-        abort(404)
-    return draft, review_round
-
-
-def render_round_page(template: str, panel_id: int, **context: object) -> str:
-    return render_template(
-        template,
-        panel=get_panel(panel_id),
-        kind_labels=KIND_LABELS,
-        resonance_labels=RESONANCE_LABELS,
-        now=utcnow(),
-        **context,
-    )
-
-
-def round_url(endpoint: str, review_round: ReviewRound, **values: object) -> str:
-    return url_for(
-        f"drafts.{endpoint}",
-        panel_id=review_round.panel_id,
-        draft_id=review_round.version.draft_id,
-        round_id=review_round.id,
-        **values,
-    )
-
 
 # --- the study team -----------------------------------------------------------------------
 
@@ -147,7 +106,3 @@ def close_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnVa
     return render_round_page(
         "drafts/rounds/close.html", panel_id, draft=draft, review_round=review_round, form=form
     )
-
-
-# The omission check's pages add themselves to ``bp`` too.
-from portal.drafts import check_views  # noqa: E402, F401, I001

@@ -1,9 +1,7 @@
-"""Review rounds and omission checks: open, extend, close, answer, submit.
+"""Review rounds: open, extend and close them, and see how far the panel has got.
 
-A round is open until ``closes_at`` (or until it is closed early). A member's omission check is
-saved as they go and can be changed until then; every change after it is sent is routed to the
-study team's inbox again, so the inbox always holds what the member last said. After the
-deadline nothing is stored: ``RoundClosed`` is raised before anything changes.
+A round is open until ``closes_at`` (or until it is closed early). Members answer it in their
+omission checks (``omission_checks``).
 """
 
 from __future__ import annotations
@@ -12,10 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import url_for
 from flask_babel import gettext
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
@@ -24,19 +20,16 @@ from portal.db import utcnow
 from portal.drafts.models import (
     Draft,
     DraftVersion,
-    ItemAnswer,
-    MissingAction,
     OmissionCheck,
-    Resonance,
     ReviewRound,
-    VersionItem,
 )
 from portal.extensions import db
-from portal.feedback.routing import route_omission_check
+from portal.links import portal_path
 from portal.notifications.service import queue_mail
 from portal.panels.models import Membership, Role
+from portal.panels.service import MEMBERS_AND_CHAIR, active_in_panel, active_people
 
-ANSWERING_ROLES = (Role.MEMBER, Role.CHAIR)
+ANSWERING_ROLES = MEMBERS_AND_CHAIR
 
 
 class RoundClosed(Exception):
@@ -106,24 +99,6 @@ def get_round(panel_id: int, draft: Draft, round_id: int) -> ReviewRound | None:
     )
 
 
-def get_check(
-    review_round: ReviewRound, user_id: int, for_update: bool = False
-) -> OmissionCheck | None:
-    """A person's omission check for a round, with everything they said, or None.
-
-    ``for_update`` locks the row (on PostgreSQL) so two saves from the same person, such as a
-    double click, take turns instead of both adding the same answer.
-    """
-    query = (
-        select(OmissionCheck)
-        .where(OmissionCheck.round_id == review_round.id, OmissionCheck.user_id == user_id)
-        .options(selectinload(OmissionCheck.answers), selectinload(OmissionCheck.missing_actions))
-    )
-    if for_update:
-        query = query.with_for_update(of=OmissionCheck)
-    return db.session.scalar(query)
-
-
 @dataclass(frozen=True)
 class RoundProgress:
     answering: int  # members and the chair, who are asked to answer
@@ -136,11 +111,7 @@ def round_progress(review_round: ReviewRound) -> RoundProgress:
     answering = db.session.scalar(
         select(func.count())
         .select_from(Membership)
-        .where(
-            Membership.panel_id == review_round.panel_id,
-            Membership.active.is_(True),
-            Membership.role.in_(ANSWERING_ROLES),
-        )
+        .where(*active_in_panel(review_round.panel_id, ANSWERING_ROLES))
     )
     started, submitted = db.session.execute(
         select(func.count(OmissionCheck.id), func.count(OmissionCheck.submitted_at)).where(
@@ -202,28 +173,15 @@ def home_rounds(user_id: int, memberships: list[Membership]) -> dict[str, Any]:
 
 
 def _answering_people(panel_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.panel_id == panel_id,
-                Membership.active.is_(True),
-                Membership.role.in_(ANSWERING_ROLES),
-                User.is_active_account.is_(True),
-            )
-            .order_by(User.id)
-        )
-    )
+    return active_people(panel_id, ANSWERING_ROLES)
 
 
 def _tell_the_panel(review_round: ReviewRound, draft: Draft, template: str, key: str) -> None:
-    link = url_for(
+    link = portal_path(
         "drafts.start_check",
         panel_id=review_round.panel_id,
         draft_id=draft.id,
         round_id=review_round.id,
-        _external=False,
     )
     for person in _answering_people(review_round.panel_id):
         queue_mail(
@@ -288,126 +246,3 @@ def close_round(review_round: ReviewRound) -> None:
             panel_id=review_round.panel_id,
             detail=f"round {review_round.id}",
         )
-
-
-# --- members' omission checks -------------------------------------------------------------
-
-
-def _open_check(review_round: ReviewRound, user_id: int) -> OmissionCheck:
-    if not review_round.is_open(utcnow()):
-        raise RoundClosed
-    check = get_check(review_round, user_id, for_update=True)
-    if check is None:
-        check = OmissionCheck(round_id=review_round.id, user_id=user_id)
-        check.answers = []
-        check.missing_actions = []
-        try:
-            with db.session.begin_nested():
-                db.session.add(check)
-        except IntegrityError:
-            # The same person's other request made it first: use that one.
-            check = get_check(review_round, user_id, for_update=True)
-            if check is None:
-                raise
-    return check
-
-
-def _after_change(check: OmissionCheck, review_round: ReviewRound, resume_page: str) -> None:
-    check.resume_page = resume_page
-    db.session.flush()
-    if check.submitted_at is not None:
-        # Already sent: the inbox follows what the member now says.
-        route_omission_check(check, review_round, review_round.version.draft)
-
-
-def item_in_round(review_round: ReviewRound, item_id: int) -> VersionItem | None:
-    return next((item for item in review_round.version.items if item.id == item_id), None)
-
-
-def save_item_answer(
-    review_round: ReviewRound,
-    user_id: int,
-    item_id: int,
-    resonance: Resonance | None,
-    comment: str,
-    resume_page: str,
-) -> OmissionCheck:
-    """Keep a member's answer about one item of the round's version."""
-    if item_in_round(review_round, item_id) is None:
-        raise NotInRound
-    check = _open_check(review_round, user_id)
-    answer = next((a for a in check.answers if a.version_item_id == item_id), None)
-    if answer is None:
-        answer = ItemAnswer(version_item_id=item_id)
-        check.answers.append(answer)
-    answer.resonance = resonance
-    answer.comment = comment
-    _after_change(check, review_round, resume_page)
-    return check
-
-
-def save_missing_actions(
-    review_round: ReviewRound,
-    user_id: int,
-    actions: list[tuple[str, str]],
-    resume_page: str,
-) -> OmissionCheck:
-    """Replace a member's list of missing actions with ``actions`` (description, why)."""
-    check = _open_check(review_round, user_id)
-    kept = list(check.missing_actions)
-    for position, (description, why) in enumerate(actions, start=1):
-        if position <= len(kept):
-            row = kept[position - 1]
-        else:
-            row = MissingAction(description=description)
-            check.missing_actions.append(row)
-        row.position = position
-        row.description = description
-        row.why_it_matters = why
-    for row in kept[len(actions) :]:
-        check.missing_actions.remove(row)
-    _after_change(check, review_round, resume_page)
-    return check
-
-
-def save_text_answer(
-    review_round: ReviewRound, user_id: int, question: str, text: str, resume_page: str
-) -> OmissionCheck:
-    """Keep the rewording suggestion (``question="rewording"``) or the general comment."""
-    check = _open_check(review_round, user_id)
-    if question == "rewording":
-        check.rewording = text
-    else:
-        check.general_comment = text
-    _after_change(check, review_round, resume_page)
-    return check
-
-
-def submit_check(review_round: ReviewRound, user_id: int) -> OmissionCheck:
-    """Send a member's answers: route everything they said to the study team and email them."""
-    check = _open_check(review_round, user_id)
-    first_time = check.submitted_at is None
-    check.submitted_at = utcnow()
-    check.resume_page = "answers"
-    db.session.flush()
-    draft = review_round.version.draft
-    route_omission_check(check, review_round, draft)
-    person = db.session.get(User, user_id)
-    if person is not None:
-        queue_mail(
-            person.email,
-            gettext("We have your answers: %(title)s", title=review_round.version.title),
-            "omission_check_sent",
-            locale=person.language or None,
-            name=person.display_name,
-            title=review_round.version.title,
-            closes_at=review_round.closes_at,
-            changed=not first_time,
-            path=url_for(
-                "drafts.check_answers",
-                panel_id=review_round.panel_id,
-                draft_id=draft.id,
-                round_id=review_round.id,
-            ),
-        )
-    return check

@@ -6,7 +6,7 @@ service → commit once → redirect, or render.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
@@ -15,6 +15,7 @@ from portal import access
 from portal.access import found_or_404
 from portal.db import utcnow
 from portal.drafts import service
+from portal.drafts.blueprint import bp
 from portal.drafts.compare import compare_versions
 from portal.drafts.forms import FIELD_LABELS, KIND_LABELS, ConfirmForm, DraftForm, ItemForm
 from portal.drafts.models import Draft, DraftItem
@@ -25,8 +26,6 @@ from portal.feedback.comments import comments_on_version
 from portal.ids import number_in_range
 from portal.panels.service import get_panel, sites_of
 from portal.security import csrf_checked_by_form
-
-bp = Blueprint("drafts", __name__, url_prefix="/panels/<int:panel_id>/drafts")
 
 
 def _load_draft(panel_id: int, draft_id: int, with_items: bool = False) -> Draft:
@@ -267,7 +266,3 @@ def compare_versions_page(panel_id: int, draft_id: int) -> ResponseReturnValue:
         comparisons=compare_versions(old, new),
         field_labels=FIELD_LABELS,
     )
-
-
-# Review rounds and results live in their own modules and add themselves to ``bp``.
-from portal.drafts import results_views, round_views  # noqa: E402, F401, I001

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.feedback.models import FeedbackEntry, TriageStatus
-from portal.feedback.triage import unread_responses
+from portal.feedback.my_feedback import unread_responses
 from portal.panels.models import Membership, Role
 
 

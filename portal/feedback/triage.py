@@ -27,6 +27,7 @@ from portal.extensions import db
 from portal.feedback.models import FeedbackEntry, TriageStatus
 from portal.notifications.service import queue_mail
 from portal.panels.models import Membership, Role
+from portal.panels.service import active_in_panel, sites_of
 
 PAGE_SIZE = 25
 RESPONSE_MAX_LENGTH = 5000
@@ -160,11 +161,7 @@ def researchers_of(panel_id: int) -> list[tuple[int, str]]:
         for user_id, name in db.session.execute(
             select(User.id, User.display_name)
             .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.panel_id == panel_id,
-                Membership.role == Role.RESEARCHER,
-                Membership.active.is_(True),
-            )
+            .where(*active_in_panel(panel_id, (Role.RESEARCHER,)))
             .order_by(User.display_name)
         )
     ]
@@ -172,8 +169,6 @@ def researchers_of(panel_id: int) -> list[tuple[int, str]]:
 
 def filter_choices(panel_id: int) -> FilterChoices:
     """What the inbox's filters offer: four queries."""
-    from portal.panels.service import sites_of
-
     drafts = db.session.execute(
         select(Draft.id, Draft.title).where(Draft.panel_id == panel_id).order_by(Draft.title)
     )
@@ -324,57 +319,3 @@ def _tell_member(entry: FeedbackEntry) -> None:
         response=entry.response,
         link=public_link(f"/panels/{entry.panel_id}/my-feedback"),
     )
-
-
-# --- My feedback --------------------------------------------------------------------------
-
-
-def my_feedback_page(panel_id: int, user_id: int, number: int) -> Page:
-    """Everything a person said in a panel, newest first, with the team's answers: two queries."""
-    condition = and_(FeedbackEntry.panel_id == panel_id, FeedbackEntry.author_id == user_id)
-    total = db.session.scalar(select(func.count(FeedbackEntry.id)).where(condition)) or 0
-    number = min(max(1, number), max(1, math.ceil(total / PAGE_SIZE)))
-    entries = db.session.scalars(
-        select(FeedbackEntry)
-        .where(condition)
-        .options(joinedload(FeedbackEntry.draft))
-        .order_by(FeedbackEntry.created_at.desc(), FeedbackEntry.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((number - 1) * PAGE_SIZE)
-    )
-    return Page(rows=list(entries), total=total, number=number)
-
-
-def mark_responses_seen(panel_id: int, user_id: int) -> int:
-    """Mark every answer this person has had in the panel as read."""
-    result = db.session.execute(
-        update(FeedbackEntry)
-        .where(
-            FeedbackEntry.panel_id == panel_id,
-            FeedbackEntry.author_id == user_id,
-            FeedbackEntry.responded_at.is_not(None),
-            FeedbackEntry.response_seen_at.is_(None),
-        )
-        .values(response_seen_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-def unread_responses(user_id: int, panel_ids: Sequence[int], limit: int = 5) -> Page:
-    """The newest answers this person has not marked as read, across their panels."""
-    condition = and_(
-        FeedbackEntry.author_id == user_id,
-        FeedbackEntry.panel_id.in_(list(panel_ids)),
-        FeedbackEntry.responded_at.is_not(None),
-        FeedbackEntry.response_seen_at.is_(None),
-    )
-    total = db.session.scalar(select(func.count(FeedbackEntry.id)).where(condition)) or 0
-    entries = db.session.scalars(
-        select(FeedbackEntry)
-        .where(condition)
-        .options(joinedload(FeedbackEntry.draft))
-        .order_by(FeedbackEntry.responded_at.desc(), FeedbackEntry.id.desc())
-        .limit(limit)
-    )
-    return Page(rows=list(entries), total=total, number=1, size=limit)

@@ -11,6 +11,7 @@ from portal import access
 from portal.access import found_or_404
 from portal.extensions import db
 from portal.feedback import triage
+from portal.feedback.blueprint import bp
 from portal.feedback.forms import (
     MEMBER_STATUS_LABELS,
     STATUS_LABELS,
@@ -18,8 +19,9 @@ from portal.feedback.forms import (
     ConfirmForm,
     TriageForm,
 )
+from portal.feedback.loaders import page
 from portal.feedback.models import EntryKind, TriageStatus
-from portal.feedback.views import bp, page
+from portal.feedback.my_feedback import mark_responses_seen, my_feedback_page
 from portal.security import csrf_checked_by_form
 
 
@@ -145,7 +147,7 @@ def my_feedback(panel_id: int) -> ResponseReturnValue:
     return page(
         "feedback/my_feedback.html",
         panel_id,
-        feedback=triage.my_feedback_page(panel_id, current_user.id, _number("page") or 1),
+        feedback=my_feedback_page(panel_id, current_user.id, _number("page") or 1),
         status_labels=MEMBER_STATUS_LABELS,
         kind_labels=kind_labels(),
         form=ConfirmForm(),
@@ -159,7 +161,7 @@ def mark_responses_read(panel_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    triage.mark_responses_seen(panel_id, current_user.id)
+    mark_responses_seen(panel_id, current_user.id)
     db.session.commit()
     flash(gettext("Answers marked as read."), "success")
     return redirect(url_for(".my_feedback", panel_id=panel_id))

@@ -1,13 +1,13 @@
 """Comments, the study team's inbox (triage and responses) and a member's "My feedback" page.
 
 Each view: load (404 when the object is not in the URL's panel) → ask ``access`` → call the
-service → commit once → redirect, or render. The inbox and My feedback pages add themselves to
-``bp`` from ``triage_views``.
+service → commit once → redirect, or render. The inbox and My feedback pages are in
+``triage_views``, on the same blueprint.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
@@ -17,16 +17,11 @@ from portal.drafts import service as drafts
 from portal.drafts.models import Draft, DraftVersion
 from portal.extensions import db
 from portal.feedback import comments
+from portal.feedback.blueprint import bp
 from portal.feedback.forms import CommentForm, ConfirmForm
+from portal.feedback.loaders import page
 from portal.feedback.models import Comment, Visibility
-from portal.panels.service import get_panel
 from portal.security import csrf_checked_by_form
-
-bp = Blueprint("feedback", __name__, url_prefix="/panels/<int:panel_id>")
-
-
-def page(template: str, panel_id: int, **context: object) -> str:
-    return render_template(template, panel=get_panel(panel_id), **context)
 
 
 def _load_version(panel_id: int, draft_id: int, number: int) -> tuple[Draft, DraftVersion]:
@@ -155,7 +150,3 @@ def withdraw_comment(panel_id: int, comment_id: int) -> ResponseReturnValue:
         version=version,
         comment=comment,
     )
-
-
-# The inbox and My feedback add themselves to ``bp``.
-from portal.feedback import triage_views  # noqa: E402, F401, I001

@@ -20,13 +20,15 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 from flask_login import current_user
 
 from portal import access
 from portal.access import found_or_404
 from portal.extensions import db
-from portal.meetings import paper_files, papers
+from portal.meetings import agenda, packs, paper_files, papers
+from portal.meetings.blueprint import bp
+from portal.meetings.loaders import MEETING, MEETING_PAGE_SECTIONS, load_meeting, meeting_page_url
 from portal.meetings.models import AgendaItem, Meeting, Paper
 from portal.meetings.papers import PaperProblem, Upload
 from portal.meetings.papers_forms import (
@@ -35,45 +37,12 @@ from portal.meetings.papers_forms import (
     PaperForm,
     PreviousResultsForm,
 )
-from portal.meetings.views import MEETING_PAGE_SECTIONS, bp
 from portal.panels.service import get_panel
 from portal.security import csrf_checked_by_form
 
-MEETING = "/panels/<int:panel_id>/meetings/<int:meeting_id>"
-
-
-@bp.app_template_filter("duration")
-def duration_words(minutes: int) -> str:
-    """A length of time as people say it: "1 hour 30 minutes"."""
-    hours, rest = divmod(int(minutes), 60)
-    parts = []
-    if hours:
-        parts.append(ngettext("%(num)d hour", "%(num)d hours", hours))
-    if rest or not hours:
-        parts.append(ngettext("%(num)d minute", "%(num)d minutes", rest))
-    return " ".join(parts)
-
-
-@bp.app_template_filter("file_size")
-def file_size_words(size_bytes: int) -> str:
-    if size_bytes < 1024 * 1024:
-        return gettext("%(size)s KB", size=max(1, round(size_bytes / 1024)))
-    return gettext("%(size).1f MB", size=size_bytes / (1024 * 1024))
-
-
-def meeting_page_url(panel_id: int, meeting_id: int) -> str:
-    """The meeting's own page when the portal has one, else the pack page."""
-    if "meetings.show_meeting" in current_app.view_functions:
-        return url_for("meetings.show_meeting", panel_id=panel_id, meeting_id=meeting_id)
-    return url_for("meetings.show_pack", panel_id=panel_id, meeting_id=meeting_id)
-
-
-def load_meeting(panel_id: int, meeting_id: int, with_agenda: bool = False) -> Meeting:
-    return found_or_404(papers.get_meeting(panel_id, meeting_id, with_agenda=with_agenda))
-
 
 def _load_item(meeting: Meeting, agenda_item_id: int) -> AgendaItem:
-    return found_or_404(papers.get_agenda_item(meeting, agenda_item_id))
+    return found_or_404(agenda.get_agenda_item(meeting, agenda_item_id))
 
 
 def _load_paper(meeting: Meeting, paper_id: int) -> Paper:
@@ -105,7 +74,7 @@ def edit_agenda(panel_id: int, meeting_id: int) -> ResponseReturnValue:
         panel_id,
         meeting,
         papers_by_item=papers.papers_by_item(meeting),
-        total_minutes=papers.total_minutes(meeting.agenda_items),
+        total_minutes=agenda.total_minutes(meeting.agenda_items),
         confirm=ConfirmForm(),
     )
 
@@ -117,7 +86,7 @@ def new_agenda_item(panel_id: int, meeting_id: int) -> ResponseReturnValue:
     meeting = load_meeting(panel_id, meeting_id)
     form = AgendaItemForm(minutes=10)
     if form.validate_on_submit():
-        item = papers.add_agenda_item(meeting, form.details())
+        item = agenda.add_agenda_item(meeting, form.details())
         db.session.commit()
         flash(gettext("Agenda item added."), "success")
         return redirect(_agenda_url(meeting, f"agenda-item-{item.id}"))
@@ -132,7 +101,7 @@ def edit_agenda_item(panel_id: int, meeting_id: int, agenda_item_id: int) -> Res
     item = _load_item(meeting, agenda_item_id)
     form = AgendaItemForm(obj=item if request.method == "GET" else None)
     if form.validate_on_submit():
-        papers.update_agenda_item(item, form.details())
+        agenda.update_agenda_item(item, form.details())
         db.session.commit()
         flash(gettext("Your changes have been saved."), "success")
         return redirect(_agenda_url(meeting, f"agenda-item-{item.id}"))
@@ -148,7 +117,7 @@ def move_agenda_item(panel_id: int, meeting_id: int, agenda_item_id: int) -> Res
     direction = request.form.get("direction")
     if direction not in ("up", "down") or not ConfirmForm().validate_on_submit():
         abort(400)
-    papers.move_agenda_item(meeting, item, direction)
+    agenda.move_agenda_item(meeting, item, direction)
     db.session.commit()
     return redirect(_agenda_url(meeting, f"agenda-item-{item.id}"))
 
@@ -161,7 +130,7 @@ def remove_agenda_item(panel_id: int, meeting_id: int, agenda_item_id: int) -> R
     item = _load_item(meeting, agenda_item_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        papers.remove_agenda_item(meeting, item)
+        agenda.remove_agenda_item(meeting, item)
         db.session.commit()
         flash(gettext("Agenda item removed."), "success")
         return redirect(_agenda_url(meeting))
@@ -274,7 +243,7 @@ def remove_paper(panel_id: int, meeting_id: int, paper_id: int) -> ResponseRetur
 
 def _may_read_pack(meeting: Meeting) -> bool:
     """The team always; everyone else in the panel once the chair has published the pack."""
-    return access.can("agenda.manage", meeting.panel_id) or papers.pack_is_published(meeting)
+    return access.can("agenda.manage", meeting.panel_id) or packs.pack_is_published(meeting)
 
 
 def _send_paper(paper: Paper, version: int | None) -> ResponseReturnValue:
@@ -330,7 +299,7 @@ def show_pack(panel_id: int, meeting_id: int) -> ResponseReturnValue:
         meeting,
         readable=_may_read_pack(meeting),
         papers_by_item=papers.papers_by_item(meeting),
-        total_minutes=papers.total_minutes(meeting.agenda_items),
+        total_minutes=agenda.total_minutes(meeting.agenda_items),
     )
 
 
@@ -346,8 +315,8 @@ def publish_pack(panel_id: int, meeting_id: int) -> ResponseReturnValue:
         flash(gettext("Add at least one agenda item before you publish the pack."))
         return redirect(_agenda_url(meeting))
     if form.validate_on_submit():
-        first_time = not papers.pack_is_published(meeting)
-        papers.publish_pack(meeting, (form.summary.data or "").strip())
+        first_time = not packs.pack_is_published(meeting)
+        packs.publish_pack(meeting, (form.summary.data or "").strip())
         db.session.commit()
         flash(
             gettext("Pack published. Members can read it now and will get it by email.")
@@ -361,13 +330,13 @@ def publish_pack(panel_id: int, meeting_id: int) -> ResponseReturnValue:
         panel_id,
         meeting,
         form=form,
-        total_minutes=papers.total_minutes(meeting.agenda_items),
+        total_minutes=agenda.total_minutes(meeting.agenda_items),
         days_before=current_app.config["PACK_DAYS_BEFORE"],
     )
 
 
 def _meeting_page_agenda_and_papers(meeting: Meeting) -> dict[str, object]:
-    return papers.meeting_page_sections(meeting, access.can("agenda.manage", meeting.panel_id))
+    return packs.meeting_page_sections(meeting, access.can("agenda.manage", meeting.panel_id))
 
 
 MEETING_PAGE_SECTIONS.append(_meeting_page_agenda_and_papers)

@@ -25,7 +25,8 @@ from portal.meetings.models import (
     RsvpAnswer,
 )
 from portal.meetings.times import london_to_utc
-from portal.panels.models import Membership, Panel, Role
+from portal.panels.models import Panel, Role
+from portal.panels.service import active_memberships
 
 TITLES = (
     "Meeting 1: welcome, the study and how we work together",
@@ -111,13 +112,7 @@ def load_papers_demo(panel: Panel, meetings: list[Meeting]) -> None:
     link to the demo's published drafts, so no files are written. Safe to run again.
     """
     now = utcnow()
-    memberships = list(
-        db.session.scalars(
-            select(Membership)
-            .where(Membership.panel_id == panel.id, Membership.active.is_(True))
-            .order_by(Membership.id)
-        )
-    )
+    memberships = active_memberships(panel.id)
     chair = next((m for m in memberships if m.role is Role.CHAIR), None)
     attendees = [m for m in memberships if m.role in (Role.MEMBER, Role.CHAIR)]
     drafts = list(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
 from flask_babel import gettext
 from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.db import utcnow
 from portal.extensions import db
+from portal.links import portal_url
 from portal.meetings import calendar
 from portal.meetings.models import CalendarFeed, Meeting, MeetingStatus
 from portal.panels.models import Membership
@@ -23,9 +23,8 @@ def feed_url(user_id: int) -> str | None:
     feed = _feed_of(user_id)
     if feed is None:
         return None
-    base = current_app.config["BASE_URL"].rstrip("/")
     token = calendar.feed_token(user_id, feed.version)
-    return base + url_for("meetings.calendar_feed", token=token)
+    return portal_url("meetings.calendar_feed", token=token)
 
 
 def reset_feed(user_id: int) -> CalendarFeed:

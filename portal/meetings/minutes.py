@@ -29,7 +29,8 @@ from portal.meetings.models import (
     MinutesRevision,
 )
 from portal.notifications.service import queue_mail
-from portal.panels.models import Membership, Role
+from portal.panels.models import Membership
+from portal.panels.service import MEMBERS_AND_CHAIR, active_in_panel, active_people
 
 ATTENDANCE_STATUSES = ("attended", "apologies", "absent")
 
@@ -54,11 +55,7 @@ def attendance_sheet(meeting: Meeting) -> list[AttendanceRow]:
             Attendance,
             (Attendance.user_id == User.id) & (Attendance.meeting_id == meeting.id),
         )
-        .where(
-            Membership.panel_id == meeting.panel_id,
-            Membership.active.is_(True),
-            Membership.role.in_((Role.MEMBER, Role.CHAIR)),
-        )
+        .where(*active_in_panel(meeting.panel_id, MEMBERS_AND_CHAIR))
         .order_by(User.display_name, User.id)
     ).all()
     return [
@@ -167,17 +164,7 @@ def share_revision(meeting: Meeting, revision: MinutesRevision) -> None:
     revision.shared_at = utcnow()
     base_url = current_app.config["BASE_URL"].rstrip("/")
     link = f"{base_url}/panels/{meeting.panel_id}/meetings/{meeting.id}/minutes"
-    people = db.session.scalars(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.panel_id == meeting.panel_id,
-            Membership.active.is_(True),
-            Membership.role.in_((Role.MEMBER, Role.CHAIR)),
-            User.is_active_account.is_(True),
-        )
-        .order_by(User.id)
-    )
+    people = active_people(meeting.panel_id, MEMBERS_AND_CHAIR)
     for person in people:
         queue_mail(
             person.email,

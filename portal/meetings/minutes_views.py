@@ -7,17 +7,16 @@ read the latest shared revision and comment; comments reach the study team's inb
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, gettext
+from flask_babel import gettext
 from flask_login import current_user
 
 from portal import access
 from portal.extensions import db
 from portal.meetings import minutes
-from portal.meetings.agenda_views import MEETING, load_meeting, meeting_page_url
+from portal.meetings.blueprint import bp
+from portal.meetings.loaders import MEETING, load_meeting, meeting_page_url
 from portal.meetings.minutes import ActionDetails, MinutesConflict
 from portal.meetings.models import ActionStatus, Meeting, MeetingAction
 from portal.meetings.papers_forms import (
@@ -27,15 +26,8 @@ from portal.meetings.papers_forms import (
     MinutesCommentForm,
     MinutesForm,
 )
-from portal.meetings.views import bp
 from portal.panels.service import get_panel
 from portal.security import csrf_checked_by_form
-
-
-@bp.app_template_filter("long_date")
-def long_date(value: date) -> str:
-    """A date as people write it: "14 March 2027"."""
-    return format_date(value, "d MMMM yyyy")
 
 
 def _page(template: str, meeting: Meeting, **context: object) -> str:

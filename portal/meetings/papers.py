@@ -1,28 +1,23 @@
-"""Agenda items, meeting papers and the pre-meeting pack: the operations behind their pages.
+"""Meeting papers: uploaded files (checked by their content first) or links to published drafts,
+each file kept in every version uploaded.
 
-Nothing here commits: the view (or the worker's job) commits once. Uploaded files are checked
-from their content (``paper_files``) before anything is stored.
+Nothing here commits: the view commits once. Uploaded files are checked from their content
+(``paper_files``) before anything is stored.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
-from flask import Flask, current_app
-from flask_babel import gettext
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal.accounts.models import User
-from portal.db import utcnow
 from portal.drafts.models import Draft
 from portal.extensions import db
 from portal.meetings import paper_files
-from portal.meetings.models import AgendaItem, Meeting, MeetingStatus, Paper, PaperFile
-from portal.notifications.service import queue_mail
-from portal.panels.models import Membership
+from portal.meetings.models import Meeting, Paper, PaperFile
 from portal.text import translated
 
 
@@ -31,33 +26,9 @@ class PaperProblem(ValueError):
 
 
 @dataclass(frozen=True)
-class AgendaItemDetails:
-    title: str
-    description: str = ""
-    minutes: int = 10
-    lead: str = ""
-
-
-@dataclass(frozen=True)
 class Upload:
     filename: str
     data: bytes
-
-
-def get_meeting(panel_id: int, meeting_id: int, with_agenda: bool = False) -> Meeting | None:
-    """The meeting if it is in this panel; with its agenda, papers and their files if asked."""
-    query = select(Meeting).where(Meeting.id == meeting_id, Meeting.panel_id == panel_id)
-    if with_agenda:
-        query = query.options(
-            selectinload(Meeting.agenda_items),
-            selectinload(Meeting.papers).selectinload(Paper.files),
-            selectinload(Meeting.papers).selectinload(Paper.draft),
-        )
-    return db.session.scalar(query)
-
-
-def total_minutes(items: list[AgendaItem]) -> int:
-    return sum(item.minutes for item in items)
 
 
 def papers_by_item(meeting: Meeting) -> dict[int | None, list[Paper]]:
@@ -66,69 +37,6 @@ def papers_by_item(meeting: Meeting) -> dict[int | None, list[Paper]]:
     for paper in meeting.papers:
         grouped.setdefault(paper.agenda_item_id, []).append(paper)
     return grouped
-
-
-def get_agenda_item(meeting: Meeting, item_id: int) -> AgendaItem | None:
-    return db.session.scalar(
-        select(AgendaItem).where(AgendaItem.id == item_id, AgendaItem.meeting_id == meeting.id)
-    )
-
-
-def _items_in_order(meeting: Meeting) -> list[AgendaItem]:
-    return list(
-        db.session.scalars(
-            select(AgendaItem)
-            .where(AgendaItem.meeting_id == meeting.id)
-            .order_by(AgendaItem.position, AgendaItem.id)
-        )
-    )
-
-
-def add_agenda_item(meeting: Meeting, details: AgendaItemDetails) -> AgendaItem:
-    """Add an item at the end of the agenda."""
-    items = _items_in_order(meeting)
-    item = AgendaItem(
-        meeting_id=meeting.id,
-        position=(items[-1].position + 1) if items else 1,
-        title=details.title,
-        description=details.description,
-        minutes=details.minutes,
-        lead=details.lead,
-    )
-    db.session.add(item)
-    db.session.flush()
-    return item
-
-
-def update_agenda_item(item: AgendaItem, details: AgendaItemDetails) -> None:
-    item.title = details.title
-    item.description = details.description
-    item.minutes = details.minutes
-    item.lead = details.lead
-
-
-def remove_agenda_item(meeting: Meeting, item: AgendaItem) -> None:
-    """Take an item off the agenda; its papers stay with the meeting, linked to no item."""
-    db.session.execute(
-        update(Paper).where(Paper.agenda_item_id == item.id).values(agenda_item_id=None)
-    )
-    db.session.delete(item)
-    db.session.flush()
-    for position, other in enumerate(_items_in_order(meeting), start=1):
-        other.position = position
-
-
-def move_agenda_item(meeting: Meeting, item: AgendaItem, direction: str) -> bool:
-    """Swap an item with the one above or below. False when it is already at that end."""
-    items = _items_in_order(meeting)
-    index = next(i for i, candidate in enumerate(items) if candidate.id == item.id)
-    other = index - 1 if direction == "up" else index + 1
-    if other < 0 or other >= len(items):
-        return False
-    items[index], items[other] = items[other], items[index]
-    for position, candidate in enumerate(items, start=1):
-        candidate.position = position
-    return True
 
 
 def get_paper(meeting: Meeting, paper_id: int) -> Paper | None:
@@ -254,137 +162,3 @@ def file_version(paper: Paper, version: int | None) -> PaperFile | None:
     if version is None:
         return paper.files[-1]
     return next((record for record in paper.files if record.version == version), None)
-
-
-def pack_is_published(meeting: Meeting) -> bool:
-    return meeting.pack_published_at is not None
-
-
-def publish_pack(meeting: Meeting, previous_results_summary: str) -> None:
-    """Share the agenda, papers and summary with members; they are emailed when it is due.
-
-    Publishing again only changes the summary: the email goes out once.
-    """
-    meeting.previous_results_summary = previous_results_summary
-    if meeting.pack_published_at is None:
-        meeting.pack_published_at = utcnow()
-
-
-def _pack_recipients(panel_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.panel_id == panel_id,
-                Membership.active.is_(True),
-                User.is_active_account.is_(True),
-            )
-            .order_by(User.id)
-        )
-    )
-
-
-def _send_pack(meeting_id: int) -> int:
-    """Claim one meeting's pack and queue its emails, in the caller's transaction.
-
-    The claim is a conditional update: of two workers, only the one that changes the row goes on,
-    so the pack is never sent twice.
-    """
-    now = utcnow()
-    claimed = db.session.execute(
-        update(Meeting)
-        .where(Meeting.id == meeting_id, Meeting.pack_sent_at.is_(None))
-        .values(pack_sent_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        return 0
-    meeting = get_meeting_for_pack(meeting_id)
-    base_url = current_app.config["BASE_URL"].rstrip("/")
-    pack_link = f"{base_url}/panels/{meeting.panel_id}/meetings/{meeting.id}/pack"
-    count = 0
-    for person in _pack_recipients(meeting.panel_id):
-        message = queue_mail(
-            person.email,
-            gettext("Papers for the meeting: %(title)s", title=meeting.title),
-            "meeting_pack",
-            dedupe_key=f"meeting-pack:{meeting.id}:{person.id}",
-            locale=person.language or None,
-            person=person,
-            meeting=meeting,
-            papers_by_item=papers_by_item(meeting),
-            total_minutes=total_minutes(meeting.agenda_items),
-            pack_link=pack_link,
-        )
-        count += message is not None
-    return count
-
-
-def get_meeting_for_pack(meeting_id: int) -> Meeting:
-    meeting = db.session.scalar(
-        select(Meeting)
-        .where(Meeting.id == meeting_id)
-        .options(
-            selectinload(Meeting.agenda_items),
-            selectinload(Meeting.papers).selectinload(Paper.files),
-            selectinload(Meeting.papers).selectinload(Paper.draft),
-        )
-        .execution_options(populate_existing=True)
-    )
-    assert meeting is not None  # noqa: S101 - just claimed in this transaction
-    return meeting
-
-
-def send_due_packs(app: Flask) -> int:
-    """Email each published pack whose meeting is close enough; returns messages queued.
-
-    A pack is due ``PACK_DAYS_BEFORE`` days before its meeting (or at once, when published
-    later than that) and only while the meeting is published and still to come.
-    """
-    with app.app_context():
-        now = utcnow()
-        days = app.config["PACK_DAYS_BEFORE"]
-        due = list(
-            db.session.scalars(
-                select(Meeting.id).where(
-                    Meeting.pack_published_at.is_not(None),
-                    Meeting.pack_sent_at.is_(None),
-                    Meeting.status == MeetingStatus.PUBLISHED,
-                    Meeting.starts_at > now,
-                    Meeting.starts_at <= now + timedelta(days=days),
-                )
-            )
-        )
-        queued = 0
-        for meeting_id in due:
-            queued += _send_pack(meeting_id)
-            db.session.commit()
-        db.session.remove()
-        return queued
-
-
-def meeting_page_sections(meeting: Meeting, can_manage: bool) -> dict[str, object]:
-    """What the meeting page's agenda and papers sections need, in two queries.
-
-    The meeting page passes these to ``meetings/_agenda_section.html`` and
-    ``meetings/_papers_section.html``: ``render_template(..., **meeting_page_sections(...))``.
-    """
-    items = _items_in_order(meeting)
-    meeting_papers = list(
-        db.session.scalars(
-            select(Paper)
-            .where(Paper.meeting_id == meeting.id)
-            .order_by(Paper.id)
-            .options(selectinload(Paper.files), selectinload(Paper.draft))
-        )
-    )
-    grouped: dict[int | None, list[Paper]] = {}
-    for paper in meeting_papers:
-        grouped.setdefault(paper.agenda_item_id, []).append(paper)
-    return {
-        "agenda_items": items,
-        "papers_by_item": grouped,
-        "total_minutes": total_minutes(items),
-        "pack_readable": can_manage or pack_is_published(meeting),
-    }

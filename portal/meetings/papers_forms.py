@@ -17,8 +17,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from portal.forms import PortalForm
+from portal.meetings.agenda import AgendaItemDetails
 from portal.meetings.models import ActionStatus
-from portal.meetings.papers import AgendaItemDetails
 
 
 class MinutesField(IntegerField):

@@ -13,14 +13,15 @@ from portal.access import found_or_404
 from portal.db import utcnow
 from portal.extensions import db
 from portal.meetings import polls
+from portal.meetings.blueprint import bp
 from portal.meetings.forms import (
     ChooseSlotForm,
     ConfirmForm,
     PollForm,
     parse_date,
 )
+from portal.meetings.loaders import PANEL, page
 from portal.meetings.models import Availability, AvailabilityPoll, PollSlot, PollStatus
-from portal.meetings.views import PANEL, bp, page
 from portal.security import csrf_checked_by_form
 
 POLL = PANEL + "/polls/<int:poll_id>"

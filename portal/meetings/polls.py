@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask import current_app, url_for
 from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -14,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.models import User
 from portal.db import utcnow
 from portal.extensions import db
+from portal.links import portal_url
 from portal.meetings import service
 from portal.meetings.models import (
     Availability,
@@ -205,8 +205,7 @@ def remind(poll: AvailabilityPoll) -> int:
     """Email everyone who has not answered yet (once a day at most); returns how many."""
     if not is_open(poll):
         raise PollClosed
-    base = current_app.config["BASE_URL"].rstrip("/")
-    url = base + url_for("meetings.answer_poll", panel_id=poll.panel_id, poll_id=poll.id)
+    url = portal_url("meetings.answer_poll", panel_id=poll.panel_id, poll_id=poll.id)
     closes = closing_day(poll)
     queued = 0
     today = utcnow().date().isoformat()

@@ -21,7 +21,7 @@ from portal.meetings import calendar
 from portal.meetings.models import Meeting, MeetingStatus, ReminderSent, Rsvp, RsvpAnswer
 from portal.meetings.times import when_in_words
 from portal.notifications.service import queue_mail
-from portal.panels.models import Membership
+from portal.panels.service import active_people
 
 
 def reminder_days(setting: str) -> list[int]:
@@ -78,20 +78,7 @@ def _people_to_remind(meeting: Meeting, kind: str) -> list[User]:
     reminded = select(ReminderSent.user_id).where(
         ReminderSent.meeting_id == meeting.id, ReminderSent.kind == kind
     )
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.panel_id == meeting.panel_id,
-                Membership.active.is_(True),
-                User.is_active_account.is_(True),
-                User.id.not_in(declined),
-                User.id.not_in(reminded),
-            )
-            .order_by(User.id)
-        )
-    )
+    return active_people(meeting.panel_id, excluding=(declined, reminded))
 
 
 def _remind(meeting: Meeting, person: User, kind: str) -> int:

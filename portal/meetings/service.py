@@ -33,6 +33,7 @@ from portal.meetings.models import (
 from portal.meetings.times import when_in_words
 from portal.notifications.service import Attachment, queue_mail
 from portal.panels.models import Membership
+from portal.panels.service import active_people
 
 
 @dataclass(frozen=True)
@@ -130,18 +131,7 @@ def cancel_meeting(meeting: Meeting) -> None:
 
 def panel_people(panel_id: int) -> list[User]:
     """Everyone active in the panel, by name."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.panel_id == panel_id,
-                Membership.active.is_(True),
-                User.is_active_account.is_(True),
-            )
-            .order_by(User.display_name, User.id)
-        )
-    )
+    return active_people(panel_id, by_name=True)
 
 
 def _subject(kind: str, title: str, when: str) -> str:

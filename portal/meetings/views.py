@@ -9,10 +9,9 @@ not manage) → ask ``access`` → call the service → commit once → redirect
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
@@ -21,22 +20,11 @@ from portal import access
 from portal.db import utcnow
 from portal.extensions import db
 from portal.meetings import calendar, feeds, polls, service
-from portal.meetings.forms import RSVP_LABELS, ConfirmForm, MeetingForm, RsvpForm
+from portal.meetings.blueprint import bp
+from portal.meetings.forms import ConfirmForm, MeetingForm, RsvpForm
+from portal.meetings.loaders import MEETING, MEETING_PAGE_SECTIONS, PANEL, page
 from portal.meetings.models import Meeting, MeetingStatus, RsvpAnswer
-from portal.meetings.polls import closing_day
-from portal.meetings.times import in_london, when_in_words
-from portal.panels.service import get_panel
 from portal.security import csrf_checked_by_form
-
-bp = Blueprint("meetings", __name__)
-
-PANEL = "/panels/<int:panel_id>"
-MEETING = PANEL + "/meetings/<int:meeting_id>"
-
-# Other parts of the meeting page (agenda, papers, minutes) add a loader here: it takes the
-# meeting and returns what its section template needs, loaded up front in a fixed number of
-# queries. Their templates are included by meetings/meeting.html.
-MEETING_PAGE_SECTIONS: list[Callable[[Meeting], dict[str, Any]]] = []
 
 
 def load_meeting(panel_id: int, meeting_id: int) -> Meeting:
@@ -47,19 +35,6 @@ def load_meeting(panel_id: int, meeting_id: int) -> Meeting:
     if meeting.status is MeetingStatus.DRAFT and not access.can("meeting.manage", panel_id):
         abort(404)
     return meeting
-
-
-def page(template: str, panel_id: int, **context: object) -> str:
-    return render_template(
-        template,
-        panel=get_panel(panel_id),
-        when_in_words=when_in_words,
-        in_london=in_london,
-        rsvp_labels=RSVP_LABELS,
-        closing_day=closing_day,
-        now=utcnow(),
-        **context,
-    )
 
 
 @bp.get(PANEL + "/meetings")
@@ -268,6 +243,3 @@ def calendar_feed(token: str) -> ResponseReturnValue:
         abort(404)
     # The address is a secret: keep the file out of shared caches.
     return Response(body, mimetype="text/calendar", headers={"Cache-Control": "no-store"})
-
-
-from portal.meetings import agenda_views, minutes_views, poll_views  # noqa: E402, F401, I001

@@ -5,11 +5,14 @@ transaction (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite's write transactio
 IMMEDIATE, which serialises claims) and marked ``sending`` with a lease, so no other worker
 takes it. The SMTP conversation happens with no transaction open, so a slow mail server never
 holds up the portal or the other workers; the outcome is recorded in a second short transaction.
-A worker that dies mid-send leaves the lease to run out, and the message is tried again.
+A worker that dies mid-send leaves the lease to run out, and the message is tried again: delivery
+is at least once. Every attempt at a message carries the same Message-ID, so a receiving server
+that already has the message can drop the second copy.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import smtplib
 import ssl
@@ -18,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
+from email.utils import formatdate, parseaddr
 
 from flask import Flask
 from sqlalchemy import or_, select
@@ -30,7 +33,9 @@ from portal.notifications.service import InvalidMessage, check_header
 
 log = logging.getLogger("portal.worker")
 
-LEASE = timedelta(minutes=10)
+# A worker holds a message for the SMTP timeout plus this margin. Past that, the worker that
+# claimed it has stopped (killed, or its host lost) and another may try the message again.
+LEASE_MARGIN = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=6)
 
 
@@ -39,6 +44,21 @@ class RunSummary:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+
+
+def lease(app: Flask) -> timedelta:
+    """How long a claimed message stays with its worker: a little over the SMTP timeout."""
+    return timedelta(seconds=app.config["SMTP_TIMEOUT"]) + LEASE_MARGIN
+
+
+def message_id(message: OutboxMessage, sender: str) -> str:
+    """The Message-ID of an outbox message: the same on every attempt at it, unique across
+    messages. The row id alone would repeat after a database is rebuilt, so its creation time
+    is mixed in; hashing them keeps how much mail the portal sends out of the header."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    created = message.created_at.strftime("%Y%m%d%H%M%S%f")
+    digest = hashlib.sha256(f"{message.id}.{created}".encode()).hexdigest()[:32]
+    return f"<{digest}@{domain}>"
 
 
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
@@ -55,7 +75,7 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     ):
         email[name] = check_header(name, value)
     email["Date"] = formatdate(localtime=False)
-    email["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
+    email["Message-ID"] = message_id(message, sender)
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.text_body)
     email.add_alternative(message.html_body, subtype="html")
@@ -181,7 +201,7 @@ def _claim_next(app: Flask, skip: set[int]) -> _Claim | None:
         return claim
     message.status = MailStatus.SENDING
     message.attempts += 1
-    message.locked_until = now + LEASE
+    message.locked_until = now + lease(app)
     claim = _Claim(id=claim_id, attempts=message.attempts, email=email)
     db.session.commit()
     return claim

@@ -2,11 +2,75 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import joinedload
 
+from portal.accounts.models import User
 from portal.extensions import db
-from portal.panels.models import Membership, Panel, Site
+from portal.panels.models import Membership, Panel, Role, Site
+
+# The people a panel asks to take part (omission checks, questionnaires, attendance): everyone
+# but the study team.
+MEMBERS_AND_CHAIR: tuple[Role, ...] = (Role.MEMBER, Role.CHAIR)
+
+
+def active_in_panel(
+    panel_id: int, roles: Collection[Role] | None = None
+) -> tuple[ColumnElement[bool], ...]:
+    """The conditions on ``Membership`` for "active in this panel, in one of these roles" (any
+    role when ``roles`` is None), for queries that count or join memberships themselves."""
+    conditions: tuple[ColumnElement[bool], ...] = (
+        Membership.panel_id == panel_id,
+        Membership.active.is_(True),
+    )
+    if roles is not None:
+        conditions += (Membership.role.in_(tuple(roles)),)
+    return conditions
+
+
+def active_people(
+    panel_id: int,
+    roles: Collection[Role] | None = None,
+    *,
+    by_name: bool = False,
+    excluding: Iterable[Select[Any]] = (),
+) -> list[User]:
+    """The people in a panel we may write to: an active membership in one of ``roles`` (any role
+    when None) and an open account. By id, or by name with ``by_name``; ``excluding`` takes
+    queries of user ids to leave out (such as those already reminded). One query."""
+    query = (
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(*active_in_panel(panel_id, roles), User.is_active_account.is_(True))
+    )
+    for user_ids in excluding:
+        query = query.where(User.id.not_in(user_ids))
+    order = (User.display_name, User.id) if by_name else (User.id,)
+    return list(db.session.scalars(query.order_by(*order)))
+
+
+def active_memberships(panel_id: int, roles: Collection[Role] | None = None) -> list[Membership]:
+    """A panel's active memberships in one of ``roles`` (any role when None), each with its
+    person loaded, in the order they joined. One query."""
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .options(joinedload(Membership.user))
+            .where(*active_in_panel(panel_id, roles))
+            .order_by(Membership.id)
+        )
+    )
+
+
+def active_membership(panel_id: int, user_id: int) -> Membership | None:
+    """A person's active membership of a panel, or None when they are not (or no longer) in it.
+    One query on the membership's panel and person."""
+    return db.session.scalar(
+        select(Membership).where(*active_in_panel(panel_id), Membership.user_id == user_id)
+    )
 
 
 def memberships_of(user_id: int) -> list[Membership]:

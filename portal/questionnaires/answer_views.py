@@ -13,16 +13,14 @@ from flask_login import current_user
 
 from portal.extensions import db
 from portal.notifications.service import queue_mail
-from portal.questionnaires import answering, service
-from portal.questionnaires.answering import (
-    AlreadyAnswered,
-    AnswerValue,
-    DraftTooLong,
-    ForeignAnswer,
-)
+from portal.questionnaires import answer_pages, answering, service
+from portal.questionnaires.answer_pages import AnswerValue, ForeignAnswer
+from portal.questionnaires.answering import AlreadyAnswered, DraftTooLong
+from portal.questionnaires.blueprint import bp
+from portal.questionnaires.draft_cookie import CookieDrafts
 from portal.questionnaires.forms import AnswerPageForm, ConfirmForm, value_label
+from portal.questionnaires.loaders import load_questionnaire, page
 from portal.questionnaires.models import Question, Questionnaire, QuestionType
-from portal.questionnaires.views import bp, load_questionnaire, page
 from portal.security import csrf_checked_by_form
 
 
@@ -64,16 +62,16 @@ def answer_page(panel_id: int, questionnaire_id: int, number: int) -> ResponseRe
         return _closed(questionnaire, 409 if request.method == "POST" else 200)
     if questionnaire.anonymous and answering.has_completed(questionnaire, current_user.id):
         return _already_sent(questionnaire)
-    pages = answering.pages_of(questionnaire)
+    pages = answer_pages.pages_of(questionnaire)
     if not 1 <= number <= max(len(pages), 1) or not pages:
         abort(404)
     questions = pages[number - 1]
     form = AnswerPageForm()
-    answers = answering.saved_answers(questionnaire, current_user.id)
+    answers = answering.saved_answers(questionnaire, current_user.id, CookieDrafts())
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            result = answering.read_page(questions, request.form)
+            result = answer_pages.read_page(questions, request.form)
         except ForeignAnswer:
             return (
                 page(
@@ -88,19 +86,21 @@ def answer_page(panel_id: int, questionnaire_id: int, number: int) -> ResponseRe
                 400,
             )
         answers = {**answers, **result.answers}
-        for question in answering.questions_only(questions):
+        for question in answer_pages.questions_only(questions):
             if question.id not in result.answers:
                 answers.pop(question.id, None)
         errors = result.errors
         saved = form.validate_on_submit() and not errors
         if saved:
             try:
-                answering.save_page(questionnaire, questions, current_user.id, result.answers)
+                answering.save_page(
+                    questionnaire, questions, current_user.id, result.answers, CookieDrafts()
+                )
             except DraftTooLong:
                 saved = False
-                asked = answering.questions_only(questions)
+                asked = answer_pages.questions_only(questions)
                 errors = {
-                    answering.field_id(asked[0]) if asked else "maincontent": gettext(
+                    answer_pages.field_id(asked[0]) if asked else "maincontent": gettext(
                         "Your answers are too long to keep on this device. Make them a little "
                         "shorter."
                     )
@@ -156,14 +156,14 @@ def check_answers(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
         return _closed(questionnaire, 409 if request.method == "POST" else 200)
     if questionnaire.anonymous and answering.has_completed(questionnaire, current_user.id):
         return _already_sent(questionnaire)
-    answers = answering.saved_answers(questionnaire, current_user.id)
+    answers = answering.saved_answers(questionnaire, current_user.id, CookieDrafts())
     missing = answering.missing_required(questionnaire, answers)
     form = ConfirmForm()
     status = 200
     if form.validate_on_submit():
         if not missing:
             try:
-                answering.submit(questionnaire, current_user.id, answers)
+                answering.submit(questionnaire, current_user.id, answers, CookieDrafts())
             except AlreadyAnswered:
                 return _already_sent(questionnaire)
             queue_mail(
@@ -179,7 +179,7 @@ def check_answers(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
             db.session.commit()
             return redirect(_url(".answers_sent", questionnaire))
         status = 400
-    pages = answering.pages_of(questionnaire)
+    pages = answer_pages.pages_of(questionnaire)
     page_of = {q.id: n for n, questions in enumerate(pages, 1) for q in questions}
     submission = (
         None

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.panels.models import Membership
-from portal.questionnaires.answering import allowed_values
+from portal.questionnaires.answer_pages import allowed_values
 from portal.questionnaires.forms import KIND_LABELS, value_label
 from portal.questionnaires.models import Answer, Question, Questionnaire, QuestionType, Submission
 

@@ -237,4 +237,4 @@ class ConfirmForm(PortalForm):
 
 
 class AnswerPageForm(PortalForm):
-    """One page of answers; the questions themselves are read by ``answering.read_page``."""
+    """One page of answers; the questions themselves are read by ``answer_pages.read_page``."""

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, url_for
+from flask import Flask
 from flask_babel import force_locale, gettext
 from sqlalchemy import or_, select
 
 from portal.accounts.models import User
 from portal.db import utcnow
 from portal.extensions import db
+from portal.links import portal_path
 from portal.meetings.models import Meeting
 from portal.notifications.service import queue_mail
 from portal.questionnaires.models import Completion, Questionnaire
@@ -68,7 +69,7 @@ def _send(questionnaire: Questionnaire, meeting: Meeting | None, user: User, kin
             if meeting
             else gettext("A questionnaire for you: %(title)s", title=questionnaire.title)
         )
-    path = url_for(
+    path = portal_path(
         "questionnaires.answer_page",
         panel_id=questionnaire.panel_id,
         questionnaire_id=questionnaire.id,
@@ -97,7 +98,7 @@ def run_due(app: Flask) -> int:
     who has not answered gets one reminder when the closing time is near.
     """
     queued = 0
-    with app.app_context(), app.test_request_context(base_url=app.config["BASE_URL"]):
+    with app.app_context():
         now = utcnow()
         for questionnaire, meeting in _open_questionnaires():
             offer = meeting is not None

@@ -13,7 +13,7 @@ from statistics import median
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.questionnaires.answering import allowed_values
+from portal.questionnaires.answer_pages import allowed_values
 from portal.questionnaires.forms import value_label
 from portal.questionnaires.models import Answer, Question, Questionnaire, QuestionType, Submission
 from portal.questionnaires.service import is_closed

@@ -8,9 +8,10 @@ from flask import Response, abort, request
 from flask.typing import ResponseReturnValue
 
 from portal.questionnaires import export
+from portal.questionnaires.blueprint import bp
+from portal.questionnaires.loaders import load_questionnaire, page
 from portal.questionnaires.results import SMALL_NUMBERS, held_back, results_of
 from portal.questionnaires.service import is_closed, is_open
-from portal.questionnaires.views import bp, load_questionnaire, page
 
 
 @bp.get("/<int:questionnaire_id>/results")

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.db import claim_edit, utcnow
 from portal.extensions import db
 from portal.meetings.models import Attendance, Meeting
-from portal.panels.models import Membership, Role
+from portal.panels.models import Membership
+from portal.panels.service import MEMBERS_AND_CHAIR, active_in_panel
 from portal.questionnaires.models import (
     Audience,
     Completion,
@@ -28,7 +28,7 @@ from portal.questionnaires.models import (
 SCALE_VALUES = ("1", "2", "3", "4", "5")
 YES_NO_VALUES = ("yes", "no", "not_sure")
 CHOICE_KINDS = (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE, QuestionType.RANKING)
-ANSWERING_ROLES = (Role.MEMBER, Role.CHAIR)
+ANSWERING_ROLES = MEMBERS_AND_CHAIR
 
 
 class QuestionsLocked(Exception):
@@ -162,9 +162,7 @@ def meeting_has_ended(questionnaire: Questionnaire, now: datetime | None = None)
 def audience_user_ids(questionnaire: Questionnaire) -> list[int]:
     """Everyone who is asked to answer, whether or not they have."""
     members = select(Membership.user_id).where(
-        Membership.panel_id == questionnaire.panel_id,
-        Membership.active.is_(True),
-        Membership.role.in_(ANSWERING_ROLES),
+        *active_in_panel(questionnaire.panel_id, ANSWERING_ROLES)
     )
     if questionnaire.audience is Audience.MEETING_ATTENDEES:
         members = members.where(
@@ -314,53 +312,3 @@ def question_details(question: Question) -> QuestionDetails:
         options=tuple(question.options or ()),
         top_n=question.top_n,
     )
-
-
-# --- the home page ------------------------------------------------------------------------
-
-
-def open_to(
-    user_id: int, memberships: list[Membership], include_answered: bool
-) -> list[Questionnaire]:
-    """Open questionnaires this person is asked to answer, soonest closing first: in their
-    panels, for everyone or for a meeting they came to that has ended. One query."""
-    panel_ids = [m.panel_id for m in memberships if m.role in ANSWERING_ROLES]
-    if not panel_ids:
-        return []
-    now = utcnow()
-    attended = select(Attendance.meeting_id).where(
-        Attendance.user_id == user_id, Attendance.attended.is_(True)
-    )
-    ended = select(Meeting.id).where(Meeting.ends_at <= now)
-    query = (
-        select(Questionnaire)
-        .where(
-            Questionnaire.panel_id.in_(panel_ids),
-            Questionnaire.is_template.is_(False),
-            Questionnaire.opens_at <= now,
-            or_(Questionnaire.closes_at.is_(None), Questionnaire.closes_at > now),
-            or_(Questionnaire.meeting_id.is_(None), Questionnaire.meeting_id.in_(ended)),
-            or_(
-                Questionnaire.audience == Audience.PANEL,
-                Questionnaire.meeting_id.in_(attended),
-            ),
-        )
-        .order_by(Questionnaire.closes_at, Questionnaire.id)
-    )
-    if not include_answered:
-        query = query.where(
-            Questionnaire.id.not_in(
-                select(Completion.questionnaire_id).where(Completion.user_id == user_id)
-            )
-        )
-    return list(db.session.scalars(query))
-
-
-def waiting_for(user_id: int, memberships: list[Membership]) -> list[Questionnaire]:
-    """Open questionnaires this person is asked to answer and has not answered yet."""
-    return open_to(user_id, memberships, include_answered=False)
-
-
-def home_questionnaires(user_id: int, memberships: list[Membership]) -> dict[str, Any]:
-    """What the home page shows about questionnaires: those waiting for an answer."""
-    return {"waiting": waiting_for(user_id, memberships)}

@@ -7,7 +7,7 @@ load (404 when the questionnaire is not in the URL's panel) â†’ ask ``access`` â
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
@@ -15,43 +15,24 @@ from flask_login import current_user
 from portal import access
 from portal.access import found_or_404
 from portal.extensions import db
-from portal.panels.service import get_panel
-from portal.questionnaires import service
-from portal.questionnaires.answering import pages_of
+from portal.questionnaires import offers, service
+from portal.questionnaires.answer_pages import pages_of
+from portal.questionnaires.blueprint import bp
 from portal.questionnaires.forms import (
-    KIND_LABELS,
-    SCALE_LABELS,
-    YES_NO_LABELS,
     ConfirmForm,
     NewQuestionnaireForm,
     QuestionForm,
     QuestionnaireForm,
 )
+from portal.questionnaires.loaders import load_questionnaire, page
 from portal.questionnaires.models import Question, Questionnaire
 from portal.questionnaires.service import QuestionnaireDetails, QuestionsLocked
 from portal.questionnaires.starters import STARTERS
 from portal.security import csrf_checked_by_form
 
-bp = Blueprint("questionnaires", __name__, url_prefix="/panels/<int:panel_id>/questionnaires")
-
-
-def load_questionnaire(panel_id: int, questionnaire_id: int) -> Questionnaire:
-    return found_or_404(service.get_questionnaire(panel_id, questionnaire_id))
-
 
 def _load_question(questionnaire: Questionnaire, question_id: int) -> Question:
     return found_or_404(service.get_question(questionnaire, question_id))
-
-
-def page(template: str, panel_id: int, **context: object) -> str:
-    return render_template(
-        template,
-        panel=get_panel(panel_id),
-        kind_labels=KIND_LABELS,
-        scale_labels=SCALE_LABELS,
-        yes_no_labels=YES_NO_LABELS,
-        **context,
-    )
 
 
 def _to_builder(questionnaire: Questionnaire, anchor: str | None = None) -> ResponseReturnValue:
@@ -83,7 +64,7 @@ def list_questionnaires(panel_id: int) -> ResponseReturnValue:
         questionnaires = service.questionnaires_in_panel(panel_id)
     else:
         membership = access.membership_in(panel_id)
-        questionnaires = service.open_to(
+        questionnaires = offers.open_to(
             current_user.id, [membership] if membership else [], include_answered=True
         )
     answered = service.completed_ids(current_user.id, [q.id for q in questionnaires])
@@ -312,7 +293,3 @@ def copy_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnVa
     db.session.commit()
     flash(gettext("This is a new copy. Change it, then set when it opens."), "success")
     return _to_builder(copy)
-
-
-# Answering, results and exports add themselves to ``bp``.
-from portal.questionnaires import answer_views, results_views  # noqa: E402, F401, I001

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.meetings import papers
+from portal.meetings import packs, papers
 from portal.meetings.models import AgendaItem, Meeting
 from tests.browser.conftest import LiveServer
 from tests.browser.helpers import assert_accessible, reload, sign_in_as, tab_to
@@ -108,7 +108,7 @@ def test_a_member_reads_the_pack_and_downloads_a_paper_by_keyboard(
         cast.people["chair"].id,
         upload=papers.Upload("Draft leaflet.pdf", PDF_BYTES),
     )
-    papers.publish_pack(meeting, "You said the leaflet was too long.")
+    packs.publish_pack(meeting, "You said the leaflet was too long.")
     db.session.commit()
 
     sign_in_as(page, live_server, cast.people["member"])

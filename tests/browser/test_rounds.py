@@ -88,7 +88,17 @@ def complete_check_by_keyboard(page: Page, live_server: LiveServer, name: str) -
     tab_to(page, "Save and continue")
     press_and_wait(page)
 
-    # Action 2: arrow keys move the choice within the group.
+    # Action 2: stop without choosing anything; coming back opens the same action.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Work with schools on mental health")
+    tab_to(page, "Save and come back later")
+    press_and_wait(page)
+    expect(page.get_by_text("Your answers are saved.")).to_be_visible()
+    tab_to(page, f"Check: {title}")
+    press_and_wait(page)
+    tab_to(page, "Continue where you left off")
+    press_and_wait(page)
+
+    # Action 2 again: arrow keys move the choice within the group.
     expect(page.get_by_role("heading", level=1)).to_have_text("Work with schools on mental health")
     tab_to_field(page, "resonance")
     page.keyboard.press("Space")

@@ -7,6 +7,7 @@ import html
 from collections.abc import Callable
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
@@ -142,6 +143,46 @@ def test_inviting_someone_already_in_the_panel_or_with_a_closed_account_says_so(
     bad = submit_form(researcher, url, {"email": "not an email", "role": "member"})
     assert "Enter an email address like name@example.org" in read(bad)
     assert db.session.scalars(select(Invitation)).all() == []
+
+
+def test_outside_production_an_address_at_a_name_kept_for_tests_can_be_invited(
+    client_as: Callable[[str], FlaskClient], cast: Cast
+) -> None:
+    url = f"/panels/{cast.panel.id}/members/invite"
+    response = submit_form(
+        client_as("chair"), url, {"email": "name@demo.invalid", "role": "member"}
+    )
+    assert response.status_code == 302
+    assert [i.email for i in db.session.scalars(select(Invitation))] == ["name@demo.invalid"]
+    link_in(last_mail_to("name@demo.invalid"), "/invitations/")
+
+
+def test_in_production_an_address_that_cannot_receive_email_is_refused_with_the_reason(
+    app: Flask, client_as: Callable[[str], FlaskClient], cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "ENV", "production")
+    url = f"/panels/{cast.panel.id}/members/invite"
+    researcher = client_as("researcher")
+    for address, reserved in (
+        ("name@demo.invalid", "invalid"),
+        ("kim@clinic.localhost", "localhost"),
+    ):
+        refused = submit_form(researcher, url, {"email": address, "role": "member"})
+        page = read(refused)
+        assert refused.status_code == 200
+        assert (
+            f"This address cannot receive email: names ending in .{reserved} are only for tests"
+            in page
+        )
+        assert "Enter an email address like name@example.org" not in page
+        assert f'value="{address}"' in page  # what was typed is kept
+    bad = submit_form(researcher, url, {"email": "name@@demo.org", "role": "member"})
+    assert "Enter an email address like name@example.org" in read(bad)
+    assert db.session.scalars(select(Invitation)).all() == []
+    assert (
+        submit_form(researcher, url, {"email": "kim@example.org", "role": "member"}).status_code
+        == 302
+    )
 
 
 def test_may_invite_as_reads_the_signed_in_persons_role(

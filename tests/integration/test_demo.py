@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import html
+import io
+import re
+import zipfile
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.db import utcnow
-from portal.drafts.models import Draft, DraftKind, ReviewRound, VersionItem
+from portal.demo import DEMO_PASSWORD
+from portal.drafts.models import (
+    Draft,
+    DraftKind,
+    DraftVersion,
+    OmissionCheck,
+    ReviewRound,
+    VersionItem,
+)
 from portal.extensions import db
-from portal.feedback.models import FeedbackEntry
+from portal.feedback.models import EntryKind, FeedbackEntry
 from portal.notifications.models import OutboxMessage
 from portal.panels.models import Membership, Panel, Role, Site
 from tests.conftest import csrf_token_from
@@ -103,5 +115,69 @@ def test_the_demo_member_sees_the_study_teams_answer_on_my_feedback(app: Flask) 
     assert "People trust peer workers more" in html.unescape(mine)
     assert "We have added peer workers to this action" in mine
     # Once only, however often the demo is loaded; nothing was emailed.
-    assert db.session.scalar(select(func.count(FeedbackEntry.id))) == 2
+    comments = select(func.count(FeedbackEntry.id)).where(FeedbackEntry.comment_id.isnot(None))
+    assert db.session.scalar(comments) == 2
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def signed_in_demo_client(app: Flask, email: str) -> FlaskClient:
+    client = app.test_client()
+    page = client.get("/sign-in").get_data(as_text=True)
+    response = client.post(
+        "/sign-in",
+        data={"csrf_token": csrf_token_from(page), "email": email, "password": DEMO_PASSWORD},
+    )
+    assert response.status_code == 302
+    return client
+
+
+def test_the_demo_round_has_answers_from_most_members_but_not_from_member_1(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["portal", "demo"]).exit_code == 0
+    assert runner.invoke(args=["portal", "demo"]).exit_code == 0
+    review_round = db.session.scalars(select(ReviewRound)).one()
+    sent = dict(
+        db.session.execute(
+            select(User.email, OmissionCheck.submitted_at)
+            .join(OmissionCheck, OmissionCheck.user_id == User.id)
+            .where(OmissionCheck.round_id == review_round.id)
+        ).all()
+    )
+    assert set(sent) == {f"member{n}@demo.invalid" for n in range(2, 7)}  # once each
+    assert all(when is not None and when <= utcnow() for when in sent.values())
+    kinds = set(
+        db.session.scalars(
+            select(FeedbackEntry.kind).where(FeedbackEntry.round_id == review_round.id)
+        )
+    )
+    assert {
+        EntryKind.ITEM_ANSWER,
+        EntryKind.MISSING_ACTION,
+        EntryKind.REWORDING,
+        EntryKind.GENERAL,
+    } <= kinds
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+    draft_id = db.session.scalar(
+        select(DraftVersion.draft_id).where(DraftVersion.id == review_round.version_id)
+    )
+    round_url = f"/panels/{review_round.panel_id}/drafts/{draft_id}/rounds/{review_round.id}"
+    researcher = signed_in_demo_client(app, "researcher@demo.invalid")
+    results = re.sub(
+        r"\s+",
+        " ",
+        re.sub(r"<[^>]+>", " ", researcher.get(f"{round_url}/results").get_data(as_text=True)),
+    )
+    assert "Sent their answers 5" in results
+    assert "Interpreters at every appointment" in html.unescape(results)
+    export = researcher.get(f"{round_url}/results-csv.zip")
+    with zipfile.ZipFile(io.BytesIO(export.data)) as archive:
+        everything = "".join(archive.read(name).decode() for name in archive.namelist())
+    assert "Longer appointments" in everything and "LEAP-" in everything
+
+    # Demo member 1 can still try the check from the start.
+    member = signed_in_demo_client(app, "member1@demo.invalid")
+    start = member.get(f"{round_url}/check").get_data(as_text=True)
+    assert "You sent your answers" not in start
+    assert "Continue where you left off" not in start
+    assert re.search(r">\s*Continue\s*</a>", start), "no button to start the check"

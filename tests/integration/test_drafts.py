@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -177,6 +178,17 @@ def test_comparing_versions_shows_added_removed_and_reworded_items_in_words(
     for label in ("Added", "Removed", "Reworded"):
         assert label in html
     assert "[added: </span> and safe" in html
+
+
+def test_a_draft_without_a_summary_or_content_note_says_not_given(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    draft = make_draft(cast)
+    html = client_as("researcher").get(drafts_url(cast, f"/{draft.id}")).get_data(as_text=True)
+    for key in ("Summary", "Content note"):
+        row = re.search(rf"{key}\s*</dt>\s*<dd[^>]*>\s*(.*?)\s*</dd>", html, re.S)
+        assert row is not None and row.group(1) == "Not given", key
+    assert "None" not in html
 
 
 def test_two_researchers_saving_the_same_draft_the_second_sees_a_conflict(

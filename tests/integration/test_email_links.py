@@ -52,6 +52,14 @@ def test_the_same_message_whether_or_not_the_address_has_an_account(client: Flas
     assert mail_to("nobody@example.org") == []
 
 
+def test_an_account_at_a_name_kept_for_tests_can_ask_for_a_link_outside_production(
+    client: FlaskClient,
+) -> None:
+    make_user("member1@demo.invalid")
+    assert SAME_MESSAGE in ask_for_link(client, "member1@demo.invalid")
+    link_in(last_mail_to("member1@demo.invalid"), "/sign-in/link/")
+
+
 def test_the_link_signs_in_once_and_only_from_the_button(client: FlaskClient, app: Flask) -> None:
     user = make_user(name="Kim")
     link = sign_in_link_for(client, user)

@@ -6,13 +6,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from portal.db import utcnow
 from portal.extensions import db
-from portal.meetings.models import PollAnswer
+from portal.meetings.models import PollAnswer, PollSlot
+from portal.questionnaires.service import QuestionnaireDetails, create_questionnaire
 from tests.conftest import submit_form
 from tests.hostile import CORPUS, injected_markup
 from tests.integration.feedback_helpers import (
@@ -21,13 +24,45 @@ from tests.integration.feedback_helpers import (
     published_draft,
     version_url,
 )
-from tests.integration.meeting_helpers import add_meeting, publish
-from tests.integration.test_polls import answer, open_poll, slot_ids
-from tests.integration.test_questionnaires import base, make_questionnaire
+from tests.integration.meeting_helpers import add_meeting, future_day, publish, typed
 from tests.mail_server import MailServer
 from tests.roles import Cast
 
 Clients = Callable[[str], FlaskClient]
+
+
+def open_poll(client: FlaskClient, panel_id: int) -> int:
+    """A poll with three times, opened by the chair through the form; its id."""
+    form = {"title": "Panel meeting 4", "description": "", "closes_on": typed(future_day(10))}
+    for index in range(3):
+        form |= {
+            f"slots-{index}-day": typed(future_day(20 + index)),
+            f"slots-{index}-start": "6pm",
+            f"slots-{index}-end": "7:30pm",
+        }
+    response = submit_form(client, f"/panels/{panel_id}/polls/new", form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    found = re.search(r"/polls/(\d+)/results", response.headers["Location"])
+    assert found
+    return int(found.group(1))
+
+
+def slot_ids(poll_id: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(PollSlot.id).where(PollSlot.poll_id == poll_id).order_by(PollSlot.starts_at)
+        )
+    )
+
+
+def answer(
+    client: FlaskClient, panel_id: int, poll_id: int, values: dict[int, str], notes: dict[int, str]
+) -> Any:
+    data = {f"slot-{slot}": value for slot, value in values.items()}
+    data |= {f"note-{slot}": note for slot, note in notes.items()}
+    return submit_form(client, f"/panels/{panel_id}/polls/{poll_id}", data)
+
+
 PAYLOAD = '<img src=x onerror="alert(1)">'
 
 
@@ -43,12 +78,12 @@ def test_a_nul_and_other_control_characters_are_dropped_from_a_comment(
 
 
 def test_a_nul_in_a_poll_note_is_dropped_and_the_note_saved(cast: Cast, client_as: Clients) -> None:
-    poll = open_poll(client_as("chair"), cast.panel.id)
-    first, second, third = slot_ids(poll.id)
+    poll_id = open_poll(client_as("chair"), cast.panel.id)
+    first, second, third = slot_ids(poll_id)
     response = answer(
         client_as("member"),
         cast.panel.id,
-        poll.id,
+        poll_id,
         {first: "yes", second: "no", third: "yes"},
         {first: "before\x00after"},
     )
@@ -63,14 +98,14 @@ def test_a_nul_in_the_address_is_dropped_too(cast: Cast, client_as: Clients) -> 
 
 
 def test_a_long_poll_note_is_kept_and_explained_never_cut(cast: Cast, client_as: Clients) -> None:
-    poll = open_poll(client_as("chair"), cast.panel.id)
-    first, second, third = slot_ids(poll.id)
+    poll_id = open_poll(client_as("chair"), cast.panel.id)
+    first, second, third = slot_ids(poll_id)
     member = client_as("member")
     long_note = "I can come if the lift is working. " * 15  # 525 characters
     response = answer(
         member,
         cast.panel.id,
-        poll.id,
+        poll_id,
         {first: "yes", second: "no", third: "yes"},
         {first: long_note},
     )
@@ -84,7 +119,7 @@ def test_a_long_poll_note_is_kept_and_explained_never_cut(cast: Cast, client_as:
 
     exactly = "x" * 500
     answer(
-        member, cast.panel.id, poll.id, {first: "yes", second: "no", third: "yes"}, {first: exactly}
+        member, cast.panel.id, poll_id, {first: "yes", second: "no", third: "yes"}, {first: exactly}
     )
     notes = {row.slot_id: row.note for row in db.session.scalars(select(PollAnswer))}
     assert notes[first] == exactly
@@ -103,11 +138,22 @@ def test_every_limited_text_box_shows_a_count(cast: Cast, client_as: Clients) ->
 
 
 def test_a_long_answer_to_choose_from_is_refused_not_cut(cast: Cast, client_as: Clients) -> None:
-    questionnaire = make_questionnaire(cast, opens_in=timedelta(days=1))
+    questionnaire = create_questionnaire(
+        cast.panel.id,
+        QuestionnaireDetails(
+            title="How did it go?",
+            anonymous=False,
+            opens_at=utcnow() + timedelta(days=1),
+            closes_at=utcnow() + timedelta(days=7),
+        ),
+        cast.people["researcher"].id,
+        (),
+    )
+    db.session.commit()
     options = "Short answer\n" + "A very long answer " * 11
     response = submit_form(
         client_as("chair"),
-        f"{base(cast, questionnaire)}/questions/new",
+        f"/panels/{cast.panel.id}/questionnaires/{questionnaire.id}/questions/new",
         {"kind": "single_choice", "text": "Pick one", "options": options},
     )
     html = response.get_data(as_text=True)

@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from portal.drafts.models import DraftKind
 from portal.drafts.service import DraftDetails, ItemDetails, add_item, create_draft, publish
 from portal.extensions import db
+from portal.meetings.jobs import send_due_packs
 from portal.meetings.models import AgendaItem, Meeting, MeetingStatus, Paper, PaperFile
-from portal.meetings.papers import send_due_packs
 from portal.notifications.models import OutboxMessage
 from portal.scheduled import SCHEDULED_JOBS
 from tests.conftest import csrf_token_from, submit_form
@@ -483,7 +483,7 @@ def test_the_meeting_page_sections_show_the_agenda_and_papers_in_a_fixed_number_
 ) -> None:
     from flask import render_template_string
 
-    from portal.meetings.papers import meeting_page_sections
+    from portal.meetings.packs import meeting_page_sections
 
     meeting = make_meeting(cast.panel, agenda=("Welcome", "Priority actions"))
     upload(client_as("chair"), meeting, "one.pdf", PDF_BYTES, title="Loose paper")

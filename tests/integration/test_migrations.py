@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from portal.extensions import db
 from tests.conftest import _create_postgres_database, make_app
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 @pytest.fixture
@@ -59,3 +64,37 @@ def test_migrations_can_be_undone_and_redone(empty_database_app: Flask) -> None:
         upgrade()
         db.session.remove()
     assert _differences(empty_database_app) == []
+
+
+def test_a_new_migration_is_numbered_next_in_the_chain(tmp_path: Path) -> None:
+    copy = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = {path.name for path in (copy / "versions").glob("*.py")}
+    head = ScriptDirectory.from_config(_alembic_config(copy)).get_current_head()
+    application = make_app(f"sqlite:///{tmp_path / 'portal.sqlite3'}")
+    cli = application.test_cli_runner()
+
+    def flask_db(*args: str) -> None:
+        # The command runs in this application's context, not that of the test run's database.
+        with application.app_context():
+            result = cli.invoke(args=["db", *args, "--directory", str(copy)])
+        assert result.exit_code == 0, result.output
+
+    flask_db("upgrade")
+    flask_db("migrate", "-m", "Nothing changed")  # the schema matches the models: no file
+    assert {path.name for path in (copy / "versions").glob("*.py")} == before
+    flask_db("revision", "-m", "Add a reminder column")
+    number = f"{len(before) + 1:04d}"
+    added = {path.name for path in (copy / "versions").glob("*.py")} - before
+    assert added == {f"{number}_add_a_reminder_column.py"}
+    scripts = ScriptDirectory.from_config(_alembic_config(copy))
+    assert scripts.get_heads() == [number]
+    assert scripts.get_revision(number).down_revision == head  # type: ignore[union-attr]
+    with application.app_context():
+        db.engine.dispose()
+
+
+def _alembic_config(directory: Path) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(directory))
+    return config

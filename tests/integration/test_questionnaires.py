@@ -283,6 +283,7 @@ def test_named_answers_are_saved_for_later_sent_confirmed_and_changed_until_clos
     answer_everything(again, cast, questionnaire.id, scale="2", text="More breaks")
     sent_page = again.get(f"{url}/sent").get_data(as_text=True)
     assert "Your answers have been sent" in sent_page and "Change your answers" in sent_page
+    assert "We will email you to say we got them." in sent_page
     email = mail_to(cast.people["member"].email)[-1]
     assert "We got your answers" in email.text_body
 

@@ -12,56 +12,16 @@ from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
 from portal.db import utcnow
-from portal.drafts.models import Draft, DraftKind, DraftVersion, ReviewRound
-from portal.drafts.service import DraftDetails, ItemDetails, add_item, create_draft, publish
+from portal.drafts.models import ReviewRound
 from portal.extensions import db
 from portal.panels.models import Role
 from portal.templating import LONDON
 from tests.conftest import submit_form
 from tests.factories import add_to_panel, make_user
+from tests.harmless_html import XSS_PAYLOADS, assert_harmless
+from tests.integration.round_helpers import open_round, published_draft, round_url
 from tests.outbox import last_mail_to, link_in, mail_to
 from tests.roles import Cast
-
-
-def published_draft(
-    cast: Cast,
-    titles: tuple[str, ...] = ("Peer support workers in every team", "Work with schools"),
-    content_note: str = "",
-) -> tuple[Draft, DraftVersion]:
-    researcher = cast.people["researcher"]
-    draft = create_draft(
-        cast.panel.id,
-        DraftDetails(
-            kind=DraftKind.PRIORITY_ACTIONS,
-            title="East London: priority actions",
-            content_note=content_note,
-        ),
-        researcher.id,
-    )
-    for title in titles:
-        add_item(draft, ItemDetails(title=title, description=f"About {title}"), draft.lock_version)
-    version = publish(draft, researcher.id, draft.lock_version)
-    db.session.commit()
-    return draft, version
-
-
-def open_round(
-    cast: Cast, draft: Draft, version: DraftVersion, closes_in: timedelta = timedelta(days=7)
-) -> ReviewRound:
-    review_round = ReviewRound(
-        panel_id=cast.panel.id,
-        version_id=version.id,
-        instructions="Tell us what **matters** to you.",
-        closes_at=utcnow() + closes_in,
-        opened_by_id=cast.people["researcher"].id,
-    )
-    db.session.add(review_round)
-    db.session.commit()
-    return review_round
-
-
-def round_url(cast: Cast, draft: Draft, review_round: ReviewRound, rest: str = "") -> str:
-    return f"/panels/{cast.panel.id}/drafts/{draft.id}/rounds/{review_round.id}{rest}"
 
 
 def next_week_fields(hour: str = "17:00") -> dict[str, str]:
@@ -223,8 +183,6 @@ def test_only_researchers_manage_rounds_and_other_panels_learn_nothing(
 def test_script_in_the_instructions_is_rendered_harmless(
     cast: Cast, client_as: Callable[[str], FlaskClient]
 ) -> None:
-    from tests.integration.test_omission_check import XSS_PAYLOADS, _assert_harmless
-
     draft, _version = published_draft(cast)
     researcher = client_as("researcher")
     member = client_as("member")
@@ -236,6 +194,6 @@ def test_script_in_the_instructions_is_rendered_harmless(
         )
         assert response.status_code == 302
         round_page = researcher.get(response.location).get_data(as_text=True)
-        _assert_harmless(round_page, payload)
+        assert_harmless(round_page, payload)
         start = member.get(response.location + "/check").get_data(as_text=True)
-        _assert_harmless(start, payload)
+        assert_harmless(start, payload)

@@ -4,7 +4,8 @@ turning it off, and an administrator requiring it for researchers and administra
 from __future__ import annotations
 
 import re
-import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pyotp
 import pytest
@@ -13,6 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal.accounts.models import RecoveryCode, User
+from portal.accounts.two_step import CLOCK_EXTENSION
 from portal.audit.models import AuditEvent
 from portal.extensions import db
 from portal.panels.models import Role
@@ -21,6 +23,29 @@ from tests.factories import PASSWORD, add_to_panel, make_panel, make_user, sign_
 from tests.outbox import last_mail_to, link_in
 
 KEY = re.compile(r'<code id="setup-key">([A-Z2-7 ]+)</code>')
+
+
+@dataclass
+class StoppedClock:
+    """A clock that only moves when a test moves it, so no code runs out part-way through."""
+
+    now: float = 1_800_000_000.0  # 15 January 2027, 08:00 UTC: the start of a 30-second step
+
+    def __call__(self) -> float:
+        return self.now
+
+    def code(self, secret: str) -> str:
+        """The code an authenticator app with this secret shows at this moment."""
+        return pyotp.TOTP(secret).at(self.now)
+
+
+@pytest.fixture(autouse=True)
+def clock(app: Flask) -> Iterator[StoppedClock]:
+    """Codes on these pages are checked against this clock, not the system clock."""
+    stopped = StoppedClock()
+    app.extensions[CLOCK_EXTENSION] = stopped
+    yield stopped
+    del app.extensions[CLOCK_EXTENSION]
 
 
 @pytest.fixture
@@ -38,7 +63,7 @@ def audit_actions() -> list[str]:
     return list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
 
 
-def set_up(client: FlaskClient) -> tuple[str, list[str]]:
+def set_up(client: FlaskClient, clock: StoppedClock) -> tuple[str, list[str]]:
     """Turn two-step verification on through the pages; the secret and the recovery codes."""
     page = client.get("/account/two-step-verification/set-up").get_data(as_text=True)
     match = KEY.search(page)
@@ -47,7 +72,7 @@ def set_up(client: FlaskClient) -> tuple[str, list[str]]:
     response = submit_form(
         client,
         "/account/two-step-verification/set-up",
-        {"code": pyotp.TOTP(secret).now(), "current_password": PASSWORD},
+        {"code": clock.code(secret), "current_password": PASSWORD},
     )
     html = response.get_data(as_text=True)
     assert "Your recovery codes" in html
@@ -65,7 +90,7 @@ def is_signed_in(client: FlaskClient) -> bool:
 
 
 def test_setting_up_shows_a_qr_code_and_a_key_and_gives_ten_recovery_codes(
-    kim_client: FlaskClient, kim: User
+    kim_client: FlaskClient, kim: User, clock: StoppedClock
 ) -> None:
     page = kim_client.get("/account/two-step-verification/set-up").get_data(as_text=True)
     assert '<svg role="img" aria-label="QR code to scan with your authenticator app"' in page
@@ -80,7 +105,7 @@ def test_setting_up_shows_a_qr_code_and_a_key_and_gives_ten_recovery_codes(
         {"code": "000000", "current_password": PASSWORD},
     )
     assert "That code is not right" in wrong.get_data(as_text=True)
-    _, codes = set_up(kim_client)
+    _, codes = set_up(kim_client, clock)
     assert len(codes) == 10 and len(set(codes)) == 10
     stored = db.session.scalars(select(RecoveryCode.code_hash)).all()
     assert len(stored) == 10 and not set(codes) & set(stored)
@@ -89,9 +114,9 @@ def test_setting_up_shows_a_qr_code_and_a_key_and_gives_ten_recovery_codes(
 
 
 def test_signing_in_asks_for_the_code_after_the_password(
-    app: Flask, kim_client: FlaskClient, kim: User
+    app: Flask, kim_client: FlaskClient, kim: User, clock: StoppedClock
 ) -> None:
-    secret, _ = set_up(kim_client)
+    secret, _ = set_up(kim_client, clock)
     browser = app.test_client()
     first_step(browser, kim)
     assert not is_signed_in(browser)
@@ -99,7 +124,8 @@ def test_signing_in_asks_for_the_code_after_the_password(
     assert "That code is not right" in wrong.get_data(as_text=True)
     assert not is_signed_in(browser)
     # A code already used to turn it on cannot be used again; the next one works.
-    later = pyotp.TOTP(secret).at(time.time() + 30)
+    clock.now += 30
+    later = clock.code(secret)
     response = submit_form(browser, "/sign-in/two-step", {"code": later})
     assert response.status_code == 302
     assert is_signed_in(browser)
@@ -113,8 +139,10 @@ def test_signing_in_asks_for_the_code_after_the_password(
     assert "That code is not right" in refused.get_data(as_text=True)
 
 
-def test_a_recovery_code_works_once(app: Flask, kim_client: FlaskClient, kim: User) -> None:
-    _, codes = set_up(kim_client)
+def test_a_recovery_code_works_once(
+    app: Flask, kim_client: FlaskClient, kim: User, clock: StoppedClock
+) -> None:
+    _, codes = set_up(kim_client, clock)
     browser = app.test_client()
     first_step(browser, kim)
     response = submit_form(
@@ -128,8 +156,10 @@ def test_a_recovery_code_works_once(app: Flask, kim_client: FlaskClient, kim: Us
     assert "recovery_code_used" in audit_actions()
 
 
-def test_wrong_codes_are_rate_limited(app: Flask, kim_client: FlaskClient, kim: User) -> None:
-    set_up(kim_client)
+def test_wrong_codes_are_rate_limited(
+    app: Flask, kim_client: FlaskClient, kim: User, clock: StoppedClock
+) -> None:
+    set_up(kim_client, clock)
     browser = app.test_client()
     first_step(browser, kim)
     responses = [submit_form(browser, "/sign-in/two-step", {"code": "000000"}) for _ in range(6)]
@@ -143,9 +173,9 @@ def test_the_second_step_without_a_first_goes_back_to_sign_in(client: FlaskClien
 
 
 def test_turning_it_off_needs_the_password_and_throws_away_the_codes(
-    app: Flask, kim_client: FlaskClient, kim: User
+    app: Flask, kim_client: FlaskClient, kim: User, clock: StoppedClock
 ) -> None:
-    set_up(kim_client)
+    set_up(kim_client, clock)
     wrong = submit_form(
         kim_client,
         "/account/two-step-verification/turn-off",
@@ -161,9 +191,9 @@ def test_turning_it_off_needs_the_password_and_throws_away_the_codes(
 
 
 def test_new_recovery_codes_replace_the_old_ones(
-    app: Flask, kim_client: FlaskClient, kim: User
+    app: Flask, kim_client: FlaskClient, kim: User, clock: StoppedClock
 ) -> None:
-    _, old = set_up(kim_client)
+    _, old = set_up(kim_client, clock)
     response = submit_form(
         kim_client,
         "/account/two-step-verification/recovery-codes",
@@ -180,7 +210,7 @@ def test_new_recovery_codes_replace_the_old_ones(
 
 
 def test_an_administrator_can_require_it_for_researchers_and_administrators(
-    app: Flask, client: FlaskClient
+    app: Flask, client: FlaskClient, clock: StoppedClock
 ) -> None:
     panel = make_panel()
     admin = make_user("admin@example.org", is_admin=True)
@@ -210,7 +240,7 @@ def test_an_administrator_can_require_it_for_researchers_and_administrators(
     assert home.headers["Location"] == "/account/two-step-verification/set-up"
     page = researcher_client.get(home.headers["Location"]).get_data(as_text=True)
     assert "Your organisation asks researchers and administrators" in page
-    set_up(researcher_client)
+    set_up(researcher_client, clock)
     assert researcher_client.get("/").status_code == 200
     # Once required, it cannot be turned off.
     off = researcher_client.get("/account/two-step-verification/turn-off")
@@ -220,9 +250,9 @@ def test_an_administrator_can_require_it_for_researchers_and_administrators(
 
 
 def test_a_password_reset_still_asks_for_the_code(
-    app: Flask, kim_client: FlaskClient, kim: User
+    app: Flask, kim_client: FlaskClient, kim: User, clock: StoppedClock
 ) -> None:
-    set_up(kim_client)
+    set_up(kim_client, clock)
     browser = app.test_client()
     submit_form(browser, "/reset-password", {"email": kim.email})
     link = link_in(last_mail_to(kim.email), "/reset-password/")

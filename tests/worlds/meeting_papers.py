@@ -9,9 +9,10 @@ from flask import current_app
 
 from portal.db import utcnow
 from portal.extensions import db
-from portal.meetings import minutes, papers
+from portal.meetings import agenda, minutes, papers
+from portal.meetings.agenda import AgendaItemDetails
 from portal.meetings.models import ActionStatus, Meeting
-from portal.meetings.papers import AgendaItemDetails, Upload
+from portal.meetings.papers import Upload
 from tests.papers_data import PDF_BYTES, make_meeting
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ def add(world: World) -> None:
         meeting = db.session.get(Meeting, world.values["meeting_id"])
     if meeting is None:
         meeting = make_meeting(panel, title="World meeting")
-    item = papers.add_agenda_item(meeting, AgendaItemDetails(title="World agenda item"))
+    item = agenda.add_agenda_item(meeting, AgendaItemDetails(title="World agenda item"))
     paper = papers.add_paper(
         meeting, "World paper", item.id, chair.id, upload=Upload("world.pdf", PDF_BYTES)
     )

@@ -1,6 +1,6 @@
 """link requests: asking for a sign-in or reset link writes a row; the worker sends the link
 
-Revision ID: 0006_link_requests
+Revision ID: 0011_link_requests
 Revises: 0005_edit_conflicts
 Create Date: 2026-12-03 13:00:00.000000
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0006_link_requests"
+revision = "0011_link_requests"
 down_revision = "0005_edit_conflicts"
 branch_labels = None
 depends_on = None

@@ -1,0 +1,9 @@
+"""The drafts blueprint: drafts, review rounds, omission checks and results.
+
+Only ``bp`` lives here, so every view module of the domain can import it and none needs
+another; ``create_app`` imports the view modules and registers ``bp``.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("drafts", __name__, url_prefix="/panels/<int:panel_id>/drafts")
