@@ -145,6 +145,11 @@ def test_deactivating_an_account_ends_all_its_sessions(client: FlaskClient, app:
         "https://evil.example/panels/1",
         "javascript:alert(1)",
         "///evil.example",
+        "\\\\evil.example",
+        "\\/evil.example",
+        "/\\/evil.example",
+        " //evil.example",
+        "http:evil.example",
     ],
 )
 def test_a_next_address_off_the_site_is_ignored(client: FlaskClient, target: str) -> None:
