@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import DateTime, Engine, MetaData, event, update
 from sqlalchemy.engine.interfaces import Dialect
@@ -129,4 +129,21 @@ def claim_edit(entity: Any, seen_version: int) -> bool:
     if claimed.rowcount != 1:
         return False
     entity.lock_version = seen_version + 1
+    return True
+
+
+class Positioned(Protocol):
+    position: Any
+
+
+def move_among(ordered: list[Any], thing: Positioned, direction: str) -> bool:
+    """Swap ``thing`` with its neighbour above (``"up"``) or below in ``ordered`` (the rows in
+    their current order) and number them 1, 2, 3 … again. False when it is already at that end."""
+    index = ordered.index(thing)
+    other = index - 1 if direction == "up" else index + 1
+    if other < 0 or other >= len(ordered):
+        return False
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, each in enumerate(ordered, start=1):
+        each.position = position
     return True

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from portal.db import move_among
 from portal.drafts.models import Draft, DraftItem, DraftKind, DraftVersion, VersionItem
 from portal.extensions import db
 
@@ -179,13 +180,8 @@ def move_item(draft: Draft, item: DraftItem, direction: str, lock_version: int) 
             select(DraftItem).where(DraftItem.draft_id == draft.id).order_by(DraftItem.position)
         )
     )
-    index = next(i for i, candidate in enumerate(items) if candidate.id == item.id)
-    other = index - 1 if direction == "up" else index + 1
-    if other < 0 or other >= len(items):
+    if not move_among(items, item, direction):
         return False
-    items[index], items[other] = items[other], items[index]
-    for position, candidate in enumerate(items, start=1):
-        candidate.position = position
     _touch(draft)
     flush_or_conflict()
     return True

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from portal.db import move_among
 from portal.extensions import db
 from portal.meetings.models import AgendaItem, Meeting, Paper
 
@@ -90,12 +91,4 @@ def remove_agenda_item(meeting: Meeting, item: AgendaItem) -> None:
 
 def move_agenda_item(meeting: Meeting, item: AgendaItem, direction: str) -> bool:
     """Swap an item with the one above or below. False when it is already at that end."""
-    items = items_in_order(meeting)
-    index = next(i for i, candidate in enumerate(items) if candidate.id == item.id)
-    other = index - 1 if direction == "up" else index + 1
-    if other < 0 or other >= len(items):
-        return False
-    items[index], items[other] = items[other], items[index]
-    for position, candidate in enumerate(items, start=1):
-        candidate.position = position
-    return True
+    return move_among(items_in_order(meeting), item, direction)

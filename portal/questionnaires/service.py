@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
-from portal.db import claim_edit, utcnow
+from portal.db import claim_edit, move_among, utcnow
 from portal.extensions import db
 from portal.meetings.models import Attendance, Meeting
 from portal.panels.models import Membership
@@ -271,14 +271,8 @@ def remove_question(questionnaire: Questionnaire, question: Question) -> None:
 def move_question(questionnaire: Questionnaire, question: Question, direction: str) -> bool:
     """Swap a question with its neighbour. False when it is already at that end."""
     _require_unanswered(questionnaire)
-    questions = list(questionnaire.questions)
-    index = questions.index(question)
-    other = index - 1 if direction == "up" else index + 1
-    if other < 0 or other >= len(questions):
+    if not move_among(list(questionnaire.questions), question, direction):
         return False
-    questions[index], questions[other] = questions[other], questions[index]
-    for position, each in enumerate(questions, 1):
-        each.position = position
     db.session.flush()
     return True
 
