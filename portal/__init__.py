@@ -54,12 +54,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         ),
     }
 
+    from portal.ids import init_ids
+    from portal.incoming import init_incoming
     from portal.request_scope import init_request_scope
 
     init_request_scope(app)
-    from portal.ids import init_ids
-    from portal.incoming import init_incoming
-
     init_ids(app)  # before any route is added
     init_incoming(app)
     _init_extensions(app)
