@@ -52,7 +52,9 @@ def _pdf_string(value: str) -> Any:
     return String(value)
 
 
-def render_pdf(template: str, *, title: str, made_at: datetime | None = None, **context: Any) -> bytes:
+def render_pdf(
+    template: str, *, title: str, made_at: datetime | None = None, **context: Any
+) -> bytes:
     """Render ``templates/pdf/<template>`` (which extends ``pdf/base.html``) to a PDF."""
     html = render_template(f"pdf/{template}", title=title, **context)
     return pdf_from_html(html, title=title, made_at=made_at)

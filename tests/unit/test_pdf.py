@@ -57,7 +57,7 @@ def test_a_pdf_holds_the_text_is_tagged_and_fetches_nothing() -> None:
 
 def test_the_same_page_made_twice_is_the_same_file() -> None:
     """A copy of what a member saw can be made again and compared byte for byte."""
-    page = '<!DOCTYPE html><html lang="en"><head><title>A</title></head><body><p>Same</p></body></html>'
+    page = '<!DOCTYPE html><html lang="en"><head><title>A</title></head><body><p>Same</p></body>'
     moment = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     assert pdf_from_html(page, title="A", made_at=moment) == pdf_from_html(
         page, title="A", made_at=moment
