@@ -39,10 +39,10 @@ from bench.timing import PageResult, Target, compare, table
 
 # The study team's own round pages, never the omission check.
 RESULTS_PAGES = {
-    "drafts.show_results",
-    "drafts.remind_round",
-    "drafts.export_results_xlsx",
-    "drafts.export_results_csv",
+    "rounds.show_results",
+    "rounds.remind_round",
+    "rounds.export_results_xlsx",
+    "rounds.export_results_csv",
 }
 
 
@@ -151,7 +151,7 @@ def pages(portal: str, env: dict[str, str], seeded: dict[str, str]) -> list[Targ
     else:
         print("Skipping the inbox: the portal has no inbox page yet.")
     results_path = next(
-        pair.split()[1] for pair in drafts_pages if pair.split()[0] == "drafts.show_results"
+        pair.split()[1] for pair in drafts_pages if pair.split()[0] == "rounds.show_results"
     )
     targets.append(Target("round results", portal + results_path, team))
     questionnaire = f"{panel}/questionnaires/{seeded['questionnaire_id']}/results"

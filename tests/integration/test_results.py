@@ -18,13 +18,13 @@ from sqlalchemy import select
 from portal.audit.models import AuditEvent
 from portal.audit.service import AuditAction
 from portal.db import utcnow
-from portal.drafts import results
-from portal.drafts.export import safe_cell
-from portal.drafts.models import OmissionCheck, Resonance, ReviewRound
 from portal.extensions import db
 from portal.feedback.models import EntryKind, FeedbackEntry, TriageStatus
 from portal.notifications.models import OutboxMessage
 from portal.panels.models import Membership, Role
+from portal.rounds import results
+from portal.rounds.export import safe_cell
+from portal.rounds.models import OmissionCheck, Resonance, ReviewRound
 from tests.conftest import submit_form
 from tests.factories import add_to_panel, make_user
 from tests.outbox import mail_to

@@ -9,12 +9,13 @@ from __future__ import annotations
 from flask import abort, render_template, url_for
 
 from portal.db import utcnow
-from portal.drafts import rounds
 from portal.drafts.forms import KIND_LABELS
-from portal.drafts.models import Draft, ReviewRound
-from portal.drafts.round_forms import RESONANCE_LABELS
+from portal.drafts.models import Draft
 from portal.drafts.service import get_draft
 from portal.panels.service import get_panel
+from portal.rounds import service as rounds
+from portal.rounds.forms import RESONANCE_LABELS
+from portal.rounds.models import ReviewRound
 
 ROUND = "/<int:draft_id>/rounds/<int:round_id>"
 

@@ -14,11 +14,10 @@ from flask_login import current_user
 
 from portal.access import Action, panel_page
 from portal.db import utcnow
-from portal.drafts import omission_checks as service
-from portal.drafts.blueprint import bp
-from portal.drafts.loaders import ROUND, load_round, render_round_page, round_url
-from portal.drafts.models import Draft, OmissionCheck, Resonance, ReviewRound
-from portal.drafts.round_forms import (
+from portal.drafts.models import Draft
+from portal.rounds import checks as service
+from portal.rounds.blueprint import bp
+from portal.rounds.forms import (
     COMMENT_LIMIT,
     LONG_TEXT_LIMIT,
     ItemAnswerForm,
@@ -26,7 +25,9 @@ from portal.drafts.round_forms import (
     SubmitForm,
     TextAnswerForm,
 )
-from portal.drafts.rounds import NotInRound, RoundClosed
+from portal.rounds.loaders import ROUND, load_round, render_round_page, round_url
+from portal.rounds.models import OmissionCheck, Resonance, ReviewRound
+from portal.rounds.service import NotInRound, RoundClosed
 from portal.security import csrf_checked_by_form
 
 QUESTIONS = ("rewording", "general")
@@ -142,7 +143,7 @@ def start_check(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnVa
     if check is not None and (resume_key := _resume_key(review_round, check)) is not None:
         resume = _page_url(review_round, resume_key)
     return render_round_page(
-        "drafts/check/start.html",
+        "rounds/check/start.html",
         panel_id,
         draft=draft,
         review_round=review_round,
@@ -195,7 +196,7 @@ def answer_item(
             return _saved(review_round, key)
     items = review_round.version.items
     return render_round_page(
-        "drafts/check/item.html",
+        "rounds/check/item.html",
         panel_id,
         draft=draft,
         review_round=review_round,
@@ -273,7 +274,7 @@ def missing_actions(panel_id: int, draft_id: int, round_id: int) -> ResponseRetu
                 flash(gettext("Missing action removed."), "success")
             return redirect(target)
     return render_round_page(
-        "drafts/check/missing.html",
+        "rounds/check/missing.html",
         panel_id,
         draft=draft,
         review_round=review_round,
@@ -313,7 +314,7 @@ def answer_question(
         else:
             return _saved(review_round, question)
     return render_round_page(
-        "drafts/check/question.html",
+        "rounds/check/question.html",
         panel_id,
         draft=draft,
         review_round=review_round,
@@ -346,7 +347,7 @@ def check_answers(panel_id: int, draft_id: int, round_id: int) -> ResponseReturn
     check = _my_check(review_round)
     answers = {answer.version_item_id: answer for answer in (check.answers if check else [])}
     return render_round_page(
-        "drafts/check/answers.html",
+        "rounds/check/answers.html",
         panel_id,
         draft=draft,
         review_round=review_round,
@@ -366,5 +367,5 @@ def check_sent(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnVal
     if check is None or check.submitted_at is None:
         return redirect(round_url("start_check", review_round))
     return render_round_page(
-        "drafts/check/sent.html", panel_id, draft=draft, review_round=review_round, check=check
+        "rounds/check/sent.html", panel_id, draft=draft, review_round=review_round, check=check
     )

@@ -10,13 +10,13 @@ from flask_babel import lazy_gettext as _l
 from portal.access import Action, found_or_404, panel_page
 from portal.audit.service import AuditAction, record
 from portal.db import utcnow
-from portal.drafts import export, results
-from portal.drafts.blueprint import bp
 from portal.drafts.forms import KIND_LABELS
-from portal.drafts.models import Resonance, ReviewRound
 from portal.forms import PortalForm
 from portal.ids import page_number
 from portal.panels.service import get_panel
+from portal.rounds import export, results
+from portal.rounds.blueprint import bp
+from portal.rounds.models import Resonance, ReviewRound
 from portal.security import csrf_checked_by_form
 
 ANSWER_LABELS = {
@@ -52,7 +52,7 @@ def show_results(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
     review_round = _load_round(panel_id, draft_id, round_id)
     pages = {name: _page_number(name) for name in LISTS}
     return render_template(
-        "drafts/results.html",
+        "rounds/results.html",
         panel=get_panel(panel_id),
         kind_labels=KIND_LABELS,
         review_round=review_round,
@@ -105,7 +105,7 @@ def remind_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
         return redirect(back)
     to_remind = results.people_to_remind(review_round, now)
     return render_template(
-        "drafts/remind_round.html",
+        "rounds/remind.html",
         panel=get_panel(panel_id),
         review_round=review_round,
         version=review_round.version,

@@ -19,21 +19,13 @@ from sqlalchemy.orm import joinedload
 
 from portal.accounts.email_links import public_link
 from portal.accounts.models import User
-from portal.drafts.models import (
-    Draft,
-    DraftVersion,
-    ItemAnswer,
-    MissingAction,
-    OmissionCheck,
-    Resonance,
-    ReviewRound,
-    VersionItem,
-)
+from portal.drafts.models import Draft, DraftVersion, VersionItem
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
 from portal.notifications.service import queue_mail
 from portal.panels.models import Membership
 from portal.panels.service import MEMBERS_AND_CHAIR, active_in_panel
+from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck, Resonance, ReviewRound
 
 PAGE_SIZE = 20
 ANSWERS: tuple[Resonance, ...] = (
@@ -337,7 +329,7 @@ def remind_non_responders(review_round: ReviewRound, now: datetime) -> int:
 
     Nobody is reminded about the same round twice within 24 hours, even if two people press
     the button at once (the outbox refuses a second message with the same key). Returns how
-    many reminders were queued; the caller commits.
+    many reminders were queued; they commit with the request.
     """
     version = review_round.version
     queued = 0
