@@ -186,7 +186,9 @@ def _replace_recovery_codes(user: User) -> list[str]:
 
 
 def use_recovery_code(user: User, code: str) -> bool:
-    """Use up one of the person's recovery codes; false if it is wrong or used. Commits with the request."""
+    """Use up one of the person's recovery codes; false if it is wrong or used.
+
+    Commits with the request."""
     result = db.session.execute(
         update(RecoveryCode)
         .where(
@@ -218,7 +220,8 @@ def recovery_codes_left(user: User) -> int:
 def turn_on(user: User, secret: str) -> list[str]:
     """Turn two-step verification on with a secret the person's app has shown a right code for.
 
-    Returns the new recovery codes: the only time they exist in plain text. Commits with the request.
+    Returns the new recovery codes: the only time they exist in plain text. Commits with the
+    request.
     """
     user.totp_secret = secret
     user.two_step_enabled_at = utcnow()
@@ -228,7 +231,8 @@ def turn_on(user: User, secret: str) -> list[str]:
 
 
 def turn_off(user: User) -> None:
-    """Turn two-step verification off and throw away the recovery codes. Commits with the request."""
+    """Turn two-step verification off and throw away the recovery codes; commits with the
+    request."""
     user.totp_secret = None
     user.two_step_enabled_at = None
     user.totp_last_step = None
