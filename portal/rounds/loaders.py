@@ -1,6 +1,6 @@
 """What the review-round pages share: loading a round from the URL, its page and its addresses.
 
-The study team's round pages (``round_views``) and members' omission-check pages
+The study team's round pages (``views``) and members' omission-check pages
 (``check_views``) both use these, so neither view module imports the other.
 """
 
@@ -44,7 +44,7 @@ def render_round_page(template: str, panel_id: int, **context: object) -> str:
 
 def round_url(endpoint: str, review_round: ReviewRound, **values: object) -> str:
     return url_for(
-        f"drafts.{endpoint}",
+        f"rounds.{endpoint}",
         panel_id=review_round.panel_id,
         draft_id=review_round.version.draft_id,
         round_id=review_round.id,

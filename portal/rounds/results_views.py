@@ -1,4 +1,4 @@
-"""A review round's results and exports (study team), on the drafts blueprint."""
+"""A review round's results, reminders and exports (study team), on the rounds blueprint."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from portal.drafts.forms import KIND_LABELS
 from portal.forms import PortalForm
 from portal.ids import page_number
 from portal.panels.service import get_panel
-from portal.rounds import export, results
+from portal.rounds import export, reminders, results
 from portal.rounds.blueprint import bp
 from portal.rounds.models import Resonance, ReviewRound
 from portal.security import csrf_checked_by_form
@@ -67,7 +67,7 @@ def show_results(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
         said=results.item_comments(review_round, pages["said"]),
         missing=results.missing_actions(review_round, pages["missing"]),
         other=results.other_words(review_round, pages["other"]),
-        last_reminder_at=results.last_reminder_at(review_round),
+        last_reminder_at=reminders.last_reminder_at(review_round),
         pages=pages,
     )
 
@@ -84,7 +84,7 @@ def remind_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
         return redirect(back)
     form = ReminderForm()
     if form.validate_on_submit():
-        count = results.remind_non_responders(review_round, now)
+        count = reminders.remind_non_responders(review_round, now)
         if count:
             record(
                 AuditAction.ROUND_REMINDERS_SENT,
@@ -103,7 +103,7 @@ def remind_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
         else:
             flash(gettext("Nobody needed a reminder. Nobody was emailed."), "success")
         return redirect(back)
-    to_remind = results.people_to_remind(review_round, now)
+    to_remind = reminders.people_to_remind(review_round, now)
     return render_template(
         "rounds/remind.html",
         panel=get_panel(panel_id),

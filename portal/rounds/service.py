@@ -1,7 +1,7 @@
 """Review rounds: open, extend and close them, and see how far the panel has got.
 
 A round is open until ``closes_at`` (or until it is closed early). Members answer it in their
-omission checks (``omission_checks``).
+omission checks (``checks``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Review rounds (study team), on the drafts blueprint. Members' omission-check pages are in
+"""Review rounds (study team), on the rounds blueprint. Members' omission-check pages are in
 ``check_views``; both share the loading helpers in ``loaders``."""
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from portal.extensions import db
 from portal.feedback.models import EntryKind, FeedbackEntry, TriageStatus
 from portal.feedback.triage import InboxFilters, inbox_count_query, inbox_rows_query
 from portal.notifications.models import OutboxMessage
-from portal.rounds.results import _reminder_keys
+from portal.rounds.reminders import _reminder_keys
 from tests.factories import make_panel, make_user
 
 ENTRIES = 3000

@@ -22,7 +22,7 @@ from portal.extensions import db
 from portal.feedback.models import EntryKind, FeedbackEntry, TriageStatus
 from portal.notifications.models import OutboxMessage
 from portal.panels.models import Membership, Role
-from portal.rounds import results
+from portal.rounds import reminders, results
 from portal.rounds.export import safe_cell
 from portal.rounds.models import OmissionCheck, Resonance, ReviewRound
 from tests.conftest import submit_form
@@ -212,7 +212,7 @@ def test_remind_those_who_have_not_answered_reaches_only_them_and_only_once_a_da
     db.session.expire_all()
     review_round = results.get_round(cast.panel.id, draft_id_of(review_round), review_round.id)
     tomorrow = utcnow() + timedelta(hours=25)
-    assert results.remind_non_responders(review_round, tomorrow) == 2
+    assert reminders.remind_non_responders(review_round, tomorrow) == 2
     db.session.commit()
     assert len(mail_to(late.email)) == 2 and mail_to(cast.people["member"].email) == []
 
