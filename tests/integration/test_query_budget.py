@@ -50,7 +50,7 @@ LISTS = (
     "drafts.show_draft",
     "drafts.show_version",
     "drafts.compare_versions",
-    "drafts.show_results",
+    "rounds.show_results",
     "feedback.inbox",
     "feedback.my_feedback",
     "meetings.list_meetings",

@@ -7,15 +7,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from portal.db import utcnow
-from portal.drafts.models import (
-    ItemAnswer,
-    MissingAction,
-    OmissionCheck,
-    Resonance,
-    ReviewRound,
-    VersionItem,
-)
+from portal.drafts.models import VersionItem
 from portal.extensions import db
+from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck, Resonance, ReviewRound
 from tests.growth import Wording, insert_rows, people_for
 from tests.results_data import answer_round
 
@@ -26,10 +20,10 @@ RESEARCHERS = {"researcher"}
 
 # Panel endpoint -> the panel roles ("member", "chair", "researcher") that may open it.
 ALLOWED: dict[str, set[str]] = {
-    "drafts.show_results": RESEARCHERS,
-    "drafts.remind_round": RESEARCHERS,
-    "drafts.export_results_xlsx": RESEARCHERS,
-    "drafts.export_results_csv": RESEARCHERS,
+    "rounds.show_results": RESEARCHERS,
+    "rounds.remind_round": RESEARCHERS,
+    "rounds.export_results_xlsx": RESEARCHERS,
+    "rounds.export_results_csv": RESEARCHERS,
 }
 
 # Fields a real form of this domain would send, for the forged-POST test.
