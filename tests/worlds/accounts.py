@@ -63,8 +63,8 @@ BROWSERS = (
 
 
 def grow(world: World, count: int) -> None:
-    """``count`` more signed-in sessions of the researcher's (the people whose account pages
-    the budget test visits first), a few of them ended."""
+    """``count`` more signed-in sessions of the researcher's (the query-budget test asks for
+    account pages as the researcher first), a few of them ended."""
     researcher = world.cast.people["researcher"]
     now = utcnow()
     insert_rows(

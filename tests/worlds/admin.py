@@ -71,7 +71,14 @@ def grow(world: World, count: int) -> None:
     numbers = range(start + 1, start + 1 + count)
     panel_ids = insert_rows(
         Panel,
-        [{"name": f"Grown panel {number}", "study_name": "Grown study"} for number in numbers],
+        [
+            {
+                "name": f"Grown panel {number}",
+                "study_name": "Grown study",
+                "next_pseudonym_number": 2,
+            }
+            for number in numbers
+        ],
     )
     insert_rows(
         Membership,
