@@ -12,6 +12,7 @@ from flask import Flask
 
 from portal.accounts import email_links
 from portal.meetings import jobs as meeting_jobs
+from portal.notifications import digests
 from portal.questionnaires import jobs as questionnaire_jobs
 
 SCHEDULED_JOBS: tuple[Callable[[Flask], object], ...] = (
@@ -19,4 +20,5 @@ SCHEDULED_JOBS: tuple[Callable[[Flask], object], ...] = (
     meeting_jobs.run_due,
     questionnaire_jobs.run_due,
     meeting_jobs.send_due_packs,
+    digests.send_due_digests,  # last: after the jobs above have saved up today's items
 )

@@ -30,10 +30,12 @@ from portal.drafts.models import (
     VersionItem,
 )
 from portal.extensions import db
+from portal.notifications.kinds import Kind
 from portal.notifications.models import OutboxMessage
-from portal.notifications.service import queue_mail
+from portal.notifications.tell import tell
 from portal.panels.models import Membership
 from portal.panels.service import MEMBERS_AND_CHAIR, active_in_panel
+from portal.templating import london_time
 
 PAGE_SIZE = 20
 ANSWERS: tuple[Resonance, ...] = (
@@ -347,17 +349,23 @@ def remind_non_responders(review_round: ReviewRound, now: datetime) -> int:
             subject = gettext(
                 "Reminder: we would like your views on %(title)s", title=version.title
             )
-        message = queue_mail(
-            person.email,
-            subject,
-            "round_reminder",
+            text = gettext(
+                "A reminder: there is still time to send your answers, until %(date)s.",
+                date=london_time(review_round.closes_at),
+            )
+        told = tell(
+            person,
+            Kind.DEADLINE_REMINDER,
+            subject=subject,
+            template="round_reminder",
+            link=public_link("/"),
+            panel_id=review_round.panel_id,
             dedupe_key=f"{_reminder_prefix(review_round)}{person.id}:{now:%Y-%m-%d}",
-            locale=locale,
+            text=text,
             name=person.display_name,
             title=version.title,
             closes_at=review_round.closes_at,
-            link=public_link("/"),
         )
-        if message is not None:
+        if told:
             queued += 1
     return queued

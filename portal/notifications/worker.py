@@ -77,6 +77,10 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = message_id(message, sender)
     email["Auto-Submitted"] = "auto-generated"
+    if message.unsubscribe_url:
+        # RFC 8058: a mail program may offer "unsubscribe" and POST to the address itself.
+        email["List-Unsubscribe"] = check_header("List-Unsubscribe", f"<{message.unsubscribe_url}>")
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message.text_body)
     email.add_alternative(message.html_body, subtype="html")
     if message.attachment_name and message.attachment_type and message.attachment_body:
@@ -280,13 +284,16 @@ def run_forever(
     tasks: list[Callable[[Flask], object]],
     should_stop: Callable[[], bool] = lambda: False,
 ) -> None:
-    """Run ``tasks`` then deliver mail, again and again, until ``should_stop`` says so."""
+    """Run ``tasks`` then deliver mail and texts, again and again, until ``should_stop`` says so."""
+    from portal.notifications.text_worker import deliver_due_texts
+
     poll = app.config["WORKER_POLL_SECONDS"]
     while not should_stop():
         try:
             for task in tasks:
                 task(app)
             deliver_due(app)
+            deliver_due_texts(app)
         except Exception:
             db.session.rollback()
             log.exception("worker cycle failed; trying again shortly")
