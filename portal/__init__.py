@@ -150,6 +150,9 @@ VIEW_MODULES = (
     "portal.questionnaires.views",
     "portal.questionnaires.answer_views",
     "portal.questionnaires.results_views",
+    "portal.notifications.views",
+    "portal.notifications.panel_views",
+    "portal.notifications.callback_views",
 )
 
 
@@ -162,6 +165,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.drafts.blueprint import bp as drafts_bp
     from portal.feedback.blueprint import bp as feedback_bp
     from portal.meetings.blueprint import bp as meetings_bp
+    from portal.notifications.blueprint import bp as notifications_bp
     from portal.questionnaires.blueprint import bp as questionnaires_bp
 
     for blueprint in (
@@ -172,5 +176,6 @@ def _register_blueprints(app: Flask) -> None:
         feedback_bp,
         meetings_bp,
         questionnaires_bp,
+        notifications_bp,
     ):
         app.register_blueprint(blueprint)

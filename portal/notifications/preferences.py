@@ -147,3 +147,54 @@ def effective_choices(
             route = defaults.get(kind, Route(DEFAULT_DELIVERY, False))
         result[kind] = Route(route.delivery, route.by_text and RULES[kind].text_allowed)
     return result
+
+
+def save_contact(
+    user_id: int, mobile: str, weekly_day: int, quiet_from: int, quiet_until: int
+) -> ContactSettings:
+    """Keep the person's mobile number (E.164 or empty), weekly day and quiet hours; a new
+    number clears the note that texts to the old one failed. The caller commits."""
+    settings = db.session.get(ContactSettings, user_id)
+    if settings is None:
+        settings = ContactSettings(user_id=user_id)
+        db.session.add(settings)
+    if settings.mobile != mobile:
+        settings.mobile_failed_at = None
+    settings.mobile = mobile
+    settings.weekly_day = weekly_day % 7
+    settings.quiet_from = quiet_from % 24
+    settings.quiet_until = quiet_until % 24
+    return settings
+
+
+def unsubscribe(user_id: int, kind: Kind, delivery: Delivery) -> Delivery | None:
+    """Set how ``kind`` reaches the person by email, keeping their text choice; returns what it
+    was before (None: the person no longer exists). The caller commits."""
+    person = db.session.get(User, user_id)
+    if person is None or RULES[kind].transactional:
+        return None
+    before = route_for(person, kind, None)
+    save_choices(user_id, {kind: Route(delivery, before.by_text)})
+    return before.delivery
+
+
+def summary_for(person: User) -> str:
+    """One line for the account page: how messages reach the person, and any failing number."""
+    from flask_babel import gettext
+
+    settings = contact_settings(person.id)
+    choices = list(own_choices(person.id).values())
+    if settings.mobile and settings.mobile_failed_at is not None:
+        return gettext(
+            "Texts to %(number)s are not being delivered: check your number", number=settings.mobile
+        )
+    parts = []
+    if any(choice.delivery in (Delivery.DAILY, Delivery.WEEKLY) for choice in choices):
+        parts.append(gettext("Some emails saved up in a summary"))
+    elif choices and all(choice.delivery is Delivery.OFF for choice in choices):
+        parts.append(gettext("Only emails about your account"))
+    else:
+        parts.append(gettext("By email"))
+    if settings.mobile and any(choice.by_text for choice in choices):
+        parts.append(gettext("texts to %(number)s", number=settings.mobile))
+    return ", ".join(parts)

@@ -62,6 +62,7 @@ def _default_text(kind: Kind) -> str:
 def tell(
     person: User,
     kind: Kind,
+    /,
     *,
     subject: str,
     template: str,

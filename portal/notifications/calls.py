@@ -1,0 +1,103 @@
+"""The chair's list of calls to make: members who asked for a phone call instead of reminders,
+for each meeting and each review-round deadline in the next two weeks that they still need to
+hear about (not declined the meeting; not yet sent their answers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.drafts.models import DraftVersion, OmissionCheck, ReviewRound
+from portal.extensions import db
+from portal.meetings.models import Meeting, MeetingStatus, Rsvp, RsvpAnswer
+from portal.notifications.preferences import PHONE_INSTEAD
+from portal.panels.service import MEMBERS_AND_CHAIR, active_people
+
+LOOK_AHEAD = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class CallsFor:
+    """One meeting or deadline and whom to phone about it."""
+
+    what: str  # "meeting" or "deadline"
+    title: str
+    at: datetime
+    people: list[User]
+
+
+def calls_to_make(panel_id: int, now: datetime) -> list[CallsFor]:
+    """Every meeting and deadline soon, with the people to phone; in five queries."""
+    phone_people = [
+        person
+        for person in active_people(panel_id, MEMBERS_AND_CHAIR, by_name=True)
+        if person.contact_preference == PHONE_INSTEAD
+    ]
+    if not phone_people:
+        return []
+    ids = [person.id for person in phone_people]
+    meetings = list(
+        db.session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.panel_id == panel_id,
+                Meeting.status == MeetingStatus.PUBLISHED,
+                Meeting.starts_at > now,
+                Meeting.starts_at <= now + LOOK_AHEAD,
+            )
+            .order_by(Meeting.starts_at)
+        )
+    )
+    declined = set(
+        db.session.execute(
+            select(Rsvp.meeting_id, Rsvp.user_id).where(
+                Rsvp.meeting_id.in_([m.id for m in meetings]),
+                Rsvp.user_id.in_(ids),
+                Rsvp.answer == RsvpAnswer.NOT_ATTENDING,
+            )
+        ).tuples()
+    )
+    rounds = list(
+        db.session.execute(
+            select(ReviewRound, DraftVersion.title)
+            .join(DraftVersion, DraftVersion.id == ReviewRound.version_id)
+            .where(
+                ReviewRound.panel_id == panel_id,
+                ReviewRound.closed_early_at.is_(None),
+                ReviewRound.closes_at > now,
+                ReviewRound.closes_at <= now + LOOK_AHEAD,
+            )
+            .order_by(ReviewRound.closes_at)
+        ).tuples()
+    )
+    sent = set(
+        db.session.execute(
+            select(OmissionCheck.round_id, OmissionCheck.user_id).where(
+                OmissionCheck.round_id.in_([r.id for r, _title in rounds]),
+                OmissionCheck.user_id.in_(ids),
+                OmissionCheck.submitted_at.is_not(None),
+            )
+        ).tuples()
+    )
+    result = [
+        CallsFor(
+            "meeting",
+            meeting.title,
+            meeting.starts_at,
+            [p for p in phone_people if (meeting.id, p.id) not in declined],
+        )
+        for meeting in meetings
+    ]
+    result += [
+        CallsFor(
+            "deadline",
+            title,
+            review_round.closes_at,
+            [p for p in phone_people if (review_round.id, p.id) not in sent],
+        )
+        for review_round, title in rounds
+    ]
+    return sorted((c for c in result if c.people), key=lambda c: c.at)
