@@ -51,17 +51,19 @@ def calls_to_make(panel_id: int, now: datetime) -> list[CallsFor]:
             .order_by(Meeting.starts_at)
         )
     )
-    declined = set(
-        db.session.execute(
+    declined = {
+        (meeting_id, user_id)
+        for meeting_id, user_id in db.session.execute(
             select(Rsvp.meeting_id, Rsvp.user_id).where(
                 Rsvp.meeting_id.in_([m.id for m in meetings]),
                 Rsvp.user_id.in_(ids),
                 Rsvp.answer == RsvpAnswer.NOT_ATTENDING,
             )
-        ).tuples()
-    )
-    rounds = list(
-        db.session.execute(
+        )
+    }
+    rounds = [
+        (review_round, title)
+        for review_round, title in db.session.execute(
             select(ReviewRound, DraftVersion.title)
             .join(DraftVersion, DraftVersion.id == ReviewRound.version_id)
             .where(
@@ -71,17 +73,18 @@ def calls_to_make(panel_id: int, now: datetime) -> list[CallsFor]:
                 ReviewRound.closes_at <= now + LOOK_AHEAD,
             )
             .order_by(ReviewRound.closes_at)
-        ).tuples()
-    )
-    sent = set(
-        db.session.execute(
+        )
+    ]
+    sent = {
+        (round_id, user_id)
+        for round_id, user_id in db.session.execute(
             select(OmissionCheck.round_id, OmissionCheck.user_id).where(
                 OmissionCheck.round_id.in_([r.id for r, _title in rounds]),
                 OmissionCheck.user_id.in_(ids),
                 OmissionCheck.submitted_at.is_not(None),
             )
-        ).tuples()
-    )
+        )
+    }
     result = [
         CallsFor(
             "meeting",

@@ -126,9 +126,12 @@ def send_digest(user_id: int, period: Delivery, cut: datetime) -> int:
 
 def _groups(items: Iterable[DigestItem]) -> list[Group]:
     panel_ids = {item.panel_id for item in items if item.panel_id is not None}
-    names = dict(
-        db.session.execute(select(Panel.id, Panel.name).where(Panel.id.in_(panel_ids))).tuples()
-    )
+    names = {
+        panel_id: name
+        for panel_id, name in db.session.execute(
+            select(Panel.id, Panel.name).where(Panel.id.in_(panel_ids))
+        )
+    }
     groups = []
     for (panel_id, kind), members in groupby(items, key=lambda i: (i.panel_id, i.kind)):
         found = kind_from(kind)

@@ -126,7 +126,10 @@ class UnsubscribeForm(PortalForm):
         csrf = False
 
     choice = RadioField(
-        choices=[("off", ""), ("weekly", ""), ("undo", "")],
-        validate_choice=True,
+        choices=[
+            SelectChoice("off", "off"),
+            SelectChoice("weekly", "weekly"),
+            SelectChoice("undo", "undo"),
+        ],
     )
     previous = StringField()

@@ -49,7 +49,7 @@ def reach_of(panel_id: int, people: Sequence[User]) -> dict[int, list[LazyString
             select(OutboxMessage.to_address, failed_at, delivered_at)
             .where(OutboxMessage.to_address.in_(list(addresses)))
             .group_by(OutboxMessage.to_address)
-        ).tuples()
+        )
         if failed is not None and (delivered is None or failed > delivered)
     }
     text_failed = set(
