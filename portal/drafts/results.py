@@ -343,7 +343,11 @@ def remind_non_responders(review_round: ReviewRound, now: datetime) -> int:
     """
     version = review_round.version
     queued = 0
-    for person in people_to_remind(review_round, now):
+    ids = [row.id for row in people_to_remind(review_round, now)]
+    people = (
+        db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id)) if ids else []
+    )
+    for person in people:
         locale = person.language or current_app.config["DEFAULT_LOCALE"]
         with force_locale(locale):
             subject = gettext(

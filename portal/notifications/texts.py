@@ -30,7 +30,8 @@ _SEPARATORS = re.compile(r"[\s\-().]")
 def uk_mobile(typed: str) -> str | None:
     """The UK mobile number ``typed`` in E.164 (``+447700900982``), or None if it is not one."""
     compact = _SEPARATORS.sub("", typed or "")
-    compact = compact.replace("+44(0)", "+44")
+    if compact.startswith(("+440", "00440")):  # "+44 (0)7700…", once the brackets are gone
+        compact = compact.replace("440", "44", 1)
     match = _UK_MOBILE.match(compact)
     return f"+44{match.group(1)}" if match else None
 

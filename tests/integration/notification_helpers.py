@@ -3,17 +3,17 @@ notification tests."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from flask import Flask
+import os
+import subprocess
+import sys
 
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.notifications import preferences
 from portal.notifications.kinds import Delivery, Kind
 from portal.notifications.preferences import Route
-from tests.notify_server import API_KEY, TEMPLATE_ID, NotifyServer
+from tests.conftest import TEST_SECRET
+from tests.mail_server import MailServer
 
 
 def choose(user: User, kind: Kind, delivery: Delivery, by_text: bool = False) -> None:
@@ -32,16 +32,25 @@ def give_mobile(user: User, number: str = "+447700900982", quiet: tuple[int, int
     db.session.commit()
 
 
-@pytest.fixture
-def notify(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[NotifyServer]:
-    """The loopback Notify server, with the app's Notify settings pointed at it."""
-    server = NotifyServer()
-    server.start()
-    monkeypatch.setitem(app.config, "NOTIFY_API_KEY", API_KEY)
-    monkeypatch.setitem(app.config, "NOTIFY_BASE_URL", server.url)
-    monkeypatch.setitem(app.config, "NOTIFY_SMS_TEMPLATES", f"default={TEMPLATE_ID}")
-    monkeypatch.setitem(app.config, "NOTIFY_CALLBACK_TOKEN", "callback-secret-for-tests")
-    try:
-        yield server
-    finally:
-        server.stop()
+def worker_process(database: str, smtp_server: MailServer) -> subprocess.Popen[str]:
+    """``flask portal worker`` in its own process, as an operator runs it."""
+    environment = {
+        **os.environ,
+        "PORTAL_ENV": "test",
+        "PORTAL_SECRET_KEY": TEST_SECRET,
+        "PORTAL_DATABASE_URL": database,
+        "PORTAL_BASE_URL": "http://localhost",
+        "PORTAL_MAIL_FROM": "LEAP Portal <portal@example.org>",
+        "PORTAL_SMTP_HOST": smtp_server.host,
+        "PORTAL_SMTP_PORT": str(smtp_server.port),
+        "PORTAL_SMTP_STARTTLS": "false",
+        "PORTAL_SMTP_TIMEOUT": "10",
+        "PORTAL_WORKER_POLL_SECONDS": "1",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "portal", "worker"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
