@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
@@ -43,7 +43,7 @@ def panel_defaults(panel_id: int) -> ResponseReturnValue:
         form=form,
         kinds=OPTIONAL_KINDS,
         rules=RULES,
-    ), (400 if request.method == "POST" else 200)
+    )
 
 
 @bp.get(PANEL + "/calls-to-make")

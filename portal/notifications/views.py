@@ -75,7 +75,7 @@ def contact_choices() -> ResponseReturnValue:
         rules=RULES,
         always=TRANSACTIONAL_KINDS,
         settings=settings,
-    ), (400 if request.method == "POST" else 200)
+    )
 
 
 def _link_problem() -> ResponseReturnValue:
