@@ -27,6 +27,7 @@ class Kind(enum.StrEnum):
     SIGN_IN = "sign_in"
     ACCOUNT = "account"
     INVITATION = "invitation"
+    DATA_DOWNLOAD = "data_download"
     ROUND_OPENED = "round_opened"
     DEADLINE_REMINDER = "deadline_reminder"
     FEEDBACK_ANSWER = "feedback_answer"
@@ -53,6 +54,7 @@ RULES: dict[Kind, KindRules] = {
     Kind.SIGN_IN: KindRules(_l("Sign-in links and password resets"), transactional=True),
     Kind.ACCOUNT: KindRules(_l("Changes to your account, and security"), transactional=True),
     Kind.INVITATION: KindRules(_l("Invitations to join a panel"), transactional=True),
+    Kind.DATA_DOWNLOAD: KindRules(_l("Downloads of your data you asked for"), transactional=True),
     Kind.ROUND_OPENED: KindRules(_l("New drafts to look at"), text_allowed=True),
     Kind.DEADLINE_REMINDER: KindRules(
         _l("Reminders before a deadline"), text_allowed=True, reminder=True

@@ -12,6 +12,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
 from portal.db import utcnow
@@ -158,18 +159,22 @@ def _save_for_digest(
         )
         if already is not None:
             return False
-    db.session.add(
-        DigestItem(
-            user_id=person.id,
-            panel_id=panel_id,
-            kind=kind.value,
-            period=period,
-            title=title[:300],
-            link=link[:500],
-            dedupe_key=dedupe_key,
-            created_at=utcnow(),
-        )
+    item = DigestItem(
+        user_id=person.id,
+        panel_id=panel_id,
+        kind=kind.value,
+        period=period,
+        title=title[:300],
+        link=link[:500],
+        dedupe_key=dedupe_key,
+        created_at=utcnow(),
     )
+    # As in the outbox: another worker may save the same key meanwhile; only this is undone.
+    try:
+        with db.session.begin_nested():
+            db.session.add(item)
+    except IntegrityError:
+        return False
     return True
 
 
