@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from portal.access import public_page
 from portal.notifications.blueprint import bp
-from portal.notifications.text_worker import record_delivery
+from portal.notifications.texts import record_delivery
 from portal.security import authorised_without_session
 
 

@@ -21,7 +21,8 @@ from sqlalchemy import or_, select
 
 from portal.db import utcnow
 from portal.extensions import db
-from portal.notifications.models import ContactSettings, TextMessage, TextStatus
+from portal.notifications.models import TextMessage, TextStatus
+from portal.notifications.texts import mark_number_failed
 from portal.notifications.worker import RunSummary
 
 log = logging.getLogger("portal.worker")
@@ -146,14 +147,6 @@ def _backoff(app: Flask, attempts: int) -> timedelta:
     return min(first * (2 ** max(0, attempts - 1)), MAX_BACKOFF)
 
 
-def _mark_number_failed(text: TextMessage) -> None:
-    if text.user_id is None:
-        return
-    settings = db.session.get(ContactSettings, text.user_id)
-    if settings is not None and settings.mobile == text.to_number:
-        settings.mobile_failed_at = utcnow()
-
-
 def deliver_due_texts(
     app: Flask, transport: NotifyTransport | None = None, limit: int = 100
 ) -> RunSummary:
@@ -189,7 +182,7 @@ def deliver_due_texts(
             text.status = TextStatus.FAILED
             text.last_error = _error_words(outcome)
             if _bad_number(outcome):
-                _mark_number_failed(text)
+                mark_number_failed(text)
             failed += 1
             log.error("text %s not sent (%s); giving up", claim.id, text.last_error)
         else:
@@ -206,24 +199,3 @@ def _error_words(error: Exception) -> str:
     if isinstance(error, APIError):
         return f"Notify {error.status_code}"[:300]
     return type(error).__name__[:300]
-
-
-def record_delivery(notify_id: str, reference: str, status: str) -> bool:
-    """Record what Notify's callback says about a text; whether the text was found.
-
-    A permanent failure marks the person's number as failing, so their account page says so."""
-    text = None
-    if reference:
-        text = db.session.scalar(select(TextMessage).where(TextMessage.reference == reference))
-    if text is None and notify_id:
-        text = db.session.scalar(select(TextMessage).where(TextMessage.notify_id == notify_id))
-    if text is None:
-        return False
-    if status == "delivered":
-        text.status = TextStatus.DELIVERED
-    elif status in ("permanent-failure", "temporary-failure", "technical-failure"):
-        text.status = TextStatus.FAILED
-        text.last_error = status
-        if status == "permanent-failure":
-            _mark_number_failed(text)
-    return True

@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from portal.db import utcnow
 from portal.extensions import db
 from portal.notifications.kinds import Kind
-from portal.notifications.models import ContactSettings, TextMessage
+from portal.notifications.models import ContactSettings, TextMessage, TextStatus
 
 LONDON = ZoneInfo("Europe/London")
 MAX_TEXT_LENGTH = 300
@@ -89,3 +90,33 @@ def queue_text(
     except IntegrityError:
         return None
     return text
+
+
+def mark_number_failed(text: TextMessage) -> None:
+    """Note on the person's settings that their number cannot be texted (if it is still theirs)."""
+    if text.user_id is None:
+        return
+    settings = db.session.get(ContactSettings, text.user_id)
+    if settings is not None and settings.mobile == text.to_number:
+        settings.mobile_failed_at = utcnow()
+
+
+def record_delivery(notify_id: str, reference: str, status: str) -> bool:
+    """Record what Notify's callback says about a text; whether the text was found.
+
+    A permanent failure marks the person's number as failing, so their account page says so."""
+    text = None
+    if reference:
+        text = db.session.scalar(select(TextMessage).where(TextMessage.reference == reference))
+    if text is None and notify_id:
+        text = db.session.scalar(select(TextMessage).where(TextMessage.notify_id == notify_id))
+    if text is None:
+        return False
+    if status == "delivered":
+        text.status = TextStatus.DELIVERED
+    elif status in ("permanent-failure", "temporary-failure", "technical-failure"):
+        text.status = TextStatus.FAILED
+        text.last_error = status
+        if status == "permanent-failure":
+            mark_number_failed(text)
+    return True
