@@ -10,11 +10,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.drafts.models import DraftVersion, OmissionCheck, ReviewRound
+from portal.drafts.models import DraftVersion
 from portal.extensions import db
 from portal.meetings.models import Meeting, MeetingStatus, Rsvp, RsvpAnswer
 from portal.notifications.preferences import PHONE_INSTEAD
 from portal.panels.service import MEMBERS_AND_CHAIR, active_people
+from portal.rounds.models import OmissionCheck, ReviewRound
 
 LOOK_AHEAD = timedelta(days=14)
 

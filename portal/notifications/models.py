@@ -9,10 +9,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import utcnow
+from portal.db import enum_column, utcnow
 from portal.extensions import db
 from portal.notifications.kinds import Delivery
-from portal.panels.models import enum_column
 
 
 class MailStatus(enum.StrEnum):
