@@ -17,14 +17,17 @@ from portal.extensions import db
 from portal.meetings import reminders, service
 from portal.meetings.models import MeetingStatus, RsvpAnswer
 from portal.notifications.kinds import OPTIONAL_KINDS, TRANSACTIONAL_KINDS, Delivery, Kind
-from portal.notifications.models import DigestItem
+from portal.notifications.models import DigestItem, TextMessage
 from portal.notifications.preferences import route_for
 from portal.notifications.tell import tell
 from portal.notifications.unsubscribe import unsubscribe_token
 from portal.notifications.worker import deliver_due
+from portal.rounds import reminders as round_reminders
+from portal.rounds.models import OmissionCheck
 from tests.conftest import csrf_token_from, submit_form
 from tests.factories import add_to_panel, make_panel, make_user, sign_in
-from tests.integration.notification_helpers import choose, choose_for_all
+from tests.integration.notification_helpers import choose, choose_for_all, give_mobile
+from tests.integration.round_helpers import open_round, published_draft
 from tests.mail_server import MailServer
 from tests.outbox import mail_to
 from tests.roles import Cast
@@ -328,3 +331,24 @@ def test_the_panel_default_applies_until_a_person_chooses(
     assert client_as("chair").get(url).status_code == 403
     assert client_as("other_panel_member").get(url).status_code == 404
     assert csrf_token_from  # the page's own form is tested above through submit_form
+
+
+def test_the_day_before_a_round_closes_those_who_have_not_answered_are_reminded_once(
+    app: Flask, cast: Cast
+) -> None:
+    draft, version = published_draft(cast)
+    closing_soon = open_round(cast, draft, version, closes_in=timedelta(hours=20))
+    open_round(cast, draft, version, closes_in=timedelta(days=5))  # not yet
+    member, chair = cast.people["member"], cast.people["chair"]
+    db.session.add(OmissionCheck(round_id=closing_soon.id, user_id=chair.id, submitted_at=utcnow()))
+    choose(member, Kind.DEADLINE_REMINDER, Delivery.NOW, by_text=True)
+    give_mobile(member)
+    db.session.commit()
+
+    assert round_reminders.remind_before_deadlines(app) == 1
+    assert round_reminders.remind_before_deadlines(app) == 0  # the next pass: nobody twice
+    [reminder] = [m for m in mail_to(member.email) if m.subject.startswith("Reminder")]
+    assert reminder.kind == "deadline_reminder"
+    assert not [m for m in mail_to(chair.email) if m.subject.startswith("Reminder")]
+    [text] = db.session.scalars(select(TextMessage)).all()
+    assert "send your answers" in text.body and version.title not in text.body
