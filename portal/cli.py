@@ -39,7 +39,9 @@ def worker_command(once: bool) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     click.echo("worker running; press Ctrl+C to stop")
-    run_forever(app, tasks=list(SCHEDULED_JOBS), should_stop=lambda: stopping)
+    # Texts go after the jobs that queue them; mail goes last, after every task.
+    tasks = [*SCHEDULED_JOBS, deliver_due_texts]
+    run_forever(app, tasks=tasks, should_stop=lambda: stopping)
 
 
 @portal_cli.command("send-test-mail")

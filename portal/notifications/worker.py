@@ -284,16 +284,13 @@ def run_forever(
     tasks: list[Callable[[Flask], object]],
     should_stop: Callable[[], bool] = lambda: False,
 ) -> None:
-    """Run ``tasks`` then deliver mail and texts, again and again, until ``should_stop`` says so."""
-    from portal.notifications.text_worker import deliver_due_texts
-
+    """Run ``tasks`` then deliver mail, again and again, until ``should_stop`` says so."""
     poll = app.config["WORKER_POLL_SECONDS"]
     while not should_stop():
         try:
             for task in tasks:
                 task(app)
             deliver_due(app)
-            deliver_due_texts(app)
         except Exception:
             db.session.rollback()
             log.exception("worker cycle failed; trying again shortly")
