@@ -60,6 +60,7 @@ class TextStatus(enum.StrEnum):
     SENT = "sent"  # Notify has it
     DELIVERED = "delivered"  # Notify's callback says the phone has it
     FAILED = "failed"
+    HELD = "held"  # by its time to go, it could no longer reach the person (``may_reach``)
 
 
 class TextMessage(db.Model):
@@ -73,6 +74,7 @@ class TextMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    panel_id: Mapped[int | None] = mapped_column(ForeignKey("panel.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))
     to_number: Mapped[str] = mapped_column(String(16))
     body: Mapped[str] = mapped_column(String(300))

@@ -34,8 +34,9 @@ class Route:
 def may_reach(person: User, panel_id: int | None, kind: Kind, now: datetime) -> bool:
     """May an optional message of ``kind`` about ``panel_id`` reach ``person`` now?
 
-    The only place that answers this: ``tell`` asks it before queueing an optional message and
-    the digest job asks again before sending what was saved up. Transactional kinds never ask.
+    The only place that answers this: ``tell`` asks it before queueing an optional message, the
+    digest job asks again before sending what was saved up, and the text worker before sending a
+    text that waited for quiet hours. Transactional kinds never ask.
     """
     if RULES[kind].transactional:
         return True

@@ -139,6 +139,7 @@ def tell(
                 link,
                 now,
                 dedupe_key=f"text:{dedupe_key}" if dedupe_key else None,
+                panel_id=panel_id,
             )
             queued = queued or texted is not None
     return queued

@@ -19,9 +19,12 @@ from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 from sqlalchemy import or_, select
 
+from portal.accounts.models import User
 from portal.db import utcnow
 from portal.extensions import db
+from portal.notifications.kinds import kind_from
 from portal.notifications.models import TextMessage, TextStatus
+from portal.notifications.preferences import may_reach
 from portal.notifications.texts import mark_number_failed
 from portal.notifications.worker import RunSummary
 
@@ -160,6 +163,11 @@ def deliver_due_texts(
             break
         tried.add(claim.id)
         text = db.session.get_one(TextMessage, claim.id)
+        if not _may_still_reach(text):
+            text.status = TextStatus.HELD
+            text.locked_until = None
+            db.session.commit()
+            continue
         notify_id: str | None = None
         outcome: Exception | None = None
         try:
@@ -193,6 +201,16 @@ def deliver_due_texts(
             log.warning("text %s not sent (%s); will retry", claim.id, text.last_error)
         db.session.commit()
     return RunSummary(sent=sent, retried=retried, failed=failed)
+
+
+def _may_still_reach(text: TextMessage) -> bool:
+    """A text waits for quiet hours to end; by then the person may have closed their account
+    (or paused): the same rule as when it was queued decides, again, before it goes."""
+    kind = kind_from(text.kind)
+    if text.user_id is None or kind is None:
+        return False
+    person = db.session.get(User, text.user_id)
+    return person is not None and may_reach(person, text.panel_id, kind, utcnow())
 
 
 def _error_words(error: Exception) -> str:

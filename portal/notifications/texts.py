@@ -63,6 +63,7 @@ def queue_text(
     link: str,
     now: datetime,
     dedupe_key: str | None = None,
+    panel_id: int | None = None,
 ) -> TextMessage | None:
     """Add a text to the outbox in the current transaction, to go after the person's quiet
     hours; the caller commits. With a ``dedupe_key`` already used, nothing is queued."""
@@ -76,6 +77,7 @@ def queue_text(
             return None
     text = TextMessage(
         user_id=settings.user_id,
+        panel_id=panel_id,
         kind=kind.value,
         to_number=settings.mobile,
         body=body[:MAX_TEXT_LENGTH],

@@ -236,3 +236,15 @@ def test_saving_a_new_number_clears_the_failure(client: FlaskClient, kim: User) 
     db.session.expire_all()
     settings = db.session.get_one(ContactSettings, kim.id)
     assert (settings.mobile, settings.mobile_failed_at) == ("+447700900123", None)
+
+
+def test_a_text_waiting_for_quiet_hours_is_held_if_it_may_no_longer_reach_the_person(
+    app: Flask, kim: User, notify: NotifyServer
+) -> None:
+    _remind(kim)
+    kim.is_active_account = False  # closed while the text waited
+    db.session.commit()
+    _make_due()
+    assert deliver_due_texts(app) == RunSummary()
+    assert [t.status for t in _texts()] == [TextStatus.HELD]
+    assert notify.state.texts == []
