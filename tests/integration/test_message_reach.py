@@ -20,6 +20,7 @@ from portal.notifications.models import MailStatus, OutboxMessage
 from portal.notifications.tell import tell
 from portal.notifications.worker import deliver_due
 from portal.panels.models import Role
+from portal.questionnaires.models import Completion, Questionnaire
 from tests.factories import add_to_panel, make_user
 from tests.integration.notification_helpers import choose_for_all
 from tests.mail_server import MailServer
@@ -99,3 +100,33 @@ def test_members_and_calls_pages_take_the_same_queries_for_more_members(
     assert "more4@example.org" not in chair.get(calls_url).get_data(
         as_text=True
     )  # names, not emails
+
+
+def test_the_calls_list_has_questionnaires_closing_soon_for_those_who_have_not_answered(
+    app: Flask, cast: Cast, client_as: Clients
+) -> None:
+    member, chair = cast.people["member"], cast.people["chair"]
+    for person in (member, chair):
+        person.contact_preference = "phone"
+        person.phone = "0121 496 0001" if person is member else "0121 496 0002"
+    questionnaire = Questionnaire(
+        panel_id=cast.panel.id,
+        title="Feedback on the workshops",
+        opens_at=utcnow() - timedelta(days=1),
+        closes_at=utcnow() + timedelta(days=2),
+        created_by_id=cast.people["researcher"].id,
+    )
+    db.session.add(questionnaire)
+    db.session.flush()
+    db.session.add(
+        Completion(
+            id="c" * 32,
+            questionnaire_id=questionnaire.id,
+            user_id=chair.id,
+            completed_on=utcnow().date(),
+        )
+    )
+    db.session.commit()
+    html = client_as("chair").get(f"/panels/{cast.panel.id}/calls-to-make").get_data(as_text=True)
+    assert "Deadline: Feedback on the workshops" in html
+    assert "0121 496 0001" in html and "0121 496 0002" not in html
