@@ -16,6 +16,7 @@ from portal.notifications.kinds import (
     RULES,
     Delivery,
     Kind,
+    kind_from,
 )
 from portal.notifications.models import ContactSettings, NotificationChoice, PanelDefault
 
@@ -61,15 +62,15 @@ def own_choices(user_id: int) -> dict[Kind, NotificationChoice]:
     rows = db.session.scalars(
         select(NotificationChoice).where(NotificationChoice.user_id == user_id)
     )
-    return {Kind(row.kind): row for row in rows if row.kind in Kind._value2member_map_}
+    return {kind: row for row in rows if (kind := kind_from(row.kind)) is not None}
 
 
 def panel_defaults(panel_id: int) -> dict[Kind, Route]:
     rows = db.session.scalars(select(PanelDefault).where(PanelDefault.panel_id == panel_id))
     return {
-        Kind(row.kind): Route(row.delivery, row.by_text)
+        kind: Route(row.delivery, row.by_text)
         for row in rows
-        if row.kind in Kind._value2member_map_
+        if (kind := kind_from(row.kind)) is not None
     }
 
 
