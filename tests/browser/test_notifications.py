@@ -13,6 +13,7 @@ from portal.extensions import db
 from portal.notifications.kinds import Delivery, Kind
 from portal.notifications.preferences import route_for
 from portal.notifications.unsubscribe import unsubscribe_token
+from portal.panels.models import Role
 from tests.browser.conftest import LiveServer
 from tests.browser.helpers import assert_accessible, reload, sign_in_as
 from tests.factories import add_to_panel, make_panel, make_user
@@ -97,4 +98,32 @@ def test_an_unsubscribe_link_shows_a_choice_stops_one_kind_and_can_be_undone(
 def test_a_broken_unsubscribe_link_gets_a_plain_page(page: Page, live_server: LiveServer) -> None:
     page.goto(live_server.url("/unsubscribe/WzEsIm1pbnV0ZXMiXQ.broken"))
     expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")
+    assert_accessible(page)
+
+
+def test_the_team_s_pages_about_messages_are_accessible(
+    page: Page, live_server: LiveServer
+) -> None:
+    panel = make_panel("Sheffield LEAP")
+    chair, researcher = make_user(name="Chris Chair"), make_user(name="Rita Researcher")
+    member = make_user(name="Pat Phone")
+    member.contact_preference = "phone"
+    member.phone = "0114 496 0000"
+    add_to_panel(panel, chair, Role.CHAIR)
+    add_to_panel(panel, researcher, Role.RESEARCHER)
+    add_to_panel(panel, member)
+    sign_in_as(page, live_server, researcher)
+    page.goto(live_server.url(f"/panels/{panel.id}/members"))
+    expect(page.get_by_role("columnheader", name="Do our messages reach them?")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="How messages reach the panel: defaults").click()
+    minutes = page.get_by_role("group", name="Minutes to read")
+    minutes.get_by_label("In one email a day").check()
+    page.get_by_role("button", name="Save the defaults").click()
+    expect(
+        page.get_by_role("group", name="Minutes to read").get_by_label("In one email a day")
+    ).to_be_checked()
+    assert_accessible(page)
+    page.goto(live_server.url(f"/panels/{panel.id}/calls-to-make"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Calls to make")
     assert_accessible(page)
