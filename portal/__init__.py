@@ -152,6 +152,9 @@ VIEW_MODULES = (
     "portal.questionnaires.views",
     "portal.questionnaires.answer_views",
     "portal.questionnaires.results_views",
+    "portal.notifications.views",
+    "portal.notifications.panel_views",
+    "portal.notifications.callback_views",
 )
 
 
@@ -164,6 +167,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.drafts.blueprint import bp as drafts_bp
     from portal.feedback.blueprint import bp as feedback_bp
     from portal.meetings.blueprint import bp as meetings_bp
+    from portal.notifications.blueprint import bp as notifications_bp
     from portal.questionnaires.blueprint import bp as questionnaires_bp
     from portal.rounds.blueprint import bp as rounds_bp
 
@@ -176,5 +180,6 @@ def _register_blueprints(app: Flask) -> None:
         feedback_bp,
         meetings_bp,
         questionnaires_bp,
+        notifications_bp,
     ):
         app.register_blueprint(blueprint)

@@ -80,6 +80,9 @@ class Action(enum.StrEnum):
     QUESTIONNAIRE_BUILD = "questionnaire.build"
     QUESTIONNAIRE_RESULTS = "questionnaire.results"
     QUESTIONNAIRE_ANSWER = "questionnaire.answer"
+    # notifications
+    NOTIFICATION_DEFAULTS = "notification.defaults"
+    CALLS_VIEW = "calls.view"
 
 
 # What each role in a panel may do. Administrators act on the organisation, not inside panels.
@@ -136,6 +139,13 @@ ACTIONS: dict[Action, frozenset[Role]] = {
     Action.QUESTIONNAIRE_RESULTS: frozenset({Role.RESEARCHER, Role.CHAIR}),
     # The panel's members and chair answer; the study team asks.
     Action.QUESTIONNAIRE_ANSWER: frozenset({Role.MEMBER, Role.CHAIR}),
+    #
+    # --- notifications ---
+    #
+    # The study team sets how messages reach those who have not chosen for themselves; the
+    # chair (and the study team) see whom to phone instead.
+    Action.NOTIFICATION_DEFAULTS: frozenset({Role.RESEARCHER}),
+    Action.CALLS_VIEW: frozenset({Role.CHAIR, Role.RESEARCHER}),
 }
 
 

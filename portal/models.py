@@ -20,7 +20,14 @@ from portal.meetings.models import (
     ReminderSent,
     Rsvp,
 )
-from portal.notifications.models import OutboxMessage
+from portal.notifications.models import (
+    ContactSettings,
+    DigestItem,
+    NotificationChoice,
+    OutboxMessage,
+    PanelDefault,
+    TextMessage,
+)
 from portal.panels.models import Membership, Panel, Site
 from portal.questionnaires.models import Answer, Completion, Question, Questionnaire, Submission
 from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck, ReviewRound
@@ -59,6 +66,11 @@ __all__ = [
     "VersionItem",
     "Membership",
     "OutboxMessage",
+    "ContactSettings",
+    "DigestItem",
+    "NotificationChoice",
+    "PanelDefault",
+    "TextMessage",
     "Panel",
     "Site",
     "SupportContact",

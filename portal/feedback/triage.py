@@ -25,7 +25,8 @@ from portal.db import utcnow
 from portal.drafts.models import Draft, DraftVersion
 from portal.extensions import db
 from portal.feedback.models import FeedbackEntry, TriageStatus
-from portal.notifications.service import queue_mail
+from portal.notifications.kinds import Kind
+from portal.notifications.tell import tell
 from portal.panels.models import Membership, Role
 from portal.panels.service import active_in_panel, sites_of
 from portal.rounds.models import ReviewRound
@@ -301,13 +302,14 @@ def _tell_assignee(entry: FeedbackEntry, assignee_id: int) -> None:
         return
     with force_locale(_locale_of(assignee)):
         subject = gettext("Feedback for you to look at")
-    queue_mail(
-        assignee.email,
-        subject,
-        "feedback_assigned",
-        locale=_locale_of(assignee),
-        name=assignee.display_name,
+    tell(
+        assignee,
+        Kind.ASSIGNED,
+        subject=subject,
+        template="feedback_assigned",
         link=public_link(f"/panels/{entry.panel_id}/inbox/{entry.id}"),
+        panel_id=entry.panel_id,
+        name=assignee.display_name,
         entry_number=entry.id,
     )
 
@@ -318,13 +320,14 @@ def _tell_member(entry: FeedbackEntry) -> None:
         return
     with force_locale(_locale_of(author)):
         subject = gettext("The study team has answered your feedback")
-    queue_mail(
-        author.email,
-        subject,
-        "feedback_response",
-        locale=_locale_of(author),
+    tell(
+        author,
+        Kind.FEEDBACK_ANSWER,
+        subject=subject,
+        template="feedback_response",
+        link=public_link(f"/panels/{entry.panel_id}/my-feedback"),
+        panel_id=entry.panel_id,
         name=author.display_name,
         said="" if entry.withdrawn else entry.text,
         response=entry.response,
-        link=public_link(f"/panels/{entry.panel_id}/my-feedback"),
     )

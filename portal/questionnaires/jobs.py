@@ -18,7 +18,8 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.links import portal_path
 from portal.meetings.models import Meeting
-from portal.notifications.service import queue_mail
+from portal.notifications.kinds import Kind
+from portal.notifications.tell import tell
 from portal.questionnaires.models import Completion, Questionnaire
 
 # A reminder goes to those who have not answered when this little time is left.
@@ -75,20 +76,21 @@ def _send(questionnaire: Questionnaire, meeting: Meeting | None, user: User, kin
         questionnaire_id=questionnaire.id,
         number=1,
     )
-    message = queue_mail(
-        user.email,
-        subject,
-        "questionnaire_invite",
+    link = current_app.config["BASE_URL"].rstrip("/") + path
+    return tell(
+        user,
+        Kind.DEADLINE_REMINDER if kind == "reminder" else Kind.QUESTIONNAIRE,
+        subject=subject,
+        template="questionnaire_invite",
+        link=link,
+        panel_id=questionnaire.panel_id,
         dedupe_key=f"questionnaire-{kind}:{questionnaire.id}:{user.id}",
-        locale=locale,
         name=user.display_name,
         title=questionnaire.title,
         meeting_title=meeting.title if meeting else "",
         reminder=kind == "reminder",
         closes_at=questionnaire.closes_at,
-        link=current_app.config["BASE_URL"].rstrip("/") + path,
     )
-    return message is not None
 
 
 def run_due(app: Flask) -> int:

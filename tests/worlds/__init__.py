@@ -11,6 +11,7 @@ from tests.worlds import (
     feedback,
     meeting_papers,
     meetings,
+    notifications,
     questionnaires,
     results,
     rounds,
@@ -25,4 +26,5 @@ DOMAINS: tuple[ModuleType, ...] = (
     meetings,
     meeting_papers,
     questionnaires,
+    notifications,
 )
