@@ -150,6 +150,11 @@ VIEW_MODULES = (
     "portal.questionnaires.views",
     "portal.questionnaires.answer_views",
     "portal.questionnaires.results_views",
+    "portal.agreements.member_views",
+    "portal.agreements.team_views",
+    "portal.rights.care_views",
+    "portal.rights.data_views",
+    "portal.rights.settings_views",
 )
 
 
@@ -158,11 +163,13 @@ def _register_blueprints(app: Flask) -> None:
         import_module(name)
     from portal.accounts.blueprint import bp as accounts_bp
     from portal.admin.blueprint import bp as admin_bp
+    from portal.agreements.blueprint import bp as agreements_bp
     from portal.core.blueprint import bp as core_bp
     from portal.drafts.blueprint import bp as drafts_bp
     from portal.feedback.blueprint import bp as feedback_bp
     from portal.meetings.blueprint import bp as meetings_bp
     from portal.questionnaires.blueprint import bp as questionnaires_bp
+    from portal.rights.blueprint import bp as rights_bp
 
     for blueprint in (
         core_bp,
@@ -172,5 +179,7 @@ def _register_blueprints(app: Flask) -> None:
         feedback_bp,
         meetings_bp,
         questionnaires_bp,
+        agreements_bp,
+        rights_bp,
     ):
         app.register_blueprint(blueprint)

@@ -25,6 +25,7 @@ from portal.meetings.models import (
 )
 from portal.meetings.times import day_in_words, in_london, london_to_utc
 from portal.notifications.service import queue_mail
+from portal.panels.service import not_paused
 
 MIN_SLOTS = 2
 MAX_SLOTS = 12
@@ -209,7 +210,7 @@ def remind(poll: AvailabilityPoll) -> int:
     closes = closing_day(poll)
     queued = 0
     today = utcnow().date().isoformat()
-    for person in results(poll).not_answered():
+    for person in not_paused(poll.panel_id, results(poll).not_answered()):
         message = queue_mail(
             person.email,
             gettext("When can you come? %(title)s", title=poll.title),
