@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
@@ -40,7 +41,10 @@ class AnswerForm(PortalForm):
 
     decision = RadioField(
         _l("Do you agree?"),
-        choices=[("agreed", _l("I agree")), ("declined", _l("I do not agree"))],
+        choices=[
+            SelectChoice("agreed", _l("I agree")),
+            SelectChoice("declined", _l("I do not agree")),
+        ],
         validators=[InputRequired(message=_l("Choose whether you agree"))],
     )
 
@@ -59,14 +63,14 @@ class AgreementForm(PortalForm):
     )
     kind = RadioField(
         _l("What kind of agreement is it?"),
-        choices=[(kind.value, label) for kind, label in KIND_LABELS.items()],
+        choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
         validators=[InputRequired(message=_l("Choose what kind of agreement it is"))],
     )
     required = RadioField(
         _l("Is it needed to take part?"),
         choices=[
-            ("yes", _l("Yes: members are asked when they next sign in")),
-            ("no", _l("No: members may agree or not")),
+            SelectChoice("yes", _l("Yes: members are asked when they next sign in")),
+            SelectChoice("no", _l("No: members may agree or not")),
         ],
         validators=[InputRequired(message=_l("Choose whether it is needed to take part"))],
     )
@@ -86,16 +90,17 @@ class RecordConsentForm(PortalForm):
 
     user_id = SelectField(
         _l("Who gave it"),
+        validate_choice=False,
         validators=[InputRequired(message=_l("Choose who gave it"))],
     )
     decision = RadioField(
         _l("What did they decide?"),
-        choices=[(d.value, label) for d, label in DECISION_LABELS.items()],
+        choices=[SelectChoice(d.value, label) for d, label in DECISION_LABELS.items()],
         validators=[InputRequired(message=_l("Choose what they decided"))],
     )
     given_how = RadioField(
         _l("How was it given?"),
-        choices=[(h.value, HOW_LABELS[h]) for h in (GivenHow.PAPER, GivenHow.SPOKEN)],
+        choices=[SelectChoice(h.value, HOW_LABELS[h]) for h in (GivenHow.PAPER, GivenHow.SPOKEN)],
         validators=[InputRequired(message=_l("Choose how it was given"))],
     )
     witness = StringField(
@@ -111,7 +116,7 @@ class RecordConsentForm(PortalForm):
     )
 
     def validate_user_id(self, field: SelectField) -> None:
-        if field.data not in {value for value, _label in field.choices or []}:  # type: ignore[union-attr, misc]
+        if not field.data or field.data not in {c.value for c in field.choices or []}:  # type: ignore[union-attr]
             raise ValidationError(_l("Choose who gave it"))
 
     def validate_given_on(self, field: StringField) -> None:

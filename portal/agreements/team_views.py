@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from portal.access import Action, found_or_404, panel_page
 from portal.agreements import service
@@ -137,9 +138,9 @@ def agreement_record_pdf(panel_id: int, agreement_id: int, record_id: int) -> Re
     )
 
 
-def _people_choices(panel_id: int) -> list[tuple[str, str]]:
+def _people_choices(panel_id: int) -> list[SelectChoice]:
     return [
-        (
+        SelectChoice(
             str(m.user_id),
             translated("%(code)s: %(name)s", code=m.pseudonym_code, name=m.user.display_name),
         )
@@ -156,7 +157,7 @@ def record_consent(panel_id: int, agreement_id: int) -> ResponseReturnValue:
     if version is None:
         abort(404)
     form = RecordConsentForm()
-    form.user_id.choices = [("", gettext("Choose someone")), *_people_choices(panel_id)]
+    form.user_id.choices = [SelectChoice("", gettext("Choose someone")), *_people_choices(panel_id)]
     if form.validate_on_submit():
         day = parse_date(form.given_on.data or "")
         given_at = datetime.combine(day, time(12, 0), tzinfo=UTC) if day else None

@@ -27,6 +27,7 @@ def home() -> ResponseReturnValue:
         "core/home.html",
         memberships=memberships,
         sections=home_sections(current_user.id, memberships),
+        paused={m.panel_id: panels.is_paused(m) for m in memberships},
     )
 
 

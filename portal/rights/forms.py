@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 from wtforms import Form, FormField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields import FieldList
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -34,7 +35,10 @@ class ConfirmForm(PortalForm):
 class PauseForm(PortalForm):
     how_long = RadioField(
         _l("How long for?"),
-        choices=[("return", _l("Until I come back")), ("date", _l("Until a date"))],
+        choices=[
+            SelectChoice("return", _l("Until I come back")),
+            SelectChoice("date", _l("Until a date")),
+        ],
         validators=[InputRequired(message=_l("Choose how long for"))],
     )
     until = StringField(_l("Date"))
@@ -50,7 +54,7 @@ class ContactMeForm(PortalForm):
     )
     contact_way = RadioField(
         _l("How would you like us to contact you?"),
-        choices=[(way.value, label) for way, label in CONTACT_WAY_LABELS.items()],
+        choices=[SelectChoice(way.value, label) for way, label in CONTACT_WAY_LABELS.items()],
         validators=[InputRequired(message=_l("Choose how you would like us to contact you"))],
     )
 
@@ -58,7 +62,9 @@ class ContactMeForm(PortalForm):
 class ContactRequestStatusForm(PortalForm):
     status = RadioField(
         _l("Status"),
-        choices=[(status.value, label) for status, label in SUPPORT_STATUS_LABELS.items()],
+        choices=[
+            SelectChoice(status.value, label) for status, label in SUPPORT_STATUS_LABELS.items()
+        ],
         validators=[InputRequired(message=_l("Choose a status"))],
     )
 
@@ -67,8 +73,8 @@ class EraseForm(PortalForm):
     words = RadioField(
         _l("What they wrote for the study"),
         choices=[
-            ("keep", _l("Keep it under their panel code")),
-            ("delete", _l("Delete it too")),
+            SelectChoice("keep", _l("Keep it under their panel code")),
+            SelectChoice("delete", _l("Delete it too")),
         ],
         validators=[InputRequired(message=_l("Choose what happens to what they wrote"))],
     )
@@ -85,8 +91,10 @@ class RetentionForm(PortalForm):
     research_action = RadioField(
         _l("Then"),
         choices=[
-            (ResearchAction.PSEUDONYMISE.value, _l("Keep what was said under panel codes only")),
-            (ResearchAction.DELETE.value, _l("Delete what was said")),
+            SelectChoice(
+                ResearchAction.PSEUDONYMISE.value, _l("Keep what was said under panel codes only")
+            ),
+            SelectChoice(ResearchAction.DELETE.value, _l("Delete what was said")),
         ],
         validators=[InputRequired(message=_l("Choose what happens then"))],
     )
