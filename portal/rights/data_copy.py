@@ -70,7 +70,8 @@ def _rows(model: type[DeclarativeBase], condition: Any) -> list[dict[str, Any]]:
         for column in model.__table__.columns  # type: ignore[attr-defined]
         if column.key not in LEFT_OUT and not column.key.endswith("_html")
     ]
-    found = db.session.scalars(select(model).where(condition).order_by(model.id))  # type: ignore[attr-defined]
+    keys = list(model.__table__.primary_key.columns)  # type: ignore[attr-defined]
+    found = db.session.scalars(select(model).where(condition).order_by(*keys))
     return [{column.key: _plain(getattr(row, column.key)) for column in columns} for row in found]
 
 

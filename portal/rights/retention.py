@@ -136,7 +136,7 @@ def tell_retention_due(admin: User, panel: Panel, part: str, due: datetime) -> N
         panel=panel,
         part=part,
         due=due,
-        link=portal_url("rights.retention", panel_id=panel.id),
+        link=portal_url("rights.retention_settings", panel_id=panel.id),
     )
 
 
