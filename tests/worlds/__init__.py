@@ -8,11 +8,13 @@ from types import ModuleType
 from tests.worlds import (
     accounts,
     admin,
+    agreements,
     feedback,
     meeting_papers,
     meetings,
     questionnaires,
     results,
+    rights,
     rounds,
 )
 
@@ -25,4 +27,6 @@ DOMAINS: tuple[ModuleType, ...] = (
     meetings,
     meeting_papers,
     questionnaires,
+    agreements,
+    rights,
 )
