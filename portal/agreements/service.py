@@ -374,6 +374,8 @@ def _not_yet_agreed_required(user_id: int) -> ColumnElement[bool]:
             AgreementVersion.agreement_id == Agreement.id,
             AgreementVersion.published_at.is_not(None),
         )
+        # Always the agreement of the outer query, even inside the EXISTS below.
+        .correlate(Agreement)
         .scalar_subquery()
     )
     agreed_newest = exists().where(

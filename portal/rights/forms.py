@@ -41,7 +41,7 @@ class PauseForm(PortalForm):
         ],
         validators=[InputRequired(message=_l("Choose how long for"))],
     )
-    until = StringField(_l("Date"))
+    until = StringField(_l("The day you want to come back"))
 
     def validate_until(self, field: StringField) -> None:
         if self.how_long.data == "date" and parse_date(field.data or "") is None:

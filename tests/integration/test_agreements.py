@@ -165,6 +165,7 @@ def test_a_required_agreement_is_asked_at_sign_in_with_support_still_open(
     agreement = published_agreement(
         cast, kind=AgreementKind.ROLE, required=True, title="Role agreement"
     )
+    published_agreement(cast)  # an optional one, published later, is never asked at sign-in
     client = current_app.test_client()
     sign_in(client, cast.people["member"])
     drafts = client.get(f"/panels/{cast.panel.id}/drafts")
