@@ -201,6 +201,7 @@ def load_demo() -> str:
     people = {person.email: _person(panel, person, password) for person in PEOPLE}
     db.session.flush()
     _priority_lists(panel, people["researcher@demo.invalid"])
+    from portal.agreements.demo import load_agreements_demo
     from portal.drafts.demo import load_rounds_demo
     from portal.feedback.demo import load_feedback_demo
     from portal.meetings.demo import load_meetings_demo
@@ -210,6 +211,7 @@ def load_demo() -> str:
     load_feedback_demo(panel, people, f"{ROUND_SITE}: priority actions")
     load_meetings_demo(panel, people)
     load_questionnaires_demo(panel, people)
+    load_agreements_demo(panel, people)
     if not core_service.support_contacts():
         core_service.replace_support_contacts(SUPPORT)
     db.session.commit()

@@ -290,3 +290,18 @@ def test_the_inbox_shows_quote_consent_and_refuses_quoting_someone_who_has_not_a
     db.session.expire_all()
     assert db.session.get(FeedbackEntry, entry.id).quoted_at is not None  # type: ignore[union-attr]
     assert "Quoted in a report" in researcher.get(url).get_data(as_text=True)
+
+
+def test_the_demo_study_has_agreements_and_two_members_who_may_be_quoted(app: object) -> None:
+    from portal.accounts.models import User
+    from portal.demo import load_demo
+
+    load_demo()
+    load_demo()  # a second run adds nothing
+    db.session.expire_all()
+    [panel_id] = {a.panel_id for a in db.session.scalars(select(AgreementRecord))}
+    titles = [a.title for a in service.agreements_of(panel_id)]
+    assert titles == ["Consent to be recorded or filmed", "Consent to quote what I say"]
+    people = {u.email: u.id for u in db.session.scalars(select(User))}
+    quotable = service.quote_consenting(panel_id, list(people.values()))
+    assert quotable == {people["member2@demo.invalid"], people["member3@demo.invalid"]}
