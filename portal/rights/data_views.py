@@ -37,12 +37,17 @@ def my_data() -> ResponseReturnValue:
     )
 
 
-@bp.get("/my-data/<token>")
+@bp.route("/my-data/<token>", methods=["GET", "POST"])
 @signed_in_page
+@csrf_checked_by_form
 def download_copy(token: str) -> ResponseReturnValue:
     export = data_copy.copy_for_link(token, current_user.id)
     if export is None:
         return render_template("rights/copy_link_used.html"), 404
+    # Opening the link only shows the button: a mail scanner that follows links cannot use it up.
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("rights/download_copy.html", form=form, export=export)
     content = data_copy.hand_over(export)
     return (
         content,

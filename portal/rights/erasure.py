@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import Enum, String, Text, delete, func, select, update
 from sqlalchemy.sql.expression import literal
 
@@ -27,8 +28,10 @@ from portal.db import utcnow
 from portal.drafts.models import OmissionCheck
 from portal.extensions import db
 from portal.feedback.models import Comment, FeedbackEntry
+from portal.links import portal_url
 from portal.meetings.models import CalendarFeed, PollAnswer, Rsvp
 from portal.notifications.models import OutboxMessage
+from portal.notifications.service import queue_mail
 from portal.panels.models import Membership
 from portal.questionnaires.models import Submission
 from portal.rights.models import DataExport, ErasureRequest, ErasureStatus, SupportRequest
@@ -182,7 +185,26 @@ def ask_for_erasure(person: User) -> ErasureRequest:
     request = ErasureRequest(user_id=person.id)
     db.session.add(request)
     record(AuditAction.ERASURE_REQUESTED, subject_user_id=person.id)
+    admins = db.session.scalars(
+        select(User).where(User.is_admin.is_(True), User.is_active_account.is_(True))
+    )
+    for admin in admins:
+        if admin.id != person.id:
+            tell_about_erasure_request(admin)
     return request
+
+
+def tell_about_erasure_request(admin: User) -> None:
+    """Email: someone asked to be erased. Kind ``erasure_request``; transactional. It names
+    nobody: the administrator reads who on the portal."""
+    queue_mail(
+        admin.email,
+        gettext("Someone asked for their data to be erased"),
+        "erasure_request",
+        locale=admin.language or None,
+        name=admin.display_name,
+        link=portal_url("rights.erasure_requests"),
+    )
 
 
 def erasure_requests() -> list[ErasureRequest]:

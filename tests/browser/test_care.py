@@ -3,7 +3,6 @@ keyboard alone, and without JavaScript."""
 
 from __future__ import annotations
 
-import io
 import zipfile
 
 import pytest
@@ -82,11 +81,12 @@ def test_download_my_data_and_step_back_without_javascript(
     reload()
     data_copy.make_waiting_copies(current_app._get_current_object())  # type: ignore[attr-defined]
     link = link_in(last_mail_to(member.email), "/my-data/")
-    # Opening the emailed link in the same signed-in browser downloads the zip, once.
-    download = page.context.request.get(live_server.url(link))
-    assert download.status == 200
-    assert download.headers["content-type"] == "application/zip"
-    archive = zipfile.ZipFile(io.BytesIO(download.body()))
+    # The emailed link, opened in the same signed-in browser, downloads the zip once.
+    page.goto(live_server.url(link))
+    assert_accessible(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the zip file").click()
+    archive = zipfile.ZipFile(download_info.value.path())
     assert "my-data.html" in archive.namelist()
     page.goto(live_server.url(link))
     expect(page.get_by_role("heading", name="This link no longer works")).to_be_visible()

@@ -55,9 +55,10 @@ def test_a_member_downloads_a_plain_zip_of_everything_once(
 
     assert data_copy.make_waiting_copies(app) == 1
     link = _copy_link(member_user.email)
-    # Only the person who asked can use the link.
+    # Only the person who asked can use the link; opening it only shows the button.
     assert client_as("chair").get(link).status_code == 404
-    download = member.get(link)
+    assert "Download the zip file" in member.get(link).get_data(as_text=True)
+    download = submit_form(member, link, {})
     assert download.status_code == 200
     assert download.headers["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(download.data))
@@ -143,6 +144,9 @@ def test_erasure_removes_name_and_email_everywhere_and_keeps_words_under_the_pan
     assert "We have sent your request to the administrators." in asked.get_data(as_text=True)
     assert _text_values_mentioning("Zora Quenby", "zora.quenby@example.org")
 
+    admin_mail = last_mail_to(cast.people["admin"].email)
+    assert "Someone asked for their data to be erased" in admin_mail.subject
+    assert "Zora" not in admin_mail.text_body
     admin = client_as("admin")
     waiting = admin.get("/admin/erasure-requests").get_data(as_text=True)
     assert "Zora Quenby" in waiting
