@@ -4,16 +4,7 @@ from portal.accounts.models import EmailToken, Invitation, User, UserSession
 from portal.agreements.models import Agreement, AgreementRecord, AgreementVersion, ConsentState
 from portal.audit.models import AuditEvent
 from portal.core.models import SupportContact
-from portal.drafts.models import (
-    Draft,
-    DraftItem,
-    DraftVersion,
-    ItemAnswer,
-    MissingAction,
-    OmissionCheck,
-    ReviewRound,
-    VersionItem,
-)
+from portal.drafts.models import Draft, DraftItem, DraftVersion, VersionItem
 from portal.feedback.models import Comment, FeedbackEntry
 from portal.meetings.models import (
     AgendaItem,
@@ -41,6 +32,7 @@ from portal.rights.models import (
     RetentionPolicy,
     SupportRequest,
 )
+from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck, ReviewRound
 
 __all__ = [
     "Agreement",

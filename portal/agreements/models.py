@@ -16,9 +16,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import TimestampMixin, utcnow
+from portal.db import TimestampMixin, enum_column, utcnow
 from portal.extensions import db
-from portal.panels.models import enum_column
 from portal.text import StoredHTML, keep_html
 
 

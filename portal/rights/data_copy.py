@@ -27,7 +27,6 @@ from portal.agreements.models import AgreementRecord
 from portal.audit.models import AuditEvent
 from portal.audit.service import AuditAction, record
 from portal.db import utcnow
-from portal.drafts.models import ItemAnswer, MissingAction, OmissionCheck
 from portal.extensions import db
 from portal.feedback.models import Comment, FeedbackEntry
 from portal.links import portal_url
@@ -36,6 +35,7 @@ from portal.notifications.service import queue_mail
 from portal.panels.models import Membership, Panel
 from portal.questionnaires.models import Answer, Completion, Submission
 from portal.rights.models import DataExport, ExportStatus, SupportRequest
+from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck
 
 LINK_DAYS = 7
 # Never copied out, even to the person: secrets and their hashes, and stored HTML (the text it

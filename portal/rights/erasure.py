@@ -25,7 +25,6 @@ from portal.accounts.models import (
 )
 from portal.audit.service import AuditAction, record
 from portal.db import utcnow
-from portal.drafts.models import OmissionCheck
 from portal.extensions import db
 from portal.feedback.models import Comment, FeedbackEntry
 from portal.links import portal_url
@@ -35,6 +34,7 @@ from portal.notifications.service import queue_mail
 from portal.panels.models import Membership
 from portal.questionnaires.models import Submission
 from portal.rights.models import DataExport, ErasureRequest, ErasureStatus, SupportRequest
+from portal.rounds.models import OmissionCheck
 from portal.text import StoredHTML
 
 # A name this short could be part of other words; only whole account fields are cleared then.

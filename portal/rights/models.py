@@ -10,9 +10,8 @@ from sqlalchemy import ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
-from portal.db import TimestampMixin, utcnow
+from portal.db import TimestampMixin, enum_column, utcnow
 from portal.extensions import db
-from portal.panels.models import enum_column
 from portal.text import StoredHTML, keep_html
 
 

@@ -20,7 +20,6 @@ from sqlalchemy import delete, select, update
 from portal.accounts.models import User
 from portal.audit.service import AuditAction, record
 from portal.db import utcnow
-from portal.drafts.models import OmissionCheck, ReviewRound
 from portal.extensions import db
 from portal.feedback.models import Comment, FeedbackEntry
 from portal.links import portal_url
@@ -29,6 +28,7 @@ from portal.notifications.service import queue_mail
 from portal.panels.models import Membership, Panel
 from portal.questionnaires.models import Questionnaire, Submission
 from portal.rights.models import PanelContact, ResearchAction, RetentionPolicy, SupportRequest
+from portal.rounds.models import OmissionCheck, ReviewRound
 
 WARN_DAYS = 30
 DAYS_PER_MONTH = 30.44  # months count as calendar averages: close enough for periods of years

@@ -49,7 +49,7 @@ def test_a_paused_member_gets_no_invitations_until_they_come_back_with_one_butto
     # Opening a round invites everyone else; the paused member is skipped.
     people = active_people(cast.panel.id, skip_paused=True)
     assert cast.people["member"].id not in {p.id for p in people}
-    from portal.drafts.rounds import _tell_the_panel  # the senders' own recipient list
+    from portal.rounds.service import _tell_the_panel  # the senders' own recipient list
 
     review_round = make_round(cast.panel, cast.people["researcher"])
     from portal.drafts.models import Draft, DraftVersion

@@ -14,12 +14,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import String, Text, select
 
 from portal.db import utcnow
-from portal.drafts.models import Resonance
 from portal.extensions import db
 from portal.feedback.models import Comment, FeedbackEntry
 from portal.panels.models import Membership, Panel
 from portal.rights import data_copy, retention
 from portal.rights.models import DataExport, ExportStatus, RetentionPolicy, SupportRequest
+from portal.rounds.models import Resonance
 from tests.conftest import submit_form
 from tests.factories import add_to_panel, make_user, sign_in
 from tests.integration.agreement_helpers import answer, published_agreement
