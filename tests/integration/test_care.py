@@ -61,6 +61,12 @@ def test_a_paused_member_gets_no_invitations_until_they_come_back_with_one_butto
     db.session.commit()
     assert mail_to(cast.people["member"].email) == []
     assert mail_to(cast.people["chair"].email)
+    # "Remind those who have not answered" leaves them out too.
+    from portal.db import utcnow
+    from portal.rounds.reminders import people_to_remind
+
+    reminded = {row.id for row in people_to_remind(review_round, utcnow())}
+    assert cast.people["chair"].id in reminded and cast.people["member"].id not in reminded
     # Transactional mail still reaches them: a password reset link.
     submit_form(client_as("anonymous"), "/reset-password", {"email": cast.people["member"].email})
     assert any("reset" in m.subject.lower() for m in mail_to(cast.people["member"].email))
