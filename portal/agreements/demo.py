@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.agreements import service
+from portal.agreements import ledger, service
 from portal.agreements.models import Agreement, AgreementKind, Decision
 from portal.extensions import db
 from portal.panels.models import Panel
@@ -49,5 +49,5 @@ def load_agreements_demo(panel: Panel, people: dict[str, User]) -> None:
     quote = service.create_agreement(panel.id, QUOTE)
     version = service.publish(quote)
     for email in ("member2@demo.invalid", "member3@demo.invalid"):
-        service.decide(quote, version, people[email].id, Decision.AGREED)
+        ledger.decide(quote, version, people[email].id, Decision.AGREED)
     service.publish(service.create_agreement(panel.id, FILMING))

@@ -11,7 +11,7 @@ from flask_login import current_user
 from portal.access import Action, panel_page, signed_in_page
 from portal.accounts.sessions import AGREEMENTS_DUE_KEY
 from portal.accounts.signin import safe_next
-from portal.agreements import service
+from portal.agreements import ledger, service
 from portal.agreements.blueprint import bp
 from portal.agreements.forms import HOW_LABELS, KIND_LABELS, AnswerForm, ConfirmForm
 from portal.agreements.loaders import load_agreement, page
@@ -84,7 +84,7 @@ def answer_agreement(panel_id: int, agreement_id: int) -> ResponseReturnValue:
     version = service.published_version(agreement)
     if version is None:
         abort(404)
-    state = service.current_state(agreement.id, current_user.id)
+    state = ledger.current_state(agreement.id, current_user.id)
     form = AnswerForm()
     if agreement.required:
         # A required agreement has one button, "I agree": no choice to make.
@@ -94,7 +94,7 @@ def answer_agreement(panel_id: int, agreement_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         decision = Decision(form.decision.data)
         try:
-            service.decide(agreement, version, current_user.id, decision)
+            ledger.decide(agreement, version, current_user.id, decision)
         except service.AgreementProblem as problem:
             form.decision.errors = [str(problem)]
         else:
@@ -127,13 +127,13 @@ def answer_agreement(panel_id: int, agreement_id: int) -> ResponseReturnValue:
 @csrf_checked_by_form
 def withdraw_agreement(panel_id: int, agreement_id: int) -> ResponseReturnValue:
     agreement = load_agreement(panel_id, agreement_id)
-    state = service.current_state(agreement.id, current_user.id)
+    state = ledger.current_state(agreement.id, current_user.id)
     if agreement.required or state is None or not state.agreed:
         abort(404)
     version = next(v for v in agreement.versions if v.id == state.version_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        service.decide(agreement, version, current_user.id, Decision.WITHDRAWN)
+        ledger.decide(agreement, version, current_user.id, Decision.WITHDRAWN)
         flash(
             gettext("You have withdrawn your agreement to %(title)s.", title=agreement.title),
             "success",

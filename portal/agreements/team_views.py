@@ -12,7 +12,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.access import Action, found_or_404, panel_page
-from portal.agreements import service
+from portal.agreements import ledger, service
 from portal.agreements.blueprint import bp
 from portal.agreements.forms import (
     DECISION_LABELS,
@@ -118,7 +118,7 @@ def agreement_records(panel_id: int, agreement_id: int) -> ResponseReturnValue:
         "agreements/records.html",
         panel_id,
         agreement=agreement,
-        records=service.records_of_agreement(agreement),
+        records=ledger.records_of_agreement(agreement),
         decision_labels=DECISION_LABELS,
         how_labels=HOW_LABELS,
     )
@@ -127,7 +127,7 @@ def agreement_records(panel_id: int, agreement_id: int) -> ResponseReturnValue:
 @bp.get("/panels/<int:panel_id>/agreements/<int:agreement_id>/records/<int:record_id>.pdf")
 @panel_page(Action.AGREEMENTS_MANAGE)
 def agreement_record_pdf(panel_id: int, agreement_id: int, record_id: int) -> ResponseReturnValue:
-    entry = found_or_404(service.get_record(panel_id, agreement_id, record_id))
+    entry = found_or_404(ledger.get_record(panel_id, agreement_id, record_id))
     return (
         entry.pdf_copy,
         200,
@@ -162,7 +162,7 @@ def record_consent(panel_id: int, agreement_id: int) -> ResponseReturnValue:
         day = parse_date(form.given_on.data or "")
         given_at = datetime.combine(day, time(12, 0), tzinfo=UTC) if day else None
         try:
-            service.decide(
+            ledger.decide(
                 agreement,
                 version,
                 int(form.user_id.data or 0),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from portal.agreements import service
+from portal.agreements import ledger, service
 from portal.agreements.models import AgreementKind, Decision
 from portal.extensions import db
 from portal.panels.models import Membership, Role
@@ -38,7 +38,7 @@ def test_staff_pages_for_agreements_requests_erasure_and_support_are_accessible(
         ),
     )
     version = service.publish(agreement)
-    service.decide(agreement, version, member.id, Decision.AGREED)
+    ledger.decide(agreement, version, member.id, Decision.AGREED)
     db.session.refresh(membership)
     request = ask_to_be_contacted(
         db.session.get(Membership, membership.id),  # type: ignore[arg-type]

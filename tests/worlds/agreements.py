@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from portal.agreements import service
+from portal.agreements import ledger, service
 from portal.agreements.models import AgreementKind, Decision
 from portal.extensions import db
 
@@ -54,7 +54,7 @@ def add(world: World) -> None:
         ),
     )
     version = service.publish(agreement)
-    entry = service.decide(agreement, version, cast.people["member"].id, Decision.AGREED)
+    entry = ledger.decide(agreement, version, cast.people["member"].id, Decision.AGREED)
     db.session.commit()
     world.values["agreement_id"] = agreement.id
     world.values["record_id"] = entry.id
