@@ -32,6 +32,8 @@ ASK_FIRST_EXEMPT = frozenset(
         "accounts.sign_out",
         "accounts.session_status",
         "accounts.stay_signed_in",
+        # Setting up two-step verification comes first when it is required (never a loop).
+        "accounts.set_up_two_step",
         "rights.contact_me",
         "rights.leave_panel",
     }

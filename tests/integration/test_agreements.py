@@ -305,3 +305,22 @@ def test_the_demo_study_has_agreements_and_two_members_who_may_be_quoted(app: ob
     people = {u.email: u.id for u in db.session.scalars(select(User))}
     quotable = service.quote_consenting(panel_id, list(people.values()))
     assert quotable == {people["member2@demo.invalid"], people["member3@demo.invalid"]}
+
+
+def test_two_step_set_up_comes_before_a_required_agreement_without_a_loop(
+    app: object, cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    from flask import current_app
+
+    published_agreement(cast, kind=AgreementKind.ROLE, required=True, title="Role agreement")
+    submit_form(
+        client_as("admin"),
+        "/administration/two-step-verification",
+        {"require_two_step_for_staff": "y"},
+    )
+    client = current_app.test_client()
+    sign_in(client, cast.people["researcher"])
+    home = client.get("/")
+    assert home.headers["Location"] == "/account/two-step-verification/set-up"
+    assert client.get(home.headers["Location"]).status_code == 200
+    assert client.get("/support").status_code == 200
