@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -203,3 +204,51 @@ def test_the_support_page_shows_crisis_lines_and_the_panels_own_contacts(
     )
     changed = client_as("anonymous").get("/support").get_data(as_text=True)
     assert "Local crisis team" in changed and "Samaritans" not in changed
+
+
+def test_the_new_lists_run_the_same_queries_however_much_they_hold(
+    cast: Cast, client_as: Callable[[str], FlaskClient], count_queries: Any
+) -> None:
+    from portal.agreements import ledger, service
+    from portal.agreements.models import Decision
+    from portal.rights.care import ask_to_be_contacted
+    from portal.rights.erasure import ask_for_erasure
+    from portal.rights.models import ContactWay
+    from tests.factories import add_to_panel, make_user
+    from tests.integration.agreement_helpers import published_agreement
+
+    def add(count: int) -> None:
+        for number in range(count):
+            person = make_user()
+            membership = add_to_panel(cast.panel, person)
+            agreement = published_agreement(cast, title=f"Agreement {number}")
+            agreement = service.get_agreement(cast.panel.id, agreement.id)
+            version = service.published_version(agreement)  # type: ignore[arg-type]
+            ledger.decide(agreement, version, person.id, Decision.AGREED)  # type: ignore[arg-type]
+            ledger.decide(agreement, version, cast.people["member"].id, Decision.AGREED)  # type: ignore[arg-type]
+            ask_to_be_contacted(membership, person, "Please call", ContactWay.PHONE)
+            ask_for_erasure(person)
+        db.session.commit()
+
+    add(1)
+    base = f"/panels/{cast.panel.id}"
+    first = service.agreements_of(cast.panel.id)[0].id
+    pages = [
+        (client_as("member"), f"{base}/agreements"),
+        (client_as("member"), "/support"),
+        (client_as("researcher"), f"{base}/agreements/manage"),
+        (client_as("researcher"), f"{base}/agreements/{first}/records"),
+        (client_as("chair"), f"{base}/contact-requests"),
+        (client_as("admin"), "/admin/erasure-requests"),
+    ]
+    before = []
+    for client, url in pages:
+        with count_queries() as log:
+            assert client.get(url).status_code == 200, url
+        before.append(log.queries)
+    add(10)
+    for (client, url), count in zip(pages, before, strict=True):
+        with count_queries() as log:
+            assert client.get(url).status_code == 200
+        assert log.queries == count, url
+    assert "Agreement 9" in client_as("member").get(f"{base}/agreements").get_data(as_text=True)
