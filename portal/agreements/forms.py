@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from portal.agreements.models import AgreementKind, Decision, GivenHow
 from portal.agreements.service import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, WITNESS_MAX_LENGTH
 from portal.forms import PortalForm
-from portal.meetings.forms import parse_date
+from portal.meetings.forms import parse_date, parse_time
 
 KIND_LABELS = {
     AgreementKind.ROLE: _l("Role agreement"),
@@ -114,10 +114,15 @@ class RecordConsentForm(PortalForm):
         _l("When it was given"),
         validators=[InputRequired(message=_l("Enter the date it was given"))],
     )
+    given_at = StringField(_l("At what time (optional)"), validators=[Length(max=20)])
 
     def validate_user_id(self, field: SelectField) -> None:
         if not field.data or field.data not in {c.value for c in field.choices or []}:  # type: ignore[union-attr]
             raise ValidationError(_l("Choose who gave it"))
+
+    def validate_given_at(self, field: StringField) -> None:
+        if (field.data or "").strip() and parse_time(field.data or "") is None:
+            raise ValidationError(_l("Enter a time such as 2pm or 14:00"))
 
     def validate_given_on(self, field: StringField) -> None:
         day = parse_date(field.data or "")

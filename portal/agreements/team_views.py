@@ -3,7 +3,7 @@ decision's PDF copy, and recording consent given on paper or aloud."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
 from flask import abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
@@ -24,7 +24,8 @@ from portal.agreements.forms import (
 )
 from portal.agreements.loaders import load_agreement, page
 from portal.agreements.models import Agreement, AgreementKind, Decision, GivenHow
-from portal.meetings.forms import parse_date
+from portal.meetings.forms import parse_date, parse_time
+from portal.meetings.times import NoSuchLocalTime, london_to_utc
 from portal.panels.service import MEMBERS_AND_CHAIR, active_memberships
 from portal.pdf import PDF_TYPE
 from portal.security import csrf_checked_by_form
@@ -159,8 +160,13 @@ def record_consent(panel_id: int, agreement_id: int) -> ResponseReturnValue:
     form = RecordConsentForm()
     form.user_id.choices = [SelectChoice("", gettext("Choose someone")), *_people_choices(panel_id)]
     if form.validate_on_submit():
-        day = parse_date(form.given_on.data or "")
-        given_at = datetime.combine(day, time(12, 0), tzinfo=UTC) if day else None
+        day = parse_date(form.given_on.data or "") or date.today()
+        # Without a time, the middle of the day: the date is what the record must get right.
+        at = parse_time(form.given_at.data or "") or time(12, 0)
+        try:
+            given_at = london_to_utc(day, at)
+        except NoSuchLocalTime:
+            given_at = datetime.combine(day, time(12, 0), tzinfo=UTC)
         try:
             ledger.decide(
                 agreement,

@@ -217,11 +217,12 @@ def test_staff_record_consent_given_on_paper_with_a_witness(
             "given_how": "paper",
             "witness": "",
             "given_on": "31 2 2026",
+            "given_at": "25pm",
         },
     )
     html = bad.get_data(as_text=True)
     assert bad.status_code == 200 and "Enter who witnessed it" in html and "31 2 2026" in html
-    assert "Enter a real date" in html
+    assert "Enter a real date" in html and "Enter a time such as 2pm" in html
     done = submit_form(
         researcher,
         url,
@@ -231,6 +232,7 @@ def test_staff_record_consent_given_on_paper_with_a_witness(
             "given_how": "spoken",
             "witness": "Peer worker",
             "given_on": "2 3 2026",
+            "given_at": "2:30pm",
         },
         follow_redirects=True,
     )
@@ -238,7 +240,7 @@ def test_staff_record_consent_given_on_paper_with_a_witness(
     assert "Consent recorded." in ledger and "Spoken aloud" in ledger and "Peer worker" in ledger
     [entry] = _records(agreement.id)
     assert entry.recorded_by_id == cast.people["researcher"].id
-    assert entry.decided_at.date().isoformat() == "2026-03-02"
+    assert entry.decided_at.isoformat() == "2026-03-02T14:30:00+00:00"  # UK winter time
     pdf = researcher.get(agreement_url(cast, agreement, f"/records/{entry.id}.pdf"))
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
