@@ -42,7 +42,7 @@ def run_due(app: Flask) -> int:
 
 
 def _pack_recipients(panel_id: int) -> list[User]:
-    return active_people(panel_id)
+    return active_people(panel_id, skip_paused=True)
 
 
 def _send_pack(meeting_id: int) -> int:

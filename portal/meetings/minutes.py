@@ -165,7 +165,7 @@ def share_revision(meeting: Meeting, revision: MinutesRevision) -> None:
     revision.shared_at = utcnow()
     base_url = current_app.config["BASE_URL"].rstrip("/")
     link = f"{base_url}/panels/{meeting.panel_id}/meetings/{meeting.id}/minutes"
-    people = active_people(meeting.panel_id, MEMBERS_AND_CHAIR)
+    people = active_people(meeting.panel_id, MEMBERS_AND_CHAIR, skip_paused=True)
     for person in people:
         with force_locale(person.language or current_app.config["DEFAULT_LOCALE"]):
             subject = gettext("Read the minutes: %(title)s", title=meeting.title)

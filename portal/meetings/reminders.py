@@ -99,7 +99,7 @@ def _people_to_remind(meeting: Meeting, kind: str) -> list[User]:
     reminded = select(ReminderSent.user_id).where(
         ReminderSent.meeting_id == meeting.id, ReminderSent.kind == kind
     )
-    return active_people(meeting.panel_id, excluding=(declined, reminded))
+    return active_people(meeting.panel_id, excluding=(declined, reminded), skip_paused=True)
 
 
 def _remind(meeting: Meeting, person: User, kind: str) -> int:

@@ -47,6 +47,7 @@ class MeetingDetails:
     joining_link: str = ""
     venue: str = ""
     accessibility_info: str = ""
+    content_note: str = ""
 
 
 def get_meeting(panel_id: int, meeting_id: int) -> Meeting | None:
@@ -149,7 +150,9 @@ def notify_members(meeting: Meeting, kind: str) -> int:
     """Queue the email about ``kind`` ("published", "changed", "cancelled") with the calendar
     file to everyone in the panel; returns how many were queued."""
     method = "CANCEL" if meeting.status is MeetingStatus.CANCELLED else "REQUEST"
-    people = panel_people(meeting.panel_id)
+    # A new meeting is an invitation, which a paused member does not get; a change to or the
+    # cancellation of one they may already have in their calendar still reaches them.
+    people = active_people(meeting.panel_id, by_name=True, skip_paused=kind == "published")
     when = when_in_words(meeting.starts_at, meeting.ends_at, with_year=True)
     url = calendar.meeting_url(meeting)
     for person in people:

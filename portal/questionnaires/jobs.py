@@ -20,6 +20,7 @@ from portal.links import portal_path
 from portal.meetings.models import Meeting
 from portal.notifications.kinds import Kind
 from portal.notifications.tell import tell
+from portal.panels.service import not_paused
 from portal.questionnaires.models import Completion, Questionnaire
 
 # A reminder goes to those who have not answered when this little time is left.
@@ -49,13 +50,13 @@ def _not_answered(questionnaire: Questionnaire) -> list[User]:
     if not asked:
         return []
     answered = select(Completion.user_id).where(Completion.questionnaire_id == questionnaire.id)
-    return list(
-        db.session.scalars(
-            select(User).where(
-                User.id.in_(asked), User.id.not_in(answered), User.is_active_account.is_(True)
-            )
+    people = db.session.scalars(
+        select(User).where(
+            User.id.in_(asked), User.id.not_in(answered), User.is_active_account.is_(True)
         )
     )
+    # Offers and reminders are not sent to anyone who paused their involvement.
+    return not_paused(questionnaire.panel_id, people)
 
 
 def _send(questionnaire: Questionnaire, meeting: Meeting | None, user: User, kind: str) -> bool:

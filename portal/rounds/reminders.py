@@ -23,6 +23,7 @@ from portal.notifications.kinds import Kind
 from portal.notifications.models import OutboxMessage
 from portal.notifications.tell import tell
 from portal.panels.models import Membership
+from portal.panels.service import not_paused_now
 from portal.rounds.models import OmissionCheck, ReviewRound
 from portal.rounds.results import asked
 from portal.templating import london_time
@@ -53,8 +54,9 @@ def last_reminder_at(review_round: ReviewRound) -> datetime | None:
 
 
 def people_to_remind(review_round: ReviewRound, now: datetime) -> Sequence[Any]:
-    """Everyone the round asks who has not sent their answers and has not been reminded about
-    this round in the last 24 hours. Rows: ``id``, ``email``, ``display_name``, ``language``."""
+    """Everyone the round asks who has not sent their answers, has not been reminded about this
+    round in the last 24 hours and has not paused their involvement. Rows: ``id``, ``email``,
+    ``display_name``, ``language``."""
     prefix = _reminder_prefix(review_round)
     recent_keys = db.session.scalars(
         select(OutboxMessage.dedupe_key).where(
@@ -78,6 +80,7 @@ def people_to_remind(review_round: ReviewRound, now: datetime) -> Sequence[Any]:
             *asked(review_round),
             User.is_active_account.is_(True),
             OmissionCheck.submitted_at.is_(None),
+            not_paused_now(now),
         )
         .order_by(Membership.id)
     )

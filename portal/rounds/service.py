@@ -171,7 +171,7 @@ def home_rounds(user_id: int, memberships: list[Membership]) -> dict[str, Any]:
 
 
 def _answering_people(panel_id: int) -> list[User]:
-    return active_people(panel_id, ANSWERING_ROLES)
+    return active_people(panel_id, ANSWERING_ROLES, skip_paused=True)
 
 
 def _tell_the_panel(review_round: ReviewRound, draft: Draft, template: str, key: str) -> None:

@@ -8,12 +8,14 @@ from types import ModuleType
 from tests.worlds import (
     accounts,
     admin,
+    agreements,
     feedback,
     meeting_papers,
     meetings,
     notifications,
     questionnaires,
     results,
+    rights,
     rounds,
 )
 
@@ -27,4 +29,6 @@ DOMAINS: tuple[ModuleType, ...] = (
     meeting_papers,
     questionnaires,
     notifications,
+    agreements,
+    rights,
 )
