@@ -8,11 +8,14 @@ from types import ModuleType
 from tests.worlds import (
     accounts,
     admin,
+    agreements,
     feedback,
     meeting_papers,
     meetings,
+    notifications,
     questionnaires,
     results,
+    rights,
     rounds,
 )
 
@@ -25,4 +28,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     meetings,
     meeting_papers,
     questionnaires,
+    notifications,
+    agreements,
+    rights,
 )
