@@ -39,6 +39,8 @@ class Kind(enum.StrEnum):
     QUESTIONNAIRE = "questionnaire"
     POLL = "poll"
     RECEIPT = "receipt"
+    PAYMENT = "payment"
+    TEAM_REQUEST = "team_request"
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,14 @@ RULES: dict[Kind, KindRules] = {
     Kind.QUESTIONNAIRE: KindRules(_l("Questionnaires")),
     Kind.POLL: KindRules(_l("Finding a date for a meeting"), text_allowed=True, reminder=True),
     Kind.RECEIPT: KindRules(_l("Copies of answers you sent")),
+    Kind.PAYMENT: KindRules(
+        _l("Payments to you, and questions about your expense claims"), transactional=True
+    ),
+    Kind.TEAM_REQUEST: KindRules(
+        _l("Someone asking to be contacted, or asking about their data (study team)"),
+        transactional=True,
+        team_only=True,
+    ),
 }
 
 OPTIONAL_KINDS: tuple[Kind, ...] = tuple(kind for kind in Kind if not RULES[kind].transactional)

@@ -19,6 +19,7 @@ from portal.notifications.kinds import (
     kind_from,
 )
 from portal.notifications.models import ContactSettings, NotificationChoice, PanelDefault
+from portal.panels.service import is_paused_in
 
 # A member who asked for a phone call instead of reminders (the account's contact choice).
 PHONE_INSTEAD = "phone"
@@ -43,9 +44,9 @@ def may_reach(person: User, panel_id: int | None, kind: Kind, now: datetime) -> 
         return True
     if not person.is_active_account:
         return False
-    # PAUSE CHECK: a person who has paused their membership of ``panel_id`` gets no optional
-    # message about it. Add the check for a pause on the membership here, and nowhere else.
-    return True
+    # A member who paused their involvement in this panel gets no optional message about it
+    # (invitations, reminders, questionnaires) until the pause ends or they come back.
+    return panel_id is None or not is_paused_in(panel_id, person.id, now)
 
 
 def contact_settings(user_id: int) -> ContactSettings:

@@ -23,7 +23,6 @@ from portal.notifications.models import (
 EMAIL_BOUNCED = _l("Emails are not being delivered")
 TEXT_FAILED = _l("Texts are not being delivered")
 ALL_OFF = _l("Has turned off all optional messages")
-PAUSED = _l("Paused")
 
 
 def reach_of(panel_id: int, people: Sequence[User]) -> dict[int, list[LazyString]]:
@@ -74,8 +73,6 @@ def reach_of(panel_id: int, people: Sequence[User]) -> dict[int, list[LazyString
     result: dict[int, list[LazyString]] = {}
     for person in people:
         problems: list[LazyString] = []
-        # PAUSE CHECK: when a membership can be paused, add PAUSED here for a paused member,
-        # from the same pause record that ``preferences.may_reach`` reads.
         if person.id in bounced:
             problems.append(EMAIL_BOUNCED)
         if person.id in text_failed:

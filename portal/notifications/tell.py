@@ -32,6 +32,12 @@ def settings_link() -> str:
 
 
 def _why(kind: Kind) -> str:
+    if kind is Kind.PAYMENT:
+        return gettext("We always send this email, because it is about money owed or paid to you.")
+    if kind is Kind.TEAM_REQUEST:
+        return gettext(
+            "We always send this email, because someone is waiting for the study team to act."
+        )
     if RULES[kind].transactional:
         return gettext(
             "We always send this email, because it is about your account or how you sign in."

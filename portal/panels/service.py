@@ -134,6 +134,14 @@ def is_paused(membership: Membership, now: datetime | None = None) -> bool:
     return today < membership.paused_until
 
 
+def is_paused_in(panel_id: int, user_id: int, now: datetime | None = None) -> bool:
+    """Has this person paused their involvement in this panel, as of ``now``? One query."""
+    membership = db.session.scalar(
+        select(Membership).where(*active_in_panel(panel_id), Membership.user_id == user_id)
+    )
+    return membership is not None and is_paused(membership, now)
+
+
 def paused_user_ids(panel_id: int, now: datetime | None = None) -> set[int]:
     """The people whose involvement in this panel is paused right now. One query."""
     rows = db.session.execute(

@@ -14,7 +14,8 @@ from portal.audit.service import AuditAction, record
 from portal.db import utcnow
 from portal.extensions import db
 from portal.links import portal_url
-from portal.notifications.service import queue_mail
+from portal.notifications.kinds import Kind
+from portal.notifications.tell import tell
 from portal.panels.models import Membership, Role
 from portal.panels.service import LONDON, active_people
 from portal.rights.models import ContactWay, SupportRequest, SupportStatus
@@ -102,13 +103,14 @@ def ask_to_be_contacted(
 
 
 def tell_about_contact_request(someone: User, request: SupportRequest, code: str) -> None:
-    """Email: a member asked to be contacted. Kind ``contact_request``; transactional (it is
-    someone asking for help, so it is always sent)."""
-    queue_mail(
-        someone.email,
-        gettext("A member asked to be contacted"),
-        "contact_request",
-        locale=someone.language or None,
+    """Email: a member asked to be contacted (``Kind.TEAM_REQUEST``: someone asking for help,
+    so it is always sent)."""
+    tell(
+        someone,
+        Kind.TEAM_REQUEST,
+        subject=gettext("A member asked to be contacted"),
+        template="contact_request",
+        panel_id=request.panel_id,
         name=someone.display_name,
         code=code,
         link=portal_url("rights.contact_request", panel_id=request.panel_id, request_id=request.id),

@@ -31,7 +31,8 @@ from portal.extensions import db
 from portal.feedback.models import Comment, FeedbackEntry
 from portal.links import portal_url
 from portal.meetings.models import Attendance, PollAnswer, Rsvp
-from portal.notifications.service import queue_mail
+from portal.notifications.kinds import Kind
+from portal.notifications.tell import tell
 from portal.panels.models import Membership, Panel
 from portal.questionnaires.models import Answer, Completion, Submission
 from portal.rights.models import DataExport, ExportStatus, SupportRequest
@@ -45,13 +46,20 @@ LEFT_OUT = frozenset(
 )
 
 
-def involvement_and_payments_of(user_id: int) -> list[dict[str, Any]]:
-    """Where the involvement records and payments join the copy of a person's data.
+def involvement_and_payments_of(user_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Where the involvement records and payments join the copy of a person's data."""
+    return {}
 
-    Involvement (activities, entries, payment choices, expenses, payments) is a domain of its
-    own; until it exists this gives nothing. It should return one plain dictionary per record.
-    """
-    return []
+
+def contact_choices_of(user_id: int) -> dict[str, list[dict[str, Any]]]:
+    """How the person chose to be contacted, and the text messages sent to them."""
+    from portal.notifications.models import ContactSettings, NotificationChoice, TextMessage
+
+    return {
+        "contact_settings": _rows(ContactSettings, ContactSettings.user_id == user_id),
+        "choices_per_kind": _rows(NotificationChoice, NotificationChoice.user_id == user_id),
+        "text_messages": _rows(TextMessage, TextMessage.user_id == user_id),
+    }
 
 
 def _plain(value: Any) -> Any:
@@ -99,7 +107,8 @@ def everything_about(user_id: int) -> dict[str, Any]:
         "availability_poll_answers": _rows(PollAnswer, PollAnswer.user_id == user_id),
         "attendance": _rows(Attendance, Attendance.user_id == user_id),
         "requests_to_be_contacted": _rows(SupportRequest, SupportRequest.user_id == user_id),
-        "involvement_and_payments": involvement_and_payments_of(user_id),
+        **involvement_and_payments_of(user_id),
+        **contact_choices_of(user_id),
         "sign_in_history": _rows(UserSession, UserSession.user_id == user_id),
         "audit_events": _rows(
             AuditEvent,
@@ -123,7 +132,13 @@ SECTION_TITLES: dict[str, str] = {
     "availability_poll_answers": "Your answers to availability polls",
     "attendance": "Meetings you attended",
     "requests_to_be_contacted": "When you asked to be contacted",
-    "involvement_and_payments": "Involvement and payments",
+    "payment_choices": "How you chose to be paid",
+    "involvement_entries": "What you took part in, and the fees for it",
+    "expense_claims": "Your expense claims",
+    "payments": "Payments made to you",
+    "contact_settings": "How we contact you",
+    "choices_per_kind": "The messages you chose to get",
+    "text_messages": "Text messages sent to you",
     "sign_in_history": "When you signed in",
     "audit_events": "What the portal recorded about you",
 }
@@ -216,12 +231,12 @@ def make_copy(export: DataExport, now: datetime | None = None) -> str:
 
 
 def tell_copy_ready(asker: User, token: str, expires_at: datetime, for_someone_else: bool) -> None:
-    """Email: the copy of the data is ready. Kind ``data_copy_ready``; transactional."""
-    queue_mail(
-        asker.email,
-        gettext("Your copy of the data is ready"),
-        "data_copy_ready",
-        locale=asker.language or None,
+    """Email: the copy of the data is ready (``Kind.DATA_DOWNLOAD``, always sent)."""
+    tell(
+        asker,
+        Kind.DATA_DOWNLOAD,
+        subject=gettext("Your copy of the data is ready"),
+        template="data_copy_ready",
         name=asker.display_name,
         link=portal_url("rights.download_copy", token=token),
         expires_at=expires_at,

@@ -29,8 +29,9 @@ from portal.extensions import db
 from portal.feedback.models import Comment, FeedbackEntry
 from portal.links import portal_url
 from portal.meetings.models import CalendarFeed, PollAnswer, Rsvp
+from portal.notifications.kinds import Kind
 from portal.notifications.models import OutboxMessage
-from portal.notifications.service import queue_mail
+from portal.notifications.tell import tell
 from portal.panels.models import Membership
 from portal.questionnaires.models import Submission
 from portal.rights.models import DataExport, ErasureRequest, ErasureStatus, SupportRequest
@@ -88,9 +89,11 @@ def is_erased(person: User) -> bool:
 def erase(person: User, *, delete_words: bool) -> str:
     """Erase a person. Returns the name they are known by afterwards (their panel codes).
 
-    Goes: name, email address, phone, access needs, password, two-step, sessions, emailed links,
-    invitations, single sign-on links, calendar address, copies of their data, requests to be
-    contacted, meeting access notes and poll notes, and mail to them. Stays (unless
+    Goes: name, email address, phone, mobile number and message choices, access needs, password,
+    two-step, sessions, emailed links, invitations, single sign-on links, calendar address, copies
+    of their data, requests to be contacted, meeting access notes and poll notes, and mail and
+    texts to them. Their involvement and payment record stays under their panel code (a finance
+    record the organisation must keep). Stays (unless
     ``delete_words``): what they wrote, under their panel code. Ends every membership.
     """
     codes = preview(person).codes
@@ -109,6 +112,7 @@ def erase(person: User, *, delete_words: bool) -> str:
     db.session.execute(delete(Invitation).where(func.lower(Invitation.email) == email))
     db.session.execute(delete(LinkRequest).where(func.lower(LinkRequest.email) == email))
     db.session.execute(delete(OutboxMessage).where(func.lower(OutboxMessage.to_address) == email))
+    _forget_contact_choices(person.id)
     db.session.execute(update(Rsvp).where(Rsvp.user_id == person.id).values(access_note=""))
     db.session.execute(update(PollAnswer).where(PollAnswer.user_id == person.id).values(note=""))
     if delete_words:
@@ -155,6 +159,24 @@ def erase(person: User, *, delete_words: bool) -> str:
     return known_as
 
 
+def _forget_contact_choices(user_id: int) -> None:
+    """Their mobile number, their choices of messages, texts to them and digests saved up."""
+    from portal.notifications.models import (
+        ContactSettings,
+        DigestItem,
+        NotificationChoice,
+        TextMessage,
+    )
+
+    for model, column in (
+        (ContactSettings, ContactSettings.user_id),
+        (NotificationChoice, NotificationChoice.user_id),
+        (DigestItem, DigestItem.user_id),
+        (TextMessage, TextMessage.user_id),
+    ):
+        db.session.execute(delete(model).where(column == user_id))
+
+
 def _replace_everywhere(text: str, replacement: str) -> None:
     """Replace ``text`` with ``replacement`` in every text column of every table."""
     if not text:
@@ -195,13 +217,13 @@ def ask_for_erasure(person: User) -> ErasureRequest:
 
 
 def tell_about_erasure_request(admin: User) -> None:
-    """Email: someone asked to be erased. Kind ``erasure_request``; transactional. It names
+    """Email: someone asked to be erased (``Kind.TEAM_REQUEST``, always sent). It names
     nobody: the administrator reads who on the portal."""
-    queue_mail(
-        admin.email,
-        gettext("Someone asked for their data to be erased"),
-        "erasure_request",
-        locale=admin.language or None,
+    tell(
+        admin,
+        Kind.TEAM_REQUEST,
+        subject=gettext("Someone asked for their data to be erased"),
+        template="erasure_request",
         name=admin.display_name,
         link=portal_url("rights.erasure_requests"),
     )

@@ -24,7 +24,8 @@ from portal.extensions import db
 from portal.feedback.models import Comment, FeedbackEntry
 from portal.links import portal_url
 from portal.meetings.models import Meeting, Rsvp
-from portal.notifications.service import queue_mail
+from portal.notifications.kinds import Kind
+from portal.notifications.tell import tell
 from portal.panels.models import Membership, Panel
 from portal.questionnaires.models import Questionnaire, Submission
 from portal.rights.models import PanelContact, ResearchAction, RetentionPolicy, SupportRequest
@@ -125,13 +126,14 @@ def end_research_record(panel_id: int, action: ResearchAction) -> int:
 
 
 def tell_retention_due(admin: User, panel: Panel, part: str, due: datetime) -> None:
-    """Email: a retention period ends in 30 days. Kind ``retention_warning``; transactional."""
-    queue_mail(
-        admin.email,
-        gettext("Data of %(panel)s is due to be removed", panel=panel.name),
-        "retention_warning",
+    """Email: a retention period ends in 30 days (``Kind.TEAM_REQUEST``, always sent)."""
+    tell(
+        admin,
+        Kind.TEAM_REQUEST,
+        subject=gettext("Data of %(panel)s is due to be removed", panel=panel.name),
+        template="retention_warning",
+        panel_id=panel.id,
         dedupe_key=f"retention:{panel.id}:{part}:{due.date().isoformat()}:{admin.id}",
-        locale=admin.language or None,
         name=admin.display_name,
         panel=panel,
         part=part,
@@ -185,4 +187,5 @@ def apply_due(app: Flask, now: datetime | None = None) -> int:
                 else:
                     policy.research_warned_at = moment
         db.session.commit()
+    db.session.commit()  # ends the job's reads too: an open one would hold SQLite's lock
     return acted

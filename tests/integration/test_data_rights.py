@@ -16,6 +16,7 @@ from sqlalchemy import String, Text, select
 from portal.db import utcnow
 from portal.extensions import db
 from portal.feedback.models import Comment, FeedbackEntry
+from portal.notifications.models import ContactSettings
 from portal.panels.models import Membership, Panel
 from portal.rights import data_copy, retention
 from portal.rights.models import DataExport, ExportStatus, RetentionPolicy, SupportRequest
@@ -44,6 +45,7 @@ def test_a_member_downloads_a_plain_zip_of_everything_once(
     withdrawn = db.session.scalars(select(Comment).order_by(Comment.id.desc())).first()
     assert withdrawn is not None
     withdrawn.withdrawn_at = utcnow()
+    db.session.add(ContactSettings(user_id=member_user.id, mobile="+447700900123"))
     db.session.commit()
     answer(member, cast, published_agreement(cast))
 
@@ -74,7 +76,7 @@ def test_a_member_downloads_a_plain_zip_of_everything_once(
     assert data["panels_and_roles"][0]["pseudonym_code"] == "LEAP-01"
     assert data["agreements"][0]["decision"] == "agreed"
     assert data["sign_in_history"] and data["audit_events"]
-    assert data["involvement_and_payments"] == []
+    assert data["contact_settings"][0]["mobile"] == "+447700900123"
     html = archive.read("my-data.html").decode()
     assert "Kept comment about interpreters." in html and "anonymous questionnaires" in html
 

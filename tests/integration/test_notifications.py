@@ -22,6 +22,7 @@ from portal.notifications.preferences import route_for
 from portal.notifications.tell import tell
 from portal.notifications.unsubscribe import unsubscribe_token
 from portal.notifications.worker import deliver_due
+from portal.panels.models import Membership
 from portal.rounds import reminders as round_reminders
 from portal.rounds.models import OmissionCheck
 from tests.conftest import csrf_token_from, submit_form
@@ -59,7 +60,15 @@ def test_every_kind_reaches_each_person_as_they_chose_and_transactional_mail_alw
         add_to_panel(panel, person)
     choose_for_all(saving_up, OPTIONAL_KINDS, Delivery.DAILY)
     choose_for_all(nothing, OPTIONAL_KINDS, Delivery.OFF)
-    for person in (at_once, saving_up, nothing):
+    # A member who paused their involvement gets none of the optional kinds, whatever they chose.
+    paused = make_user("paused@example.org")
+    add_to_panel(panel, paused)
+    choose_for_all(paused, OPTIONAL_KINDS, Delivery.DAILY)
+    db.session.scalars(
+        select(Membership).where(Membership.user_id == paused.id)
+    ).one().paused_at = utcnow()
+    db.session.commit()
+    for person in (at_once, saving_up, nothing, paused):
         _tell_every_kind(person, panel.id)
 
     deliver_due(app)
@@ -71,6 +80,7 @@ def test_every_kind_reaches_each_person_as_they_chose_and_transactional_mail_alw
     assert inbox["now@example.org"] == every
     assert inbox["daily@example.org"] == always
     assert inbox["off@example.org"] == always
+    assert inbox["paused@example.org"] == always
     saved = db.session.scalars(
         select(DigestItem.kind).where(DigestItem.user_id == saving_up.id)
     ).all()
