@@ -14,6 +14,16 @@ from portal.drafts.models import (
     VersionItem,
 )
 from portal.feedback.models import Comment, FeedbackEntry
+from portal.involvement.models import (
+    BatchPayment,
+    ExpenseClaim,
+    InvolvementEntry,
+    OrganisationDetails,
+    PanelPaySettings,
+    PaymentBatch,
+    PaymentChoice,
+    Rate,
+)
 from portal.meetings.models import (
     AgendaItem,
     Attendance,
@@ -34,6 +44,14 @@ from portal.panels.models import Membership, Panel, Site
 from portal.questionnaires.models import Answer, Completion, Question, Questionnaire, Submission
 
 __all__ = [
+    "BatchPayment",
+    "ExpenseClaim",
+    "InvolvementEntry",
+    "OrganisationDetails",
+    "PanelPaySettings",
+    "PaymentBatch",
+    "PaymentChoice",
+    "Rate",
     "AgendaItem",
     "Answer",
     "Attendance",

@@ -58,6 +58,23 @@ ACTION_LABELS = {
     AuditAction.ROUND_CLOSED: _l("Review round closed early"),
     AuditAction.MEETING_PUBLISHED: _l("Meeting published"),
     AuditAction.MEETING_CANCELLED: _l("Meeting cancelled"),
+    AuditAction.INVOLVEMENT_RATE_SET: _l("Payment rate set"),
+    AuditAction.INVOLVEMENT_SETTINGS_CHANGED: _l("Payment settings changed"),
+    AuditAction.INVOLVEMENT_ENTRY_ADDED: _l("Involvement added by hand"),
+    AuditAction.INVOLVEMENT_ENTRY_CORRECTED: _l("Involvement corrected"),
+    AuditAction.INVOLVEMENT_ENTRY_REMOVED: _l("Involvement removed"),
+    AuditAction.INVOLVEMENT_ENTRIES_APPROVED: _l("Involvement approved for payment"),
+    AuditAction.INVOLVEMENT_PAYMENT_DECLINED: _l("A payment declined by the member"),
+    AuditAction.INVOLVEMENT_CHOICE_CHANGED: _l("Payment choice changed"),
+    AuditAction.INVOLVEMENT_FEES_ELIGIBILITY: _l("Fees eligibility changed"),
+    AuditAction.EXPENSE_CLAIMED: _l("Expense claimed"),
+    AuditAction.EXPENSE_APPROVED: _l("Expense approved"),
+    AuditAction.EXPENSE_QUERIED: _l("Expense queried"),
+    AuditAction.PAYMENT_BATCH_CREATED: _l("Payment batch made"),
+    AuditAction.PAYMENT_BATCH_CHANGED: _l("Payment batch changed"),
+    AuditAction.PAYMENT_BATCH_PAID: _l("Payment batch marked paid"),
+    AuditAction.INVOLVEMENT_EXPORTED: _l("Involvement downloaded"),
+    AuditAction.ORGANISATION_DETAILS_CHANGED: _l("Organisation details changed"),
 }
 
 

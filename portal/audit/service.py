@@ -56,6 +56,23 @@ class AuditAction(enum.StrEnum):
     ROUND_CLOSED = "round_closed"
     MEETING_PUBLISHED = "meeting_published"
     MEETING_CANCELLED = "meeting_cancelled"
+    INVOLVEMENT_RATE_SET = "involvement_rate_set"
+    INVOLVEMENT_SETTINGS_CHANGED = "involvement_settings_changed"
+    INVOLVEMENT_ENTRY_ADDED = "involvement_entry_added"
+    INVOLVEMENT_ENTRY_CORRECTED = "involvement_entry_corrected"
+    INVOLVEMENT_ENTRY_REMOVED = "involvement_entry_removed"
+    INVOLVEMENT_ENTRIES_APPROVED = "involvement_entries_approved"
+    INVOLVEMENT_PAYMENT_DECLINED = "involvement_payment_declined"
+    INVOLVEMENT_CHOICE_CHANGED = "involvement_choice_changed"
+    INVOLVEMENT_FEES_ELIGIBILITY = "involvement_fees_eligibility"
+    EXPENSE_CLAIMED = "expense_claimed"
+    EXPENSE_APPROVED = "expense_approved"
+    EXPENSE_QUERIED = "expense_queried"
+    PAYMENT_BATCH_CREATED = "payment_batch_created"
+    PAYMENT_BATCH_CHANGED = "payment_batch_changed"
+    PAYMENT_BATCH_PAID = "payment_batch_paid"
+    INVOLVEMENT_EXPORTED = "involvement_exported"
+    ORGANISATION_DETAILS_CHANGED = "organisation_details_changed"
 
 
 @dataclass(frozen=True)
