@@ -99,11 +99,11 @@ def choices_explained(panel_id: int) -> ResponseReturnValue:
     return page("involvement/choices_explained.html", panel_id)
 
 
-@bp.route(f"{MINE}/entries/<int:entry_id>/decline", methods=["GET", "POST"])
+@bp.route(f"{MINE}/entries/<int:activity_id>/decline", methods=["GET", "POST"])
 @panel_page(Action.INVOLVEMENT_CHOOSE)
 @csrf_checked_by_form
-def decline_payment(panel_id: int, entry_id: int) -> ResponseReturnValue:
-    entry = entries.get_entry(panel_id, entry_id)
+def decline_payment(panel_id: int, activity_id: int) -> ResponseReturnValue:
+    entry = entries.get_entry(panel_id, activity_id)
     if entry is None or entry.user_id != current_user.id:
         abort(404)
     back = url_for(".my_involvement", panel_id=panel_id)

@@ -152,17 +152,17 @@ def add_entry(panel_id: int) -> ResponseReturnValue:
     return page("involvement/entry_form.html", panel_id, form=form)
 
 
-def _changeable(panel_id: int, entry_id: int) -> InvolvementEntry:
-    entry = found_or_404(entries.get_entry(panel_id, entry_id))
+def _changeable(panel_id: int, activity_id: int) -> InvolvementEntry:
+    entry = found_or_404(entries.get_entry(panel_id, activity_id))
     panel_member(panel_id, entry.user_id)
     return entry
 
 
-@bp.route(f"{TEAM}/entries/<int:entry_id>/correct", methods=["GET", "POST"])
+@bp.route(f"{TEAM}/entries/<int:activity_id>/correct", methods=["GET", "POST"])
 @panel_page(Action.INVOLVEMENT_ENTRIES)
 @csrf_checked_by_form
-def correct_entry(panel_id: int, entry_id: int) -> ResponseReturnValue:
-    entry = _changeable(panel_id, entry_id)
+def correct_entry(panel_id: int, activity_id: int) -> ResponseReturnValue:
+    entry = _changeable(panel_id, activity_id)
     back = url_for(".person_record", panel_id=panel_id, user_id=entry.user_id)
     if entry.status not in entries.CHANGEABLE:
         flash(gettext("This entry is being paid or was paid, so it cannot be changed."))
@@ -187,11 +187,11 @@ def correct_entry(panel_id: int, entry_id: int) -> ResponseReturnValue:
     return page("involvement/entry_correct.html", panel_id, form=form, entry=entry)
 
 
-@bp.route(f"{TEAM}/entries/<int:entry_id>/remove", methods=["GET", "POST"])
+@bp.route(f"{TEAM}/entries/<int:activity_id>/remove", methods=["GET", "POST"])
 @panel_page(Action.INVOLVEMENT_ENTRIES)
 @csrf_checked_by_form
-def remove_entry(panel_id: int, entry_id: int) -> ResponseReturnValue:
-    entry = _changeable(panel_id, entry_id)
+def remove_entry(panel_id: int, activity_id: int) -> ResponseReturnValue:
+    entry = _changeable(panel_id, activity_id)
     back = url_for(".person_record", panel_id=panel_id, user_id=entry.user_id)
     if entry.status not in entries.CHANGEABLE:
         flash(gettext("This entry is being paid or was paid, so it cannot be removed."))

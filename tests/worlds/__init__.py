@@ -9,6 +9,7 @@ from tests.worlds import (
     accounts,
     admin,
     feedback,
+    involvement,
     meeting_papers,
     meetings,
     questionnaires,
@@ -25,4 +26,5 @@ DOMAINS: tuple[ModuleType, ...] = (
     meetings,
     meeting_papers,
     questionnaires,
+    involvement,
 )
