@@ -44,7 +44,7 @@ def add_rate(
             source_date=date(2026, 4, 1),
             effective_from=effective_from or date(2020, 1, 1),
         ),
-        staff_id or 0,
+        staff_id,
     )
 
 

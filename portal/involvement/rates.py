@@ -34,7 +34,7 @@ class RateDetails:
     effective_from: date
 
 
-def add_rate(panel_id: int, details: RateDetails, user_id: int) -> Rate:
+def add_rate(panel_id: int, details: RateDetails, user_id: int | None) -> Rate:
     """Record a rate (a new one or a change): earlier rates are kept, and entries already made
     keep the rate they were made with."""
     rate = Rate(panel_id=panel_id, created_by_id=user_id, **details.__dict__)
