@@ -30,7 +30,6 @@ from wtforms.validators import (
     InputRequired,
     Length,
     NumberRange,
-    Optional,
     ValidationError,
 )
 
@@ -141,6 +140,14 @@ class HoursField(StringField):
             raise ValidationError(_l("Enter how many hours, from 0.25 to 24, for example 1.5"))
 
 
+class OptionalRadioField(RadioField):
+    """Radios that may be left unanswered; a form's own check says when they are needed."""
+
+    def pre_validate(self, form: Form) -> None:
+        if self.data:
+            super().pre_validate(form)
+
+
 class ChoiceForm(PortalForm):
     choice = RadioField(
         _l("Do you want to be paid for taking part?"),
@@ -151,15 +158,14 @@ class ChoiceForm(PortalForm):
         ],
         validators=[InputRequired(_l("Choose whether you want to be paid"))],
     )
-    reduced_percent = RadioField(
+    reduced_percent = OptionalRadioField(
         _l("How much of the usual amount?"),
         choices=[
             SelectChoice(str(p), translated("%(p)s%% of the usual amount", p=p))
             for p in REDUCED_PERCENTS
         ],
-        validators=[Optional()],
     )
-    method = RadioField(_l("How do you want to be paid?"), validators=[Optional()])
+    method = OptionalRadioField(_l("How do you want to be paid?"))
     monthly_limit = MoneyField(
         _l("A monthly amount you want to stay under (optional)"), required=False
     )
