@@ -251,10 +251,10 @@ def save_batch(batch: PaymentBatch, references: dict[int, str], thank_you: str) 
     record(AuditAction.PAYMENT_BATCH_CHANGED, panel_id=batch.panel_id, detail=f"batch {batch.id}")
 
 
-def mark_paid(batch: PaymentBatch, paid_on: date) -> int:
-    """Mark an open batch paid on a day: its entries are paid, and each person is thanked.
-    A batch already paid (by someone else a moment ago) raises ``BatchProblem``. Returns how
-    many people were paid."""
+def mark_paid(batch: PaymentBatch, paid_on: date, *, send_thanks: bool = True) -> int:
+    """Mark an open batch paid on a day: its entries are paid, and each person is thanked
+    (unless ``send_thanks`` is False: the demo emails nobody). A batch already paid (by someone
+    else a moment ago) raises ``BatchProblem``. Returns how many people were paid."""
     claimed = db.session.execute(
         update(PaymentBatch)
         .where(PaymentBatch.id == batch.id, PaymentBatch.status == BatchStatus.OPEN)
@@ -274,8 +274,8 @@ def mark_paid(batch: PaymentBatch, paid_on: date) -> int:
         .values(status=EntryStatus.PAID, paid_on=paid_on)
         .execution_options(synchronize_session=False)
     )
-    grouped = batch_entries(batch)
-    for payment in batch.payments:
+    grouped = batch_entries(batch) if send_thanks else {}
+    for payment in batch.payments if send_thanks else []:
         mail.payment_thank_you(
             batch, payment.user, grouped.get(payment.user_id, []), payment.total_pence
         )
