@@ -17,8 +17,11 @@ run: $(VENV)/.installed-run $(STATIC_MANIFEST) instance/config.py
 	@echo "Serving LEAP Portal on http://127.0.0.1:5000 (Ctrl+C to stop)"
 	@trap 'kill 0' INT TERM EXIT; $(FLASK) portal worker & $(FLASK) run --host 127.0.0.1 --port 5000
 
+# Tests run in parallel, one process per core (TEST_WORKERS=1 runs them in one process).
+TEST_WORKERS ?= auto
+
 test: $(VENV)/.installed-test $(STATIC_MANIFEST) lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

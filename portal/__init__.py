@@ -15,7 +15,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import load_config
-from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.extensions import babel, csrf, db, limiter, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR_ASSETS = ROOT / "static" / "vendor" / "nhsuk" / "assets"
@@ -113,7 +113,9 @@ def _init_extensions(app: Flask) -> None:
     from portal.transaction import init_commit_point
 
     init_commit_point(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    from portal.schema import init_migrations
+
+    init_migrations(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     limiter.init_app(app)

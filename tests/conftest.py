@@ -34,6 +34,15 @@ TEST_SECRET = secrets.token_hex(32)
 pytest_plugins = ["tests.roles"]
 
 
+def redis_test_url() -> str:
+    """A Redis database of this test process's own (Redis runs on the test machine and in CI).
+
+    Tests empty it, so each of the workers that run the suite in parallel has its own number.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    return f"redis://127.0.0.1:6379/{15 - int(worker or 0) % 8}"
+
+
 def _create_postgres_database(base_url: str) -> tuple[str, Callable[[], None]]:
     """A fresh PostgreSQL database for this test run, dropped again at the end."""
     import psycopg

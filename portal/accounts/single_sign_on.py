@@ -14,7 +14,6 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
 from sqlalchemy import select
 
@@ -41,6 +40,8 @@ def issuer() -> str:
 
 def client() -> Any:
     """This application's OpenID Connect client, made on first use from its configuration."""
+    from authlib.integrations.flask_client import OAuth  # loaded only where single sign-on is used
+
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     with _lock:
         if _EXTENSION_KEY not in app.extensions:
@@ -59,6 +60,22 @@ def client() -> Any:
             )
             app.extensions[_EXTENSION_KEY] = registry.create_client(CLIENT_NAME)
     return app.extensions[_EXTENSION_KEY]
+
+
+def exchange_errors(*, token_checked: bool) -> tuple[type[Exception], ...]:
+    """What a failed exchange with the provider raises: the provider out of reach, or (once its
+    ID token is checked) a token that fails a check. Looked up only when an exchange fails, so
+    authlib, joserfc and requests stay unloaded in a portal that does not use single sign-on
+    (they are most of a web worker's memory otherwise)."""
+    from authlib.common.errors import AuthlibBaseError
+    from requests import RequestException
+
+    reachable: tuple[type[Exception], ...] = (RequestException, ValueError, AuthlibBaseError)
+    if not token_checked:
+        return reachable
+    from joserfc.errors import JoseError
+
+    return (*reachable, JoseError, KeyError)
 
 
 def return_url() -> str:

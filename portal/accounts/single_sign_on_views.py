@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from authlib.common.errors import AuthlibBaseError
 from flask import abort, render_template, request, session
 from flask.typing import ResponseReturnValue
-from joserfc.errors import JoseError
-from requests import RequestException
 
 from portal.access import public_page
 from portal.accounts import single_sign_on
@@ -25,7 +22,7 @@ def single_sign_on_start() -> ResponseReturnValue:
     session[NEXT_KEY] = safe_next(request.args.get("next"))
     try:
         return single_sign_on.client().authorize_redirect(single_sign_on.return_url())
-    except (RequestException, ValueError, AuthlibBaseError) as error:
+    except single_sign_on.exchange_errors(token_checked=False) as error:
         single_sign_on.refused_exchange(f"provider unreachable ({type(error).__name__})")
         return _problem(single_sign_on.Refusal.FAILED, 502)
 
@@ -40,7 +37,7 @@ def single_sign_on_return() -> ResponseReturnValue:
         token = single_sign_on.client().authorize_access_token(
             claims_options=single_sign_on.id_token_checks()
         )
-    except (AuthlibBaseError, JoseError, RequestException, ValueError, KeyError) as error:
+    except single_sign_on.exchange_errors(token_checked=True) as error:
         single_sign_on.refused_exchange(f"{type(error).__name__}: {error}")
         return _problem(single_sign_on.Refusal.FAILED, 400)
     claims = dict(token.get("userinfo") or {})

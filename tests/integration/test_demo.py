@@ -77,13 +77,13 @@ def test_demo_people_can_sign_in_with_the_printed_password(app: Flask) -> None:
 def test_demo_in_production_prints_no_password_and_sets_none(app: Flask, database: str) -> None:
     from portal.demo import load_demo
     from portal.extensions import limiter
-    from tests.conftest import make_app
+    from tests.conftest import make_app, redis_test_url
 
     production = make_app(
         database,
         ENV="production",
         SECRET_KEY="q8Zr2Lp5Xw9Tn3Vb7Mk1Hd6Jf4Gs0Yae",
-        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15",
+        RATELIMIT_STORAGE_URI=redis_test_url(),
     )
     limiter.init_app(app)  # the limiter is one object: back to the suite's own storage
     with production.app_context():

@@ -17,11 +17,11 @@ from werkzeug.test import TestResponse
 from portal.accounts.invitations import invite
 from portal.extensions import db, limiter
 from portal.panels.models import Role
-from tests.conftest import PortalTestClient, csrf_token_from, make_app
+from tests.conftest import PortalTestClient, csrf_token_from, make_app, redis_test_url
 from tests.factories import PASSWORD, make_panel, make_user, sign_in
 from tests.outbox import last_mail_to, link_in, mail_to
 
-REDIS_URL = "redis://127.0.0.1:6379/15"  # Redis runs on the test machine and in CI
+REDIS_URL = redis_test_url()
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -17,6 +17,7 @@ from portal.config import (
     database_url,
 )
 from portal.extensions import limiter
+from tests.conftest import redis_test_url
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -85,7 +86,7 @@ def test_production_cookies_are_secure(app: Flask) -> None:
         {
             "ENV": "production",
             "SECRET_KEY": "x7Gp2Lq9Zt4Wm8Rk3Vb6Nc1Hd5Jf0Ys2",
-            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+            "RATELIMIT_STORAGE_URI": redis_test_url(),
         }
     )
     limiter.init_app(suite_app)  # the limiter is one object: back to the suite's own storage
