@@ -23,15 +23,7 @@ from sqlalchemy import insert
 from portal.accounts.models import User
 from portal.accounts.passwords import hash_password
 from portal.db import utcnow
-from portal.drafts.models import (
-    DraftKind,
-    ItemAnswer,
-    MissingAction,
-    OmissionCheck,
-    Resonance,
-    ReviewRound,
-    VersionItem,
-)
+from portal.drafts.models import DraftKind, VersionItem
 from portal.drafts.service import DraftDetails, ItemDetails, add_item, create_draft, publish
 from portal.extensions import db
 from portal.feedback.models import Comment, EntryKind, FeedbackEntry, TriageStatus
@@ -46,6 +38,7 @@ from portal.questionnaires.models import (
     QuestionType,
     Submission,
 )
+from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck, Resonance, ReviewRound
 from portal.text import render_preview, render_user_text
 
 THEMES = (

@@ -39,10 +39,10 @@ from bench.timing import PageResult, Target, compare, table
 
 # The study team's own round pages, never the omission check.
 RESULTS_PAGES = {
-    "drafts.show_results",
-    "drafts.remind_round",
-    "drafts.export_results_xlsx",
-    "drafts.export_results_csv",
+    "rounds.show_results",
+    "rounds.remind_round",
+    "rounds.export_results_xlsx",
+    "rounds.export_results_csv",
 }
 
 
@@ -118,7 +118,7 @@ def pages(portal: str, env: dict[str, str], seeded: dict[str, str]) -> list[Targ
         "number": seeded["version_number"],
         "version_item_id": seeded["first_item_id"],
     }
-    drafts_pages = candidate_paths(env, values, "drafts.")
+    rounds_pages = candidate_paths(env, values, "rounds.")
     feedback_pages = candidate_paths(env, values, "feedback.")
     member = sign_in(portal, seeded["member_email"], seeded["password"])
     team = sign_in(portal, seeded["researcher_email"], seeded["password"])
@@ -132,7 +132,7 @@ def pages(portal: str, env: dict[str, str], seeded: dict[str, str]) -> list[Targ
         member,
         [
             pair
-            for pair in drafts_pages
+            for pair in rounds_pages
             if "/rounds/" in pair.split()[1] and pair.split()[0] not in RESULTS_PAGES
         ],
         ("check", "answer", "omission"),
@@ -151,7 +151,7 @@ def pages(portal: str, env: dict[str, str], seeded: dict[str, str]) -> list[Targ
     else:
         print("Skipping the inbox: the portal has no inbox page yet.")
     results_path = next(
-        pair.split()[1] for pair in drafts_pages if pair.split()[0] == "drafts.show_results"
+        pair.split()[1] for pair in rounds_pages if pair.split()[0] == "rounds.show_results"
     )
     targets.append(Target("round results", portal + results_path, team))
     questionnaire = f"{panel}/questionnaires/{seeded['questionnaire_id']}/results"

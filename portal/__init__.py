@@ -140,9 +140,9 @@ VIEW_MODULES = (
     "portal.admin.member_views",
     "portal.admin.people_views",
     "portal.drafts.views",
-    "portal.drafts.results_views",
-    "portal.drafts.round_views",
-    "portal.drafts.check_views",
+    "portal.rounds.views",
+    "portal.rounds.check_views",
+    "portal.rounds.results_views",
     "portal.feedback.views",
     "portal.feedback.triage_views",
     "portal.meetings.views",
@@ -172,12 +172,14 @@ def _register_blueprints(app: Flask) -> None:
     from portal.involvement.blueprint import bp as involvement_bp
     from portal.meetings.blueprint import bp as meetings_bp
     from portal.questionnaires.blueprint import bp as questionnaires_bp
+    from portal.rounds.blueprint import bp as rounds_bp
 
     for blueprint in (
         core_bp,
         accounts_bp,
         admin_bp,
         drafts_bp,
+        rounds_bp,
         feedback_bp,
         meetings_bp,
         questionnaires_bp,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import enum
 import sqlite3
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import DateTime, Engine, MetaData, event, update
+from sqlalchemy import DateTime, Engine, Enum, MetaData, event, update
 from sqlalchemy.engine.interfaces import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, registry
 from sqlalchemy.types import TypeDecorator
 
 # Named constraints make migrations reproducible on both databases.
@@ -104,6 +105,19 @@ def _sqlite_on_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN" if sqlite_deferred_begin.get() else "BEGIN IMMEDIATE")
 
 
+def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
+    """A portable enum column stored as its values, checked by a named constraint."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
 def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     """Write our column types into migrations as the plain SQLAlchemy types they store as."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
@@ -117,10 +131,11 @@ def claim_edit(entity: Any, seen_version: int) -> bool:
     Returns False, changing nothing, when someone saved the row since ``seen_version``: the
     caller shows a conflict instead of overwriting their work. Two racing saves cannot both win.
     """
-    from portal.extensions import db  # the extension module imports this one
-
+    session = object_session(entity)
+    if session is None:
+        raise ValueError("claim_edit needs a row loaded in a session")
     model = type(entity)
-    claimed = db.session.execute(
+    claimed = session.execute(
         update(model)
         .where(model.id == entity.id, model.lock_version == seen_version)
         .values(lock_version=seen_version + 1)

@@ -143,8 +143,9 @@ def _priority_lists(panel: Panel, researcher: User) -> None:
     from datetime import timedelta
 
     from portal.db import utcnow
-    from portal.drafts.models import Draft, DraftKind, ReviewRound
+    from portal.drafts.models import Draft, DraftKind
     from portal.drafts.service import DraftDetails, ItemDetails, add_item, create_draft, publish
+    from portal.rounds.models import ReviewRound
 
     sites = {
         site.name: site
@@ -201,11 +202,11 @@ def load_demo() -> str:
     people = {person.email: _person(panel, person, password) for person in PEOPLE}
     db.session.flush()
     _priority_lists(panel, people["researcher@demo.invalid"])
-    from portal.drafts.demo import load_rounds_demo
     from portal.feedback.demo import load_feedback_demo
     from portal.involvement.demo import load_involvement_demo
     from portal.meetings.demo import load_meetings_demo
     from portal.questionnaires.demo import load_questionnaires_demo
+    from portal.rounds.demo import load_rounds_demo
 
     load_rounds_demo(panel, people, f"{ROUND_SITE}: priority actions")
     load_feedback_demo(panel, people, f"{ROUND_SITE}: priority actions")

@@ -3,16 +3,7 @@
 from portal.accounts.models import EmailToken, Invitation, User, UserSession
 from portal.audit.models import AuditEvent
 from portal.core.models import SupportContact
-from portal.drafts.models import (
-    Draft,
-    DraftItem,
-    DraftVersion,
-    ItemAnswer,
-    MissingAction,
-    OmissionCheck,
-    ReviewRound,
-    VersionItem,
-)
+from portal.drafts.models import Draft, DraftItem, DraftVersion, VersionItem
 from portal.feedback.models import Comment, FeedbackEntry
 from portal.involvement.models import (
     BatchPayment,
@@ -42,6 +33,7 @@ from portal.meetings.models import (
 from portal.notifications.models import OutboxMessage
 from portal.panels.models import Membership, Panel, Site
 from portal.questionnaires.models import Answer, Completion, Question, Questionnaire, Submission
+from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck, ReviewRound
 
 __all__ = [
     "BatchPayment",

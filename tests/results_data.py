@@ -6,19 +6,11 @@ from datetime import timedelta
 
 from portal.accounts.models import User
 from portal.db import utcnow
-from portal.drafts.models import (
-    DraftKind,
-    DraftVersion,
-    ItemAnswer,
-    MissingAction,
-    OmissionCheck,
-    Resonance,
-    ReviewRound,
-    VersionItem,
-)
+from portal.drafts.models import DraftKind, DraftVersion, VersionItem
 from portal.drafts.service import DraftDetails, ItemDetails, add_item, create_draft, publish
 from portal.extensions import db
 from portal.panels.models import Panel
+from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck, Resonance, ReviewRound
 
 
 def make_round(

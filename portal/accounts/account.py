@@ -1,6 +1,6 @@
 """A person's own account: their details, password, preferences and signed-in devices.
 
-Every change here is made by the person themselves; the caller commits.
+Every change here is made by the person themselves; it commits with the request.
 """
 
 from __future__ import annotations

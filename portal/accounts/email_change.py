@@ -26,7 +26,7 @@ class EmailChangeRefused(enum.StrEnum):
 
 
 def request_email_change(user: User, new_email: str) -> None:
-    """Ask to move ``user``'s account to ``new_email``; the caller commits.
+    """Ask to move ``user``'s account to ``new_email``; commits with the request.
 
     Queues a confirmation link to the new address and a notice to the old one. If the new
     address already belongs to another account, the new address is told that instead (and no

@@ -154,7 +154,7 @@ def ask_for_link(purpose: EmailTokenPurpose, email: str, next_url: str | None = 
     This does the same work whatever the address: it never looks the address up, so neither
     the answer nor the time it takes says whether there is an account. The worker sends the
     link (``send_asked_for_links``). ``next_url`` (a path on this site) is where a sign-in link
-    leads afterwards. The caller commits.
+    leads afterwards. Commits with the request.
     """
     next_path = next_url if next_url and len(next_url) <= MAX_NEXT_PATH else None
     db.session.add(LinkRequest(purpose=purpose, email=normalise_email(email), next_path=next_path))

@@ -57,7 +57,7 @@ def invite(panel_id: int, email: str, role: Role, invited_by_id: int) -> Invitat
     """Invite ``email`` to the panel in ``role``, and queue the email with the link.
 
     Any open invitation for the same panel and address is revoked, so its link stops working.
-    Records ``INVITATION_SENT``. The caller commits (the email is only sent once it does).
+    Records ``INVITATION_SENT``. Commits with the request (the email is only sent once it does).
     """
     address = normalise_email(email)
     now = utcnow()
@@ -114,7 +114,7 @@ def invite(panel_id: int, email: str, role: Role, invited_by_id: int) -> Invitat
 
 def revoke(invitation: Invitation, revoked_by_id: int) -> None:
     """Stop an invitation's link from working. An accepted or already revoked invitation is left
-    as it is. Records ``INVITATION_REVOKED``; the caller commits."""
+    as it is. Records ``INVITATION_REVOKED``; commits with the request."""
     if invitation.accepted_at is not None or invitation.revoked_at is not None:
         return
     invitation.revoked_at = utcnow()
@@ -189,7 +189,7 @@ def accept(invitation: Invitation, display_name: str = "", password: str | None 
 
     The person joins the panel in the invited role with the panel's next pseudonym code. If they
     were in the panel before, their membership (and code) comes back; if they are in it now,
-    nothing about it changes. Records ``INVITATION_ACCEPTED``; the caller commits.
+    nothing about it changes. Records ``INVITATION_ACCEPTED``; commits with the request.
 
     Raises ``InvitationUnavailable`` if the invitation was used, revoked or ran out meanwhile.
     """

@@ -10,9 +10,9 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import TimestampMixin, utcnow
+from portal.db import TimestampMixin, enum_column, utcnow
 from portal.extensions import db
-from portal.panels.models import Role, enum_column
+from portal.panels.roles import Role
 
 if TYPE_CHECKING:
     from portal.panels.models import Membership, Panel

@@ -20,7 +20,7 @@ def find_user_by_email(email: str) -> User | None:
 def create_user(
     email: str, display_name: str, password: str | None = None, is_admin: bool = False
 ) -> User:
-    """Add a new account; the caller commits."""
+    """Add a new account; it commits with the request (or when the command commits)."""
     user = User(
         email=normalise_email(email),
         display_name=display_name.strip(),

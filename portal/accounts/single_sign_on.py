@@ -107,7 +107,7 @@ class Outcome:
 
 
 def account_for(claims: dict[str, Any]) -> Outcome:
-    """The portal account for the person the provider vouched for; the caller commits.
+    """The portal account for the person the provider vouched for; commits with the request.
 
     Links the account to the provider's subject the first time (by verified email address).
     """
@@ -149,7 +149,7 @@ def _refuse(refusal: Refusal, user_id: int | None) -> Outcome:
 
 
 def refused_exchange(reason: str) -> None:
-    """Record that a return from the provider failed a check; the caller commits."""
+    """Record that a return from the provider failed a check; commits with the request."""
     record(
         AuditAction.SINGLE_SIGN_ON_REFUSED,
         detail=f"{Refusal.FAILED.value}: {reason}"[:300],

@@ -154,7 +154,7 @@ def code_matches(secret: str, code: str, after_step: int | None, now: float | No
 
 def check_app_code(user: User, code: str, now: float | None = None) -> bool:
     """Is ``code`` right for this person at ``now`` (by default the application's clock)?
-    A code works once; the caller commits."""
+    A code works once; using it commits with the request."""
     if not user.totp_secret:
         return False
     step = code_matches(user.totp_secret, code, user.totp_last_step, now)
@@ -186,7 +186,9 @@ def _replace_recovery_codes(user: User) -> list[str]:
 
 
 def use_recovery_code(user: User, code: str) -> bool:
-    """Use up one of the person's recovery codes; false if it is wrong or used. Caller commits."""
+    """Use up one of the person's recovery codes; false if it is wrong or used.
+
+    Commits with the request."""
     result = db.session.execute(
         update(RecoveryCode)
         .where(
@@ -218,7 +220,8 @@ def recovery_codes_left(user: User) -> int:
 def turn_on(user: User, secret: str) -> list[str]:
     """Turn two-step verification on with a secret the person's app has shown a right code for.
 
-    Returns the new recovery codes: the only time they exist in plain text. Caller commits.
+    Returns the new recovery codes: the only time they exist in plain text. Commits with the
+    request.
     """
     user.totp_secret = secret
     user.two_step_enabled_at = utcnow()
@@ -228,7 +231,8 @@ def turn_on(user: User, secret: str) -> list[str]:
 
 
 def turn_off(user: User) -> None:
-    """Turn two-step verification off and throw away the recovery codes. Caller commits."""
+    """Turn two-step verification off and throw away the recovery codes; commits with the
+    request."""
     user.totp_secret = None
     user.two_step_enabled_at = None
     user.totp_last_step = None
@@ -237,7 +241,7 @@ def turn_off(user: User) -> None:
 
 
 def new_recovery_codes(user: User) -> list[str]:
-    """Replace the person's recovery codes (the old ones stop working). Caller commits."""
+    """Replace the person's recovery codes (the old ones stop working). Commits with the request."""
     codes = _replace_recovery_codes(user)
     record(AuditAction.RECOVERY_CODES_REPLACED, subject_user_id=user.id)
     return codes

@@ -1,6 +1,6 @@
 """Panels and their sites, as administrators set them up.
 
-Every change is recorded in the audit log in the same transaction; the caller commits.
+Every change is recorded in the audit log in the same transaction, which commits with the request.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """People, as administrators look after them: finding them, their roles, closing accounts.
 
-Every change is recorded in the audit log in the same transaction; the caller commits.
+Every change is recorded in the audit log in the same transaction, which commits with the request.
 """
 
 from __future__ import annotations

@@ -101,7 +101,8 @@ def record(
     actor_id: int | None = None,
     actor: Actor | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the current transaction; the caller commits.
+    """Add an audit event to the current transaction; it commits with the change it records
+    (with the request, or when the worker or command commits).
 
     The event is ``actor``'s, else whoever is ``acting``; ``actor_id`` names the person when
     they are not the one signed in (such as someone just signing in). ``detail`` is for facts

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.drafts.rounds import home_rounds
 from portal.feedback.service import home_feedback
 from portal.involvement.home import home_involvement
 from portal.meetings.service import home_meetings
 from portal.panels.models import Membership
 from portal.questionnaires.offers import home_questionnaires
+from portal.rounds.service import home_rounds
 
 
 def home_sections(user_id: int, memberships: list[Membership]) -> dict[str, dict[str, Any]]:
     """Everything the home page shows, by domain; each template ``<domain>/_home.html`` reads
     its own entry."""
     return {
-        "drafts": home_rounds(user_id, memberships),
+        "rounds": home_rounds(user_id, memberships),
         "meetings": home_meetings(user_id, memberships),
         "questionnaires": home_questionnaires(user_id, memberships),
         "feedback": home_feedback(user_id, memberships),

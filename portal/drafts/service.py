@@ -126,7 +126,7 @@ def flush_or_conflict() -> None:
 
 
 def create_draft(panel_id: int, details: DraftDetails, created_by_id: int) -> Draft:
-    """Add a new, unpublished draft to a panel; the caller commits."""
+    """Add a new, unpublished draft to a panel; it commits with the request (or the command)."""
     draft = Draft(panel_id=panel_id, created_by_id=created_by_id, **details.__dict__)
     db.session.add(draft)
     db.session.flush()

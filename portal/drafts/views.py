@@ -19,12 +19,12 @@ from portal.drafts.blueprint import bp
 from portal.drafts.compare import compare_versions
 from portal.drafts.forms import FIELD_LABELS, KIND_LABELS, ConfirmForm, DraftForm, ItemForm
 from portal.drafts.models import Draft, DraftItem
-from portal.drafts.rounds import open_round_on, rounds_for_draft
 from portal.drafts.service import EditConflict
 from portal.extensions import db
 from portal.feedback.comments import comments_on_version
 from portal.ids import number_in_range
 from portal.panels.service import get_panel, sites_of
+from portal.rounds.service import open_round_on, rounds_for_draft
 from portal.security import csrf_checked_by_form
 
 

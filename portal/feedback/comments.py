@@ -17,11 +17,12 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.db import utcnow
-from portal.drafts.models import Draft, DraftVersion, ReviewRound
+from portal.drafts.models import Draft, DraftVersion
 from portal.extensions import db
 from portal.feedback.models import Comment, ShownAs, Visibility
 from portal.feedback.routing import route_comment
 from portal.panels.models import Membership
+from portal.rounds.models import ReviewRound
 
 EDIT_WINDOW = timedelta(minutes=15)
 COMMENT_MAX_LENGTH = 2000

@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import TimestampMixin
+from portal.db import TimestampMixin, enum_column
 from portal.extensions import db
-from portal.panels.models import enum_column
 from portal.text import StoredHTML, keep_html, render_preview
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
-    from portal.drafts.models import Draft, ReviewRound
+    from portal.drafts.models import Draft
+    from portal.rounds.models import ReviewRound
 
 
 class Visibility(enum.StrEnum):

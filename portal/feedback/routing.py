@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from portal.drafts.models import Draft, OmissionCheck, ReviewRound, VersionItem
+from portal.drafts.models import Draft, VersionItem
 from portal.extensions import db
 from portal.feedback.models import Comment, EntryKind, FeedbackEntry
+from portal.rounds.models import OmissionCheck, ReviewRound
 
 
 def route_comment(comment: Comment, draft: Draft | None, item_title: str = "") -> FeedbackEntry:

@@ -22,12 +22,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal.accounts.email_links import public_link
 from portal.accounts.models import User
 from portal.db import utcnow
-from portal.drafts.models import Draft, DraftVersion, ReviewRound
+from portal.drafts.models import Draft, DraftVersion
 from portal.extensions import db
 from portal.feedback.models import FeedbackEntry, TriageStatus
 from portal.notifications.service import queue_mail
 from portal.panels.models import Membership, Role
 from portal.panels.service import active_in_panel, sites_of
+from portal.rounds.models import ReviewRound
 
 PAGE_SIZE = 25
 RESPONSE_MAX_LENGTH = 5000

@@ -1,6 +1,6 @@
 """A meeting's agenda: its items in order, and the meeting loaded with them.
 
-Nothing here commits: the view commits once.
+Nothing here commits: changes commit with the request.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """After a meeting: attendance, minutes with every revision kept, comments on them, actions.
 
-Nothing here commits; the view commits once. Members read the latest shared revision; the chair
-and the study team see every revision. Comments go to the study team's inbox through
+Nothing here commits; changes commit with the request. Members read the latest shared revision;
+the chair and the study team see every revision. Comments go to the study team's inbox through
 ``portal.feedback.routing``, like every other comment.
 """
 

@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import TimestampMixin, utcnow
+from portal.db import TimestampMixin, enum_column, utcnow
 from portal.extensions import db
-from portal.panels.models import enum_column
 from portal.text import StoredHTML, keep_html
 
 if TYPE_CHECKING:

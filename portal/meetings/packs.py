@@ -2,7 +2,7 @@
 shared with members once the chair publishes it, and the meeting page's agenda and papers.
 
 The worker emails a published pack when it is due (``jobs.send_due_packs``). Nothing here
-commits: the view commits once.
+commits: changes commit with the request, or the worker commits.
 """
 
 from __future__ import annotations

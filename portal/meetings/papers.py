@@ -1,7 +1,7 @@
 """Meeting papers: uploaded files (checked by their content first) or links to published drafts,
 each file kept in every version uploaded.
 
-Nothing here commits: the view commits once. Uploaded files are checked from their content
+Nothing here commits: changes commit with the request. Uploaded files are checked from their content
 (``paper_files``) before anything is stored.
 """
 

@@ -8,9 +8,8 @@ from datetime import datetime
 from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import utcnow
+from portal.db import enum_column, utcnow
 from portal.extensions import db
-from portal.panels.models import enum_column
 
 
 class MailStatus(enum.StrEnum):

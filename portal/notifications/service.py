@@ -56,7 +56,8 @@ def queue_mail(
     attachment: Attachment | None = None,
     **context: Any,
 ) -> OutboxMessage | None:
-    """Add an email to the outbox in the current transaction; the caller commits.
+    """Add an email to the outbox in the current transaction; it commits with the change it
+    belongs to (with the request, or when the worker or command commits).
 
     ``template`` names a pair of templates, ``mail/<template>.txt`` and ``mail/<template>.html``,
     rendered now with ``context`` in the recipient's ``locale`` (default: the portal's), never

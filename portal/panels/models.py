@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import TimestampMixin
+from portal.db import TimestampMixin, enum_column
 from portal.extensions import db
+from portal.panels.roles import Role
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
-
-
-class Role(enum.StrEnum):
-    """A person's role in one panel."""
-
-    MEMBER = "member"
-    CHAIR = "chair"
-    RESEARCHER = "researcher"
-
-
-def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
-    """A portable enum column stored as its values, checked by a named constraint."""
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda members: [member.value for member in members],
-        validate_strings=True,
-    )
 
 
 class Panel(TimestampMixin, db.Model):

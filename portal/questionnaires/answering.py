@@ -219,7 +219,7 @@ def submit(
     questionnaire: Questionnaire, user_id: int, answers: Answers, drafts: AnonymousDrafts
 ) -> None:
     """Send the answers. For an anonymous questionnaire, write them with no link to the person,
-    forget them in ``drafts`` and record only that they have answered; the caller commits."""
+    forget them in ``drafts`` and record only that they have answered; commits with the request."""
     known = {q.id for q in questionnaire.questions if q.kind is not QuestionType.SECTION}
     answers = {k: v for k, v in answers.items() if k in known and v}
     today = london_today()

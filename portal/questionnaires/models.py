@@ -14,9 +14,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import TimestampMixin
+from portal.db import TimestampMixin, enum_column
 from portal.extensions import db
-from portal.panels.models import enum_column
 from portal.text import StoredHTML, keep_html
 
 

@@ -185,7 +185,7 @@ def create_questionnaire(
     created_by_id: int,
     questions: tuple[QuestionDetails, ...] = (),
 ) -> Questionnaire:
-    """Add a questionnaire (not open until it has an opening time); the caller commits."""
+    """Add a questionnaire (not open until it has an opening time); commits with the request."""
     questionnaire = Questionnaire(panel_id=panel_id, created_by_id=created_by_id)
     _apply(questionnaire, details)
     questionnaire.questions = [

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from portal.accounts.models import User
-from portal.drafts.models import Resonance, ReviewRound
 from portal.panels.models import Role
+from portal.rounds.models import Resonance, ReviewRound
 from tests.browser.conftest import LiveServer
 from tests.browser.helpers import assert_accessible, reload, sign_in_as, tab_to
 from tests.factories import add_to_panel, make_panel, make_user

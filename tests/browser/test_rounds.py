@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.db import utcnow
-from portal.drafts.models import DraftKind, DraftVersion, OmissionCheck, ReviewRound
+from portal.drafts.models import DraftKind, DraftVersion
 from portal.drafts.service import DraftDetails, ItemDetails, add_item, create_draft, publish
 from portal.extensions import db
 from portal.feedback.models import EntryKind, FeedbackEntry
 from portal.panels.models import Role
+from portal.rounds.models import OmissionCheck, ReviewRound
 from tests.browser.conftest import LiveServer
 from tests.browser.helpers import assert_accessible, reload, sign_in_as, tab_to
 from tests.factories import add_to_panel, make_panel, make_user

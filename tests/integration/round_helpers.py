@@ -7,9 +7,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from portal.db import utcnow
-from portal.drafts.models import Draft, DraftKind, DraftVersion, ReviewRound, VersionItem
+from portal.drafts.models import Draft, DraftKind, DraftVersion, VersionItem
 from portal.drafts.service import DraftDetails, ItemDetails, add_item, create_draft, publish
 from portal.extensions import db
+from portal.rounds.models import ReviewRound
 from tests.roles import Cast
 
 

@@ -6,11 +6,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from bench.seed import seed
-from portal.drafts.models import ItemAnswer, OmissionCheck
 from portal.extensions import db
 from portal.feedback.models import Comment, FeedbackEntry
 from portal.panels.models import Membership
 from portal.questionnaires.models import Answer, Completion
+from portal.rounds.models import ItemAnswer, OmissionCheck
 from portal.text import render_preview, render_user_text
 from tests.conftest import submit_form
 

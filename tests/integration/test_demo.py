@@ -14,18 +14,12 @@ from sqlalchemy import func, select
 from portal.accounts.models import User
 from portal.db import utcnow
 from portal.demo import DEMO_PASSWORD
-from portal.drafts.models import (
-    Draft,
-    DraftKind,
-    DraftVersion,
-    OmissionCheck,
-    ReviewRound,
-    VersionItem,
-)
+from portal.drafts.models import Draft, DraftKind, DraftVersion, VersionItem
 from portal.extensions import db
 from portal.feedback.models import EntryKind, FeedbackEntry
 from portal.notifications.models import OutboxMessage
 from portal.panels.models import Membership, Panel, Role, Site
+from portal.rounds.models import OmissionCheck, ReviewRound
 from tests.conftest import csrf_token_from
 
 

@@ -217,7 +217,8 @@ def test_a_comment_during_an_open_round_can_be_found_by_that_round(
     cast: Cast, client_as: Callable[[str], FlaskClient]
 ) -> None:
     from portal.db import utcnow
-    from portal.drafts.models import DraftVersion, ReviewRound
+    from portal.drafts.models import DraftVersion
+    from portal.rounds.models import ReviewRound
 
     draft = published_draft(cast)
     version = db.session.scalars(select(DraftVersion)).one()

@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import Select, func, insert, select, text
 
 from portal.db import utcnow
-from portal.drafts.results import _reminder_keys
 from portal.extensions import db
 from portal.feedback.models import EntryKind, FeedbackEntry, TriageStatus
 from portal.feedback.triage import InboxFilters, inbox_count_query, inbox_rows_query
 from portal.notifications.models import OutboxMessage
+from portal.rounds.reminders import _reminder_keys
 from tests.factories import make_panel, make_user
 
 ENTRIES = 3000

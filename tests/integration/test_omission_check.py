@@ -13,18 +13,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal.db import utcnow
-from portal.drafts.models import (
-    Draft,
-    DraftVersion,
-    ItemAnswer,
-    MissingAction,
-    OmissionCheck,
-    Resonance,
-    ReviewRound,
-)
+from portal.drafts.models import Draft, DraftVersion
 from portal.drafts.service import ItemDetails, add_item, publish
 from portal.extensions import db
 from portal.feedback.models import EntryKind, FeedbackEntry
+from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck, Resonance, ReviewRound
 from tests.conftest import submit_form
 from tests.harmless_html import XSS_PAYLOADS, assert_harmless
 from tests.integration.round_helpers import (

@@ -18,13 +18,13 @@ from sqlalchemy import select
 from portal.audit.models import AuditEvent
 from portal.audit.service import AuditAction
 from portal.db import utcnow
-from portal.drafts import results
-from portal.drafts.export import safe_cell
-from portal.drafts.models import OmissionCheck, Resonance, ReviewRound
 from portal.extensions import db
 from portal.feedback.models import EntryKind, FeedbackEntry, TriageStatus
 from portal.notifications.models import OutboxMessage
 from portal.panels.models import Membership, Role
+from portal.rounds import reminders, results
+from portal.rounds.export import safe_cell
+from portal.rounds.models import OmissionCheck, Resonance, ReviewRound
 from tests.conftest import submit_form
 from tests.factories import add_to_panel, make_user
 from tests.outbox import mail_to
@@ -212,7 +212,7 @@ def test_remind_those_who_have_not_answered_reaches_only_them_and_only_once_a_da
     db.session.expire_all()
     review_round = results.get_round(cast.panel.id, draft_id_of(review_round), review_round.id)
     tomorrow = utcnow() + timedelta(hours=25)
-    assert results.remind_non_responders(review_round, tomorrow) == 2
+    assert reminders.remind_non_responders(review_round, tomorrow) == 2
     db.session.commit()
     assert len(mail_to(late.email)) == 2 and mail_to(cast.people["member"].email) == []
 

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
 from portal.db import utcnow
-from portal.drafts.models import ReviewRound
 from portal.extensions import db
 from portal.panels.models import Role
+from portal.rounds.models import ReviewRound
 from portal.templating import LONDON
 from tests.conftest import submit_form
 from tests.factories import add_to_panel, make_user

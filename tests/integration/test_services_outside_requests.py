@@ -125,9 +125,9 @@ def test_audit_events_outside_a_request_are_the_system_s_unless_an_actor_is_give
 
 def test_links_in_emails_are_built_without_a_request(app: Flask) -> None:
     assert not has_request_context()
-    path = portal_path("drafts.start_check", panel_id=3, draft_id=4, round_id=5)
+    path = portal_path("rounds.start_check", panel_id=3, draft_id=4, round_id=5)
     with app.test_request_context():
-        assert path == url_for("drafts.start_check", panel_id=3, draft_id=4, round_id=5)
+        assert path == url_for("rounds.start_check", panel_id=3, draft_id=4, round_id=5)
     assert portal_url("meetings.answer_poll", panel_id=3, poll_id=9) == (
         "http://localhost/panels/3/polls/9"
     )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from portal.drafts.models import Resonance, ReviewRound
 from portal.extensions import db
+from portal.rounds.models import Resonance, ReviewRound
 from tests.results_data import answer_round
 
 if TYPE_CHECKING:
@@ -15,10 +15,10 @@ RESEARCHERS = {"researcher"}
 
 # Panel endpoint -> the panel roles ("member", "chair", "researcher") that may open it.
 ALLOWED: dict[str, set[str]] = {
-    "drafts.show_results": RESEARCHERS,
-    "drafts.remind_round": RESEARCHERS,
-    "drafts.export_results_xlsx": RESEARCHERS,
-    "drafts.export_results_csv": RESEARCHERS,
+    "rounds.show_results": RESEARCHERS,
+    "rounds.remind_round": RESEARCHERS,
+    "rounds.export_results_xlsx": RESEARCHERS,
+    "rounds.export_results_csv": RESEARCHERS,
 }
 
 # Fields a real form of this domain would send, for the forged-POST test.

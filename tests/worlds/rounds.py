@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from portal.db import utcnow
-from portal.drafts.models import DraftVersion, ReviewRound, VersionItem
+from portal.drafts.models import DraftVersion, VersionItem
 from portal.extensions import db
+from portal.rounds.models import ReviewRound
 
 if TYPE_CHECKING:
     from tests.world import World
@@ -19,16 +20,16 @@ MEMBERS_AND_CHAIR = {"member", "chair"}
 
 # Panel endpoint -> the panel roles ("member", "chair", "researcher") that may open it.
 ALLOWED: dict[str, set[str]] = {
-    "drafts.new_round": RESEARCHERS,
-    "drafts.show_round": RESEARCHERS,
-    "drafts.extend_round": RESEARCHERS,
-    "drafts.close_round": RESEARCHERS,
-    "drafts.start_check": MEMBERS_AND_CHAIR,
-    "drafts.answer_item": MEMBERS_AND_CHAIR,
-    "drafts.missing_actions": MEMBERS_AND_CHAIR,
-    "drafts.answer_question": MEMBERS_AND_CHAIR,
-    "drafts.check_answers": MEMBERS_AND_CHAIR,
-    "drafts.check_sent": MEMBERS_AND_CHAIR,
+    "rounds.new_round": RESEARCHERS,
+    "rounds.show_round": RESEARCHERS,
+    "rounds.extend_round": RESEARCHERS,
+    "rounds.close_round": RESEARCHERS,
+    "rounds.start_check": MEMBERS_AND_CHAIR,
+    "rounds.answer_item": MEMBERS_AND_CHAIR,
+    "rounds.missing_actions": MEMBERS_AND_CHAIR,
+    "rounds.answer_question": MEMBERS_AND_CHAIR,
+    "rounds.check_answers": MEMBERS_AND_CHAIR,
+    "rounds.check_sent": MEMBERS_AND_CHAIR,
 }
 
 # Fields a real form of this domain would send, for the forged-POST test.

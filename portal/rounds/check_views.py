@@ -1,4 +1,4 @@
-"""Omission checks (members), on the drafts blueprint.
+"""Omission checks (members), on the rounds blueprint.
 
 The check is a short page per item, then "Is anything important missing?", "Should anything be
 worded differently?", "Anything else?", and a check-your-answers page. One item per page keeps
@@ -14,11 +14,11 @@ from flask_login import current_user
 
 from portal.access import Action, panel_page
 from portal.db import utcnow
-from portal.drafts import omission_checks as service
-from portal.drafts.blueprint import bp
-from portal.drafts.loaders import ROUND, load_round, render_round_page, round_url
-from portal.drafts.models import Draft, OmissionCheck, Resonance, ReviewRound
-from portal.drafts.round_forms import (
+from portal.drafts.models import Draft
+from portal.rounds import check_pages
+from portal.rounds import checks as service
+from portal.rounds.blueprint import bp
+from portal.rounds.forms import (
     COMMENT_LIMIT,
     LONG_TEXT_LIMIT,
     ItemAnswerForm,
@@ -26,34 +26,20 @@ from portal.drafts.round_forms import (
     SubmitForm,
     TextAnswerForm,
 )
-from portal.drafts.rounds import NotInRound, RoundClosed
+from portal.rounds.loaders import ROUND, load_round, render_round_page, round_url
+from portal.rounds.models import OmissionCheck, Resonance, ReviewRound
+from portal.rounds.service import NotInRound, RoundClosed
 from portal.security import csrf_checked_by_form
 
-QUESTIONS = ("rewording", "general")
-# Kept as the resume page when a member moves on from an item: where they pick up is worked out
-# from their answers when they come back, so going back to change an earlier item, or skipping
-# one, never sends them to the wrong place.
-AFTER_AN_ITEM = "items"
+
+def _changing() -> bool:
+    """The member came from check your answers and goes back there after this page."""
+    return bool(request.args.get("change"))
 
 
-def _question_text(question: str) -> dict[str, str]:
-    if question == "rewording":
-        return {
-            "heading": gettext("Should anything be worded differently?"),
-            "hint": gettext(
-                "Tell us which action, and how you would say it. Leave this empty if not."
-            ),
-        }
-    return {
-        "heading": gettext("Is there anything else you want to tell us?"),
-        "hint": gettext("This is optional."),
-    }
-
-
-def _pages(review_round: ReviewRound) -> list[str]:
-    """The omission check's pages, in order, as keys kept in ``resume_page``."""
-    items = [f"items/{item.id}" for item in review_round.version.items]
-    return [*items, "missing", "rewording", "general", "answers"]
+def _later() -> bool:
+    """The member pressed "Save and come back later"."""
+    return bool(request.form.get("later"))
 
 
 def _page_url(review_round: ReviewRound, key: str) -> str:
@@ -61,47 +47,28 @@ def _page_url(review_round: ReviewRound, key: str) -> str:
         return round_url("answer_item", review_round, version_item_id=int(key.split("/")[1]))
     if key == "missing":
         return round_url("missing_actions", review_round)
-    if key in QUESTIONS:
+    if key in check_pages.QUESTIONS:
         return round_url("answer_question", review_round, question=key)
     return round_url("check_answers", review_round)
 
 
-def _next_page(review_round: ReviewRound, key: str) -> str:
-    if request.args.get("change"):
-        return "answers"
-    pages = _pages(review_round)
-    return pages[pages.index(key) + 1] if key in pages[:-1] else "answers"
-
-
 def _resume_page(review_round: ReviewRound, key: str) -> str:
-    """The place to keep for a member saving ``key``: the page itself when they stop there."""
-    if request.form.get("later"):
-        return key
-    next_page = _next_page(review_round, key)
-    if key.startswith("items/") and next_page != "answers":
-        return AFTER_AN_ITEM
-    return next_page
+    return check_pages.resume_page(review_round, key, later=_later(), changing=_changing())
 
 
-def _resume_key(review_round: ReviewRound, check: OmissionCheck) -> str | None:
-    """Where "Continue where you left off" goes: the page they stopped on, or, after moving on
-    from an item, the first unanswered item after the last one answered."""
-    if check.resume_page != AFTER_AN_ITEM:
-        return check.resume_page if check.resume_page in _pages(review_round) else None
-    answered = {
-        answer.version_item_id
-        for answer in check.answers
-        if answer.resonance is not None or answer.comment
-    }
-    items = review_round.version.items
-    last = max((index for index, item in enumerate(items) if item.id in answered), default=-1)
-    return f"items/{items[last + 1].id}" if last + 1 < len(items) else "missing"
+def _back_url(review_round: ReviewRound, key: str) -> str:
+    if _changing():
+        return round_url("check_answers", review_round)
+    previous = check_pages.previous_page(review_round, key)
+    if previous is None:
+        return round_url("start_check", review_round)
+    return _page_url(review_round, previous)
 
 
 def _saved(review_round: ReviewRound, key: str) -> ResponseReturnValue:
     """After a save: on to the next page, or home when the member will come back later."""
-    target = _page_url(review_round, _next_page(review_round, key))
-    if request.form.get("later"):
+    target = _page_url(review_round, check_pages.next_page(review_round, key, _changing()))
+    if _later():
         flash(
             gettext(
                 "Your answers are saved. You can come back and finish before the deadline.",
@@ -139,15 +106,18 @@ def start_check(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnVa
     draft, review_round = load_round(panel_id, draft_id, round_id)
     check = _my_check(review_round)
     resume = None
-    if check is not None and (resume_key := _resume_key(review_round, check)) is not None:
+    if (
+        check is not None
+        and (resume_key := check_pages.resume_key(review_round, check)) is not None
+    ):
         resume = _page_url(review_round, resume_key)
     return render_round_page(
-        "drafts/check/start.html",
+        "rounds/check/start.html",
         panel_id,
         draft=draft,
         review_round=review_round,
         check=check,
-        first_page=_page_url(review_round, _pages(review_round)[0]),
+        first_page=_page_url(review_round, check_pages.page_keys(review_round)[0]),
         resume=resume,
     )
 
@@ -195,7 +165,7 @@ def answer_item(
             return _saved(review_round, key)
     items = review_round.version.items
     return render_round_page(
-        "drafts/check/item.html",
+        "rounds/check/item.html",
         panel_id,
         draft=draft,
         review_round=review_round,
@@ -207,16 +177,6 @@ def answer_item(
         comment_limit=COMMENT_LIMIT,
         back=_back_url(review_round, key),
     )
-
-
-def _back_url(review_round: ReviewRound, key: str) -> str:
-    if request.args.get("change"):
-        return round_url("check_answers", review_round)
-    pages = _pages(review_round)
-    index = pages.index(key)
-    if index == 0:
-        return round_url("start_check", review_round)
-    return _page_url(review_round, pages[index - 1])
 
 
 @bp.route(ROUND + "/check/missing", methods=["GET", "POST"])
@@ -273,7 +233,7 @@ def missing_actions(panel_id: int, draft_id: int, round_id: int) -> ResponseRetu
                 flash(gettext("Missing action removed."), "success")
             return redirect(target)
     return render_round_page(
-        "drafts/check/missing.html",
+        "rounds/check/missing.html",
         panel_id,
         draft=draft,
         review_round=review_round,
@@ -313,13 +273,13 @@ def answer_question(
         else:
             return _saved(review_round, question)
     return render_round_page(
-        "drafts/check/question.html",
+        "rounds/check/question.html",
         panel_id,
         draft=draft,
         review_round=review_round,
         form=form,
         question=question,
-        words=_question_text(question),
+        words=check_pages.question_text(question),
         closed_message=closed_message,
         text_limit=LONG_TEXT_LIMIT,
         back=_back_url(review_round, question),
@@ -346,7 +306,7 @@ def check_answers(panel_id: int, draft_id: int, round_id: int) -> ResponseReturn
     check = _my_check(review_round)
     answers = {answer.version_item_id: answer for answer in (check.answers if check else [])}
     return render_round_page(
-        "drafts/check/answers.html",
+        "rounds/check/answers.html",
         panel_id,
         draft=draft,
         review_round=review_round,
@@ -366,5 +326,5 @@ def check_sent(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnVal
     if check is None or check.submitted_at is None:
         return redirect(round_url("start_check", review_round))
     return render_round_page(
-        "drafts/check/sent.html", panel_id, draft=draft, review_round=review_round, check=check
+        "rounds/check/sent.html", panel_id, draft=draft, review_round=review_round, check=check
     )

@@ -1,6 +1,6 @@
 """What the review-round pages share: loading a round from the URL, its page and its addresses.
 
-The study team's round pages (``round_views``) and members' omission-check pages
+The study team's round pages (``views``) and members' omission-check pages
 (``check_views``) both use these, so neither view module imports the other.
 """
 
@@ -9,12 +9,13 @@ from __future__ import annotations
 from flask import abort, render_template, url_for
 
 from portal.db import utcnow
-from portal.drafts import rounds
 from portal.drafts.forms import KIND_LABELS
-from portal.drafts.models import Draft, ReviewRound
-from portal.drafts.round_forms import RESONANCE_LABELS
+from portal.drafts.models import Draft
 from portal.drafts.service import get_draft
 from portal.panels.service import get_panel
+from portal.rounds import service as rounds
+from portal.rounds.forms import RESONANCE_LABELS
+from portal.rounds.models import ReviewRound
 
 ROUND = "/<int:draft_id>/rounds/<int:round_id>"
 
@@ -43,7 +44,7 @@ def render_round_page(template: str, panel_id: int, **context: object) -> str:
 
 def round_url(endpoint: str, review_round: ReviewRound, **values: object) -> str:
     return url_for(
-        f"drafts.{endpoint}",
+        f"rounds.{endpoint}",
         panel_id=review_round.panel_id,
         draft_id=review_round.version.draft_id,
         round_id=review_round.id,

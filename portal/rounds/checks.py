@@ -15,20 +15,14 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.db import utcnow
-from portal.drafts.models import (
-    ItemAnswer,
-    MissingAction,
-    OmissionCheck,
-    Resonance,
-    ReviewRound,
-    VersionItem,
-)
-from portal.drafts.rounds import NotInRound, RoundClosed
+from portal.drafts.models import VersionItem
 from portal.extensions import db
 from portal.feedback.routing import route_omission_check
 from portal.involvement.entries import record_round_check
 from portal.links import portal_path
 from portal.notifications.service import queue_mail
+from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck, Resonance, ReviewRound
+from portal.rounds.service import NotInRound, RoundClosed
 
 
 def get_check(
@@ -162,7 +156,7 @@ def submit_check(review_round: ReviewRound, user_id: int) -> OmissionCheck:
             closes_at=review_round.closes_at,
             changed=not first_time,
             path=portal_path(
-                "drafts.check_answers",
+                "rounds.check_answers",
                 panel_id=review_round.panel_id,
                 draft_id=draft.id,
                 round_id=review_round.id,

@@ -11,18 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
-from portal.drafts.models import (
-    Draft,
-    DraftVersion,
-    ItemAnswer,
-    MissingAction,
-    OmissionCheck,
-    Resonance,
-    ReviewRound,
-)
+from portal.drafts.models import Draft, DraftVersion
 from portal.extensions import db
 from portal.feedback.routing import route_omission_check
 from portal.panels.models import Panel
+from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck, Resonance, ReviewRound
 
 S, P, N, U = Resonance.STRONGLY, Resonance.PARTLY, Resonance.NO, Resonance.NOT_SURE
 

@@ -1,4 +1,4 @@
-"""A review round's results and exports (study team), on the drafts blueprint."""
+"""A review round's results, reminders and exports (study team), on the rounds blueprint."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from flask_babel import lazy_gettext as _l
 from portal.access import Action, found_or_404, panel_page
 from portal.audit.service import AuditAction, record
 from portal.db import utcnow
-from portal.drafts import export, results
-from portal.drafts.blueprint import bp
 from portal.drafts.forms import KIND_LABELS
-from portal.drafts.models import Resonance, ReviewRound
 from portal.forms import PortalForm
 from portal.ids import page_number
 from portal.panels.service import get_panel
+from portal.rounds import export, reminders, results
+from portal.rounds.blueprint import bp
+from portal.rounds.models import Resonance, ReviewRound
 from portal.security import csrf_checked_by_form
 
 ANSWER_LABELS = {
@@ -52,7 +52,7 @@ def show_results(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
     review_round = _load_round(panel_id, draft_id, round_id)
     pages = {name: _page_number(name) for name in LISTS}
     return render_template(
-        "drafts/results.html",
+        "rounds/results.html",
         panel=get_panel(panel_id),
         kind_labels=KIND_LABELS,
         review_round=review_round,
@@ -67,7 +67,7 @@ def show_results(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
         said=results.item_comments(review_round, pages["said"]),
         missing=results.missing_actions(review_round, pages["missing"]),
         other=results.other_words(review_round, pages["other"]),
-        last_reminder_at=results.last_reminder_at(review_round),
+        last_reminder_at=reminders.last_reminder_at(review_round),
         pages=pages,
     )
 
@@ -84,7 +84,7 @@ def remind_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
         return redirect(back)
     form = ReminderForm()
     if form.validate_on_submit():
-        count = results.remind_non_responders(review_round, now)
+        count = reminders.remind_non_responders(review_round, now)
         if count:
             record(
                 AuditAction.ROUND_REMINDERS_SENT,
@@ -103,9 +103,9 @@ def remind_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
         else:
             flash(gettext("Nobody needed a reminder. Nobody was emailed."), "success")
         return redirect(back)
-    to_remind = results.people_to_remind(review_round, now)
+    to_remind = reminders.people_to_remind(review_round, now)
     return render_template(
-        "drafts/remind_round.html",
+        "rounds/remind.html",
         panel=get_panel(panel_id),
         review_round=review_round,
         version=review_round.version,

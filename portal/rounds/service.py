@@ -1,7 +1,7 @@
 """Review rounds: open, extend and close them, and see how far the panel has got.
 
 A round is open until ``closes_at`` (or until it is closed early). Members answer it in their
-omission checks (``omission_checks``).
+omission checks (``checks``).
 """
 
 from __future__ import annotations
@@ -17,17 +17,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.accounts.models import User
 from portal.audit.service import AuditAction, record
 from portal.db import utcnow
-from portal.drafts.models import (
-    Draft,
-    DraftVersion,
-    OmissionCheck,
-    ReviewRound,
-)
+from portal.drafts.models import Draft, DraftVersion
 from portal.extensions import db
 from portal.links import portal_path
 from portal.notifications.service import queue_mail
 from portal.panels.models import Membership, Role
 from portal.panels.service import MEMBERS_AND_CHAIR, active_in_panel, active_people
+from portal.rounds.models import OmissionCheck, ReviewRound
 
 ANSWERING_ROLES = MEMBERS_AND_CHAIR
 
@@ -178,7 +174,7 @@ def _answering_people(panel_id: int) -> list[User]:
 
 def _tell_the_panel(review_round: ReviewRound, draft: Draft, template: str, key: str) -> None:
     link = portal_path(
-        "drafts.start_check",
+        "rounds.start_check",
         panel_id=review_round.panel_id,
         draft_id=draft.id,
         round_id=review_round.id,
@@ -205,7 +201,10 @@ def open_round(
     closes_at: datetime,
     opened_by_id: int,
 ) -> ReviewRound:
-    """Open a published version to the panel and email its members and chair; caller commits."""
+    """Open a published version to the panel and email its members and chair.
+
+    The round and its emails commit together, with the request.
+    """
     if version.draft_id != draft.id or draft.panel_id != panel_id:
         raise NotInRound
     review_round = ReviewRound(
@@ -224,7 +223,7 @@ def open_round(
 
 
 def extend_round(review_round: ReviewRound, draft: Draft, closes_at: datetime) -> None:
-    """Move the deadline later and tell the panel the new date; caller commits."""
+    """Move the deadline later and tell the panel the new date; commits with the request."""
     review_round.closes_at = closes_at
     review_round.closed_early_at = None
     db.session.flush()

@@ -21,16 +21,11 @@ from flask_babel import gettext
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
-from portal.drafts.models import (
-    ItemAnswer,
-    MissingAction,
-    OmissionCheck,
-    ReviewRound,
-    VersionItem,
-)
+from portal.drafts.models import VersionItem
 from portal.extensions import db
 from portal.feedback.models import EntryKind, FeedbackEntry
 from portal.panels.models import Membership
+from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck, ReviewRound
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 UNKNOWN_PERSON = "unknown"

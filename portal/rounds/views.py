@@ -1,4 +1,4 @@
-"""Review rounds (study team), on the drafts blueprint. Members' omission-check pages are in
+"""Review rounds (study team), on the rounds blueprint. Members' omission-check pages are in
 ``check_views``; both share the loading helpers in ``loaders``."""
 
 from __future__ import annotations
@@ -9,15 +9,15 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal.access import Action, panel_page
-from portal.drafts import rounds as service
-from portal.drafts.blueprint import bp
-from portal.drafts.loaders import ROUND, load_round, render_round_page, round_url
-from portal.drafts.round_forms import (
+from portal.drafts.service import get_draft, get_version, version_numbers
+from portal.rounds import service
+from portal.rounds.blueprint import bp
+from portal.rounds.forms import (
     CloseForm,
     ExtendForm,
     RoundForm,
 )
-from portal.drafts.service import get_draft, get_version, version_numbers
+from portal.rounds.loaders import ROUND, load_round, render_round_page, round_url
 from portal.security import csrf_checked_by_form
 
 # --- the study team -----------------------------------------------------------------------
@@ -33,7 +33,7 @@ def new_round(panel_id: int, draft_id: int) -> ResponseReturnValue:
     numbers = version_numbers(draft)
     if not numbers:
         flash(gettext("Publish the draft before you open a review round."))
-        return redirect(url_for(".show_draft", panel_id=panel_id, draft_id=draft.id))
+        return redirect(url_for("drafts.show_draft", panel_id=panel_id, draft_id=draft.id))
     form = RoundForm(version=str(numbers[-1]))
     form.set_versions(list(reversed(numbers)))
     if form.validate_on_submit() and form.closes_at is not None:
@@ -51,7 +51,7 @@ def new_round(panel_id: int, draft_id: int) -> ResponseReturnValue:
         target = round_url("show_round", review_round)
         flash(gettext("Review round opened. The panel has been emailed."), "success")
         return redirect(target)
-    return render_round_page("drafts/rounds/new.html", panel_id, draft=draft, form=form)
+    return render_round_page("rounds/new.html", panel_id, draft=draft, form=form)
 
 
 @bp.get(ROUND)
@@ -59,7 +59,7 @@ def new_round(panel_id: int, draft_id: int) -> ResponseReturnValue:
 def show_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
     draft, review_round = load_round(panel_id, draft_id, round_id)
     return render_round_page(
-        "drafts/rounds/show.html",
+        "rounds/show.html",
         panel_id,
         draft=draft,
         review_round=review_round,
@@ -84,7 +84,7 @@ def extend_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
             flash(gettext("Deadline changed. The panel has been emailed."), "success")
             return redirect(target)
     return render_round_page(
-        "drafts/rounds/extend.html", panel_id, draft=draft, review_round=review_round, form=form
+        "rounds/extend.html", panel_id, draft=draft, review_round=review_round, form=form
     )
 
 
@@ -100,5 +100,5 @@ def close_round(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnVa
         flash(gettext("Review round closed. Nobody can change their answers now."), "success")
         return redirect(target)
     return render_round_page(
-        "drafts/rounds/close.html", panel_id, draft=draft, review_round=review_round, form=form
+        "rounds/close.html", panel_id, draft=draft, review_round=review_round, form=form
     )

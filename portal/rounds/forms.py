@@ -12,8 +12,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.db import utcnow
-from portal.drafts.models import Resonance
 from portal.forms import PortalForm
+from portal.rounds.models import Resonance
 from portal.templating import LONDON
 from portal.text import lazy_translated, translated
 
