@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.drafts.models import DraftVersion, OmissionCheck, ReviewRound
+from portal.drafts.models import DraftVersion
 from portal.extensions import db
 from portal.involvement import batches, entries, expenses, rates, statements
 from portal.involvement.models import (
@@ -24,6 +24,7 @@ from portal.involvement.models import (
 )
 from portal.meetings.models import Attendance, Meeting
 from portal.panels.models import Panel
+from portal.rounds.models import OmissionCheck, ReviewRound
 
 DEMO_SOURCE = "Demo figures: enter yours from the current NIHR payment guidance"
 

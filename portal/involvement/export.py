@@ -1,6 +1,6 @@
 """The panel-wide involvement spreadsheet for the finance office: every entry and each
 person's totals, by panel code; names only when an administrator asks for them. Built like a
-review round's results (``portal.drafts.export``): formula-safe cells and a data dictionary."""
+review round's results (``portal.rounds.export``): formula-safe cells and a data dictionary."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.drafts.export import Sheet, workbook_bytes
 from portal.extensions import db
 from portal.involvement.models import EntryStatus, InvolvementEntry
 from portal.involvement.money import plain_pounds
 from portal.involvement.statements import hours
 from portal.panels.models import Membership
+from portal.rounds.export import Sheet, workbook_bytes
 
 
 def panel_entries(panel_id: int) -> list[tuple[InvolvementEntry, str, str]]:
