@@ -43,7 +43,7 @@ def show_rates(panel_id: int) -> ResponseReturnValue:
     return _rates_page(panel_id, RateForm(formdata=None, today=london_today()))
 
 
-@bp.post(f"{TEAM}/rates")
+@bp.post(f"{TEAM}/rates/new")
 @panel_page(Action.INVOLVEMENT_RATES)
 @csrf_checked_by_form
 def add_rate(panel_id: int) -> ResponseReturnValue:
