@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload, selectinload
@@ -32,6 +32,7 @@ from portal.involvement.models import (
     PayMethod,
 )
 from portal.involvement.rates import pay_settings
+from portal.involvement.statements import assessment_period_start
 from portal.panels.models import Membership
 from portal.panels.service import active_in_panel
 
@@ -117,18 +118,29 @@ def owed_list(panel_id: int, today: date) -> OwedList:
         )
     }
     choices = choices_in(panel_id)
-    month_start = today.replace(day=1)
-    paid = defaultdict(int)
-    for user_id, fee, expenses in db.session.execute(
+    # "This month" is the member's Universal Credit assessment period when they gave its day,
+    # else the calendar month; either starts no more than 31 days ago.
+    starts = {
+        user_id: assessment_period_start(today, found.assessment_day)
+        if found.assessment_day
+        else today.replace(day=1)
+        for user_id, found in choices.items()
+    }
+    paid: dict[int, int] = defaultdict(int)
+    for user_id, fee, expenses, paid_on in db.session.execute(
         select(
-            InvolvementEntry.user_id, InvolvementEntry.fee_pence, InvolvementEntry.expenses_pence
+            InvolvementEntry.user_id,
+            InvolvementEntry.fee_pence,
+            InvolvementEntry.expenses_pence,
+            InvolvementEntry.paid_on,
         ).where(
             InvolvementEntry.panel_id == panel_id,
             InvolvementEntry.status == EntryStatus.PAID,
-            InvolvementEntry.paid_on >= month_start,
+            InvolvementEntry.paid_on >= today - timedelta(days=31),
         )
     ):
-        paid[user_id] += fee + expenses
+        if paid_on >= starts.get(user_id, today.replace(day=1)):
+            paid[user_id] += fee + expenses
     rows: dict[int, OwedPerson] = {}
     for entry in entries:
         if entry.user_id not in people:

@@ -397,3 +397,25 @@ def test_two_people_marking_the_same_batch_paid_at_once_send_one_thank_you(
 )
 def test_what_counts_as_card_or_bank_details(reference: str, refused: bool) -> None:
     assert batches.looks_like_bank_or_card(reference) is refused
+
+
+def test_the_warning_counts_what_was_paid_in_the_members_assessment_period(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    earlier, _waiting = _entries(cast)
+    staff_id = cast.people["researcher"].id
+    paid_on = london_today() - timedelta(days=20)
+    approve(cast.panel, [earlier.id], staff_id)
+    paid_batch(cast.panel, [earlier.id], staff_id, paid_on=paid_on)
+    db.session.add(
+        PaymentChoice(
+            panel_id=cast.panel.id,
+            user_id=cast.people["member"].id,
+            fees_not_eligible=False,
+            monthly_limit_pence=3000,  # £20 paid in the period and £20 waiting: over £30
+            assessment_day=paid_on.day,
+        )
+    )
+    db.session.commit()
+    page = client_as("researcher").get(payments(cast)).get_data(as_text=True)
+    assert "Check before paying" in page and "They have been paid £20.00" in page
