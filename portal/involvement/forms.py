@@ -125,10 +125,12 @@ def parse_hours(text: str) -> int | None:
     try:
         if ":" in cleaned:
             whole, rest = cleaned.split(":", 1)
+            if not (whole.isdigit() and rest.isdigit() and int(rest) < 60):
+                return None
             minutes = int(whole) * 60 + int(rest)
         else:
             minutes = round(float(cleaned) * 60) if cleaned else -1
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or "inf"
         return None
     return minutes if 0 < minutes <= 24 * 60 else None
 

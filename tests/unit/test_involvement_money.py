@@ -53,3 +53,23 @@ def test_assessment_periods_start_on_the_members_day() -> None:
     # A period that starts on the 31st starts on the last day of a shorter month.
     assert assessment_period_start(date(2026, 3, 1), 31) == date(2026, 2, 28)
     assert assessment_period_start(date(2026, 1, 5), 10) == date(2025, 12, 10)
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"),
+    [
+        ("1.5", 90),
+        ("1:30", 90),
+        ("0.25", 15),
+        ("inf", None),
+        ("nan", None),
+        ("1:-5", None),
+        ("25", None),
+        ("0", None),
+        ("an hour", None),
+    ],
+)
+def test_hours_are_read_as_people_write_them(typed: str, minutes: int | None) -> None:
+    from portal.involvement.forms import parse_hours
+
+    assert parse_hours(typed) == minutes
