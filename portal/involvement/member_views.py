@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from portal.access import Action, found_or_404, panel_page
 from portal.extensions import db
-from portal.involvement import choices, entries, expenses, rates
+from portal.involvement import choices, entries, expenses, rates, statements
 from portal.involvement.blueprint import bp
 from portal.involvement.entries import london_today
 from portal.involvement.forms import ChoiceForm, ConfirmForm, ExpenseForm
@@ -180,4 +180,11 @@ def my_statement(panel_id: int) -> ResponseReturnValue:
         )
         if download is not None:
             return download
-    return page("involvement/statement.html", panel_id, form=form, person=person, own=True)
+    return page(
+        "involvement/statement.html",
+        panel_id,
+        form=form,
+        person=person,
+        own=True,
+        organisation=statements.organisation(),
+    )

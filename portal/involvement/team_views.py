@@ -11,7 +11,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.access import Action, found_or_404, panel_page
-from portal.involvement import batches, choices, entries, expenses
+from portal.involvement import batches, choices, entries, expenses, statements
 from portal.involvement.blueprint import bp
 from portal.involvement.entries import london_today
 from portal.involvement.forms import (
@@ -121,7 +121,14 @@ def person_statement(panel_id: int, user_id: int) -> ResponseReturnValue:
         )
         if download is not None:
             return download
-    return page("involvement/statement.html", panel_id, form=form, person=person, own=False)
+    return page(
+        "involvement/statement.html",
+        panel_id,
+        form=form,
+        person=person,
+        own=False,
+        organisation=statements.organisation(),
+    )
 
 
 @bp.route(f"{TEAM}/entries/new", methods=["GET", "POST"])
