@@ -13,9 +13,9 @@ from portal.extensions import db
 from portal.involvement import batches
 from portal.involvement.blueprint import bp
 from portal.involvement.entries import london_today
-from portal.involvement.forms import BatchForm, NewBatchForm, PaidForm
 from portal.involvement.loaders import page
 from portal.involvement.models import BatchStatus, PaymentBatch, PayMethod
+from portal.involvement.team_forms import BatchForm, NewBatchForm, PaidForm
 from portal.security import csrf_checked_by_form
 
 TEAM = "/panels/<int:panel_id>/payments"

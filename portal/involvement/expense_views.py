@@ -10,10 +10,10 @@ from flask_login import current_user
 from portal.access import Action, found_or_404, panel_page
 from portal.involvement import expenses
 from portal.involvement.blueprint import bp
-from portal.involvement.forms import ExpenseDecisionForm
 from portal.involvement.loaders import page, panel_member
 from portal.involvement.models import ExpenseClaim, ExpenseStatus
 from portal.involvement.receipts import send_receipt
+from portal.involvement.team_forms import ExpenseDecisionForm
 from portal.security import csrf_checked_by_form
 
 TEAM = "/panels/<int:panel_id>/payments"

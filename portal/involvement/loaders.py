@@ -14,7 +14,8 @@ from portal.accounts.models import User
 from portal.extensions import db
 from portal.involvement import statements
 from portal.involvement.entries import london_today
-from portal.involvement.forms import EXPENSE_LABELS, KIND_LABELS, METHOD_LABELS, StatementForm
+from portal.involvement.fields import EXPENSE_LABELS, KIND_LABELS, METHOD_LABELS
+from portal.involvement.forms import StatementForm
 from portal.involvement.models import EntryStatus, ExpenseStatus
 from portal.panels.models import Panel
 from portal.panels.service import MEMBERS_AND_CHAIR, active_membership, get_panel

@@ -9,7 +9,7 @@ from flask_babel import gettext
 from portal.access import admin_page
 from portal.involvement import statements
 from portal.involvement.blueprint import bp
-from portal.involvement.forms import OrganisationForm
+from portal.involvement.team_forms import OrganisationForm
 from portal.security import csrf_checked_by_form
 
 

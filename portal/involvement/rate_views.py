@@ -14,9 +14,10 @@ from portal.involvement import rates
 from portal.involvement.blueprint import bp
 from portal.involvement.entries import london_today
 from portal.involvement.export import involvement_workbook
-from portal.involvement.forms import RULE_LABELS, PaySettingsForm, RateForm
+from portal.involvement.fields import RULE_LABELS
 from portal.involvement.loaders import page
 from portal.involvement.models import ActivityKind, PaymentRule
+from portal.involvement.team_forms import PaySettingsForm, RateForm
 from portal.panels.service import get_panel
 from portal.security import csrf_checked_by_form
 

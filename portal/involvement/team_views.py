@@ -14,15 +14,15 @@ from portal.access import Action, found_or_404, panel_page
 from portal.involvement import batches, choices, entries, expenses, statements
 from portal.involvement.blueprint import bp
 from portal.involvement.entries import london_today
-from portal.involvement.forms import (
+from portal.involvement.loaders import page, panel_member, statement_download, statement_form
+from portal.involvement.models import ActivityKind, InvolvementEntry
+from portal.involvement.team_forms import (
     CorrectEntryForm,
     EligibilityForm,
     EntriesForm,
     EntryForm,
     RemoveEntryForm,
 )
-from portal.involvement.loaders import page, panel_member, statement_download, statement_form
-from portal.involvement.models import ActivityKind, InvolvementEntry
 from portal.panels.service import MEMBERS_AND_CHAIR, active_memberships, get_panel
 from portal.security import csrf_checked_by_form
 

@@ -70,6 +70,6 @@ def test_assessment_periods_start_on_the_members_day() -> None:
     ],
 )
 def test_hours_are_read_as_people_write_them(typed: str, minutes: int | None) -> None:
-    from portal.involvement.forms import parse_hours
+    from portal.involvement.fields import parse_hours
 
     assert parse_hours(typed) == minutes
