@@ -195,3 +195,17 @@ def test_not_eligible_for_fees_keeps_expenses(
     assert (entry.fee_pence, entry.expenses_pence) == (0, 300)
     page = client_as("member").get(f"/panels/{cast.panel.id}/involvement").get_data(as_text=True)
     assert "Expenses are still paid" in page
+
+
+def test_the_home_page_shows_what_is_new_and_what_is_waiting(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    add_rate(cast.panel, ActivityKind.PREPARATION, PaymentRule.PER_HOUR, 2000)
+    add_entry(cast.panel, cast.people["member"].id, cast.people["researcher"].id, title="Reading")
+    db.session.commit()
+    member = client_as("member").get("/").get_data(as_text=True)
+    assert "Choose how you want to be paid" in member and "Reading" in member
+    team = client_as("researcher").get("/").get_data(as_text=True)
+    assert "1 waiting for approval, 0 approved and not paid, 0 expense claims" in team
+    other = client_as("other_panel_member").get("/").get_data(as_text=True)
+    assert "Reading" not in other
