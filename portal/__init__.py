@@ -158,6 +158,14 @@ VIEW_MODULES = (
     "portal.involvement.expense_views",
     "portal.involvement.batch_views",
     "portal.involvement.organisation_views",
+    "portal.notifications.views",
+    "portal.notifications.panel_views",
+    "portal.notifications.callback_views",
+    "portal.agreements.member_views",
+    "portal.agreements.team_views",
+    "portal.rights.care_views",
+    "portal.rights.data_views",
+    "portal.rights.settings_views",
 )
 
 
@@ -166,12 +174,15 @@ def _register_blueprints(app: Flask) -> None:
         import_module(name)
     from portal.accounts.blueprint import bp as accounts_bp
     from portal.admin.blueprint import bp as admin_bp
+    from portal.agreements.blueprint import bp as agreements_bp
     from portal.core.blueprint import bp as core_bp
     from portal.drafts.blueprint import bp as drafts_bp
     from portal.feedback.blueprint import bp as feedback_bp
     from portal.involvement.blueprint import bp as involvement_bp
     from portal.meetings.blueprint import bp as meetings_bp
+    from portal.notifications.blueprint import bp as notifications_bp
     from portal.questionnaires.blueprint import bp as questionnaires_bp
+    from portal.rights.blueprint import bp as rights_bp
     from portal.rounds.blueprint import bp as rounds_bp
 
     for blueprint in (
@@ -184,5 +195,8 @@ def _register_blueprints(app: Flask) -> None:
         meetings_bp,
         questionnaires_bp,
         involvement_bp,
+        notifications_bp,
+        agreements_bp,
+        rights_bp,
     ):
         app.register_blueprint(blueprint)

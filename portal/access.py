@@ -91,6 +91,16 @@ class Action(enum.StrEnum):
     EXPENSE_REVIEW = "expense.review"
     PAYMENT_MANAGE = "payment.manage"
     INVOLVEMENT_EXPORT = "involvement.export"
+    # notifications
+    NOTIFICATION_DEFAULTS = "notification.defaults"
+    CALLS_VIEW = "calls.view"
+    # agreements, consent, care
+    AGREEMENTS_OWN = "agreements.own"
+    AGREEMENTS_MANAGE = "agreements.manage"
+    INVOLVEMENT_STEP_BACK = "involvement.step_back"
+    CONTACT_ASK = "contact.ask"
+    CONTACT_REQUESTS_MANAGE = "contact_requests.manage"
+    PANEL_CONTACTS_EDIT = "panel_contacts.edit"
 
 
 # What each role in a panel may do. Administrators act on the organisation, not inside panels.
@@ -164,6 +174,26 @@ ACTIONS: dict[Action, frozenset[Role]] = {
     Action.EXPENSE_REVIEW: frozenset({Role.RESEARCHER}),
     Action.PAYMENT_MANAGE: frozenset({Role.RESEARCHER}),
     Action.INVOLVEMENT_EXPORT: frozenset({Role.RESEARCHER}),
+    #
+    # --- notifications ---
+    #
+    # The study team sets how messages reach those who have not chosen for themselves; the
+    # chair (and the study team) see whom to phone instead.
+    Action.NOTIFICATION_DEFAULTS: frozenset({Role.RESEARCHER}),
+    Action.CALLS_VIEW: frozenset({Role.CHAIR, Role.RESEARCHER}),
+    # --- agreements, consent, care ---
+    #
+    # Everyone reads and answers the panel's agreements; the study team writes them, sees the
+    # ledger and records consent given on paper or aloud.
+    Action.AGREEMENTS_OWN: frozenset(Role),
+    Action.AGREEMENTS_MANAGE: frozenset({Role.RESEARCHER}),
+    # Members (the chair is one) pause, come back, stop being a member or ask to be contacted.
+    Action.INVOLVEMENT_STEP_BACK: frozenset({Role.MEMBER, Role.CHAIR}),
+    Action.CONTACT_ASK: frozenset({Role.MEMBER, Role.CHAIR}),
+    # The chair and the study team see and look after requests to be contacted.
+    Action.CONTACT_REQUESTS_MANAGE: frozenset({Role.CHAIR, Role.RESEARCHER}),
+    # The study team sets who the panel's own support contacts are.
+    Action.PANEL_CONTACTS_EDIT: frozenset({Role.RESEARCHER}),
 }
 
 

@@ -17,6 +17,7 @@ portal_cli = AppGroup("portal", help="LEAP Portal commands.")
 @click.option("--once", is_flag=True, help="Deliver what is due, then stop (for cron).")
 def worker_command(once: bool) -> None:
     """Deliver queued mail and run scheduled jobs, until stopped."""
+    from portal.notifications.text_worker import deliver_due_texts
     from portal.notifications.worker import deliver_due, run_forever
     from portal.scheduled import SCHEDULED_JOBS
 
@@ -26,6 +27,8 @@ def worker_command(once: bool) -> None:
             job(app)
         summary = deliver_due(app)
         click.echo(f"sent {summary.sent}, to retry {summary.retried}, failed {summary.failed}")
+        texts = deliver_due_texts(app)
+        click.echo(f"texts: sent {texts.sent}, to retry {texts.retried}, failed {texts.failed}")
         return
     stopping = False
 
@@ -36,7 +39,9 @@ def worker_command(once: bool) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     click.echo("worker running; press Ctrl+C to stop")
-    run_forever(app, tasks=list(SCHEDULED_JOBS), should_stop=lambda: stopping)
+    # Texts go after the jobs that queue them; mail goes last, after every task.
+    tasks = [*SCHEDULED_JOBS, deliver_due_texts]
+    run_forever(app, tasks=tasks, should_stop=lambda: stopping)
 
 
 @portal_cli.command("send-test-mail")

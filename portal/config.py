@@ -173,6 +173,46 @@ SETTINGS: tuple[Setting, ...] = (
         "separated by commas.",
     ),
     Setting(
+        "MEETING_REMINDER_HOURS",
+        "2",
+        str,
+        "Hours before a meeting for a last reminder (after the day reminders), separated by "
+        "commas; empty for none.",
+    ),
+    Setting(
+        "DIGEST_HOUR",
+        7,
+        int,
+        "Hour of the day (UK time) when the worker sends daily and weekly digest emails.",
+    ),
+    Setting(
+        "NOTIFY_API_KEY",
+        "",
+        str,
+        "GOV.UK Notify API key for text messages. Unset: texts are written to the log instead.",
+    ),
+    Setting(
+        "NOTIFY_SMS_TEMPLATES",
+        "",
+        str,
+        "Notify text template for each kind of message, as `kind=template-id` pairs separated "
+        "by commas; `default=template-id` covers the rest. Each template holds `((message))` "
+        "and `((link))`.",
+    ),
+    Setting(
+        "NOTIFY_BASE_URL",
+        "https://api.notifications.service.gov.uk",
+        str,
+        "Where Notify's API is. Change it only to test against another server.",
+    ),
+    Setting(
+        "NOTIFY_CALLBACK_TOKEN",
+        "",
+        str,
+        "The bearer token Notify sends with delivery receipts to `/notify/delivery-status`. "
+        "Unset: the endpoint is off.",
+    ),
+    Setting(
         "PACK_DAYS_BEFORE",
         7,
         int,

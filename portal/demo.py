@@ -202,6 +202,7 @@ def load_demo() -> str:
     people = {person.email: _person(panel, person, password) for person in PEOPLE}
     db.session.flush()
     _priority_lists(panel, people["researcher@demo.invalid"])
+    from portal.agreements.demo import load_agreements_demo
     from portal.feedback.demo import load_feedback_demo
     from portal.involvement.demo import load_involvement_demo
     from portal.meetings.demo import load_meetings_demo
@@ -213,6 +214,7 @@ def load_demo() -> str:
     load_meetings_demo(panel, people)
     load_questionnaires_demo(panel, people)
     load_involvement_demo(panel, people)
+    load_agreements_demo(panel, people)
     if not core_service.support_contacts():
         core_service.replace_support_contacts(SUPPORT)
     db.session.commit()

@@ -1,6 +1,7 @@
 """Imports every model so that ``db.metadata`` describes the whole schema (for migrations)."""
 
 from portal.accounts.models import EmailToken, Invitation, User, UserSession
+from portal.agreements.models import Agreement, AgreementRecord, AgreementVersion, ConsentState
 from portal.audit.models import AuditEvent
 from portal.core.models import SupportContact
 from portal.drafts.models import Draft, DraftItem, DraftVersion, VersionItem
@@ -30,9 +31,24 @@ from portal.meetings.models import (
     ReminderSent,
     Rsvp,
 )
-from portal.notifications.models import OutboxMessage
+from portal.notifications.models import (
+    ContactSettings,
+    DigestItem,
+    NotificationChoice,
+    OutboxMessage,
+    PanelDefault,
+    TextMessage,
+)
 from portal.panels.models import Membership, Panel, Site
 from portal.questionnaires.models import Answer, Completion, Question, Questionnaire, Submission
+from portal.rights.models import (
+    CrisisLine,
+    DataExport,
+    ErasureRequest,
+    PanelContact,
+    RetentionPolicy,
+    SupportRequest,
+)
 from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck, ReviewRound
 
 __all__ = [
@@ -44,6 +60,16 @@ __all__ = [
     "PaymentBatch",
     "PaymentChoice",
     "Rate",
+    "Agreement",
+    "AgreementRecord",
+    "AgreementVersion",
+    "ConsentState",
+    "CrisisLine",
+    "DataExport",
+    "ErasureRequest",
+    "PanelContact",
+    "RetentionPolicy",
+    "SupportRequest",
     "AgendaItem",
     "Answer",
     "Attendance",
@@ -77,6 +103,11 @@ __all__ = [
     "VersionItem",
     "Membership",
     "OutboxMessage",
+    "ContactSettings",
+    "DigestItem",
+    "NotificationChoice",
+    "PanelDefault",
+    "TextMessage",
     "Panel",
     "Site",
     "SupportContact",

@@ -12,11 +12,18 @@ from flask import Flask
 
 from portal.accounts import email_links
 from portal.meetings import jobs as meeting_jobs
+from portal.notifications import digests
 from portal.questionnaires import jobs as questionnaire_jobs
+from portal.rights import data_copy, retention
+from portal.rounds import reminders as round_reminders
 
 SCHEDULED_JOBS: tuple[Callable[[Flask], object], ...] = (
     email_links.send_asked_for_links,  # first: someone is waiting to sign in
     meeting_jobs.run_due,
     questionnaire_jobs.run_due,
+    round_reminders.remind_before_deadlines,
     meeting_jobs.send_due_packs,
+    data_copy.make_waiting_copies,
+    retention.apply_due,
+    digests.send_due_digests,  # last: after the jobs above have saved up today's items
 )

@@ -26,6 +26,14 @@ def csrf_checked_by_form(view: View) -> View:
     return view
 
 
+def authorised_without_session(view: View) -> View:
+    """Mark one of the few POST endpoints that no browser session calls, so a CSRF token
+    cannot be asked of it: the view proves the request itself, by a signed token in its URL
+    (one-click unsubscribe, RFC 8058) or a bearer token (Notify's delivery receipts)."""
+    view.authorised_without_session = True  # type: ignore[attr-defined]
+    return view
+
+
 def csp_nonce() -> str:
     """This request's Content-Security-Policy nonce, for the few inline scripts we allow."""
     if "csp_nonce" not in g:
@@ -55,6 +63,8 @@ def _protect_unsafe_requests() -> None:
         return
     view = current_app.view_functions.get(request.endpoint or "")
     if view is not None and getattr(view, "csrf_checked_by_form", False):
+        return
+    if view is not None and getattr(view, "authorised_without_session", False):
         return
     csrf.protect()  # raises CSRFError, answered with the friendly 400 page
 

@@ -14,7 +14,7 @@ from wtforms import Field, Form
 from wtforms.fields import FieldList, FormField
 
 from portal.panels.models import Membership
-from portal.panels.service import memberships_of
+from portal.panels.service import is_paused, memberships_of
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -202,6 +202,8 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(duration_words, "duration")
     app.add_template_filter(file_size_words, "file_size")
     app.add_template_filter(long_date)
+    # "Paused" beside a member, for the team; never why.
+    app.add_template_test(is_paused, "paused")
     # Globals, unlike context variables, are seen by imported macro files too.
     app.jinja_env.globals.update(
         form_errors=form_errors, get_locale=get_locale, length_limit=length_limit

@@ -28,6 +28,7 @@ from portal import create_app
 from portal.config import database_url
 from portal.extensions import db, limiter
 from tests.mail_server import MailServer
+from tests.notify_server import API_KEY, TEMPLATE_ID, NotifyServer
 
 TEST_SECRET = secrets.token_hex(32)
 
@@ -283,6 +284,21 @@ def smtp_server(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[MailSer
     }
     for name, value in settings.items():
         monkeypatch.setitem(app.config, name, value)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def notify(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[NotifyServer]:
+    """The loopback Notify server, with the app's Notify settings pointed at it."""
+    server = NotifyServer()
+    server.start()
+    monkeypatch.setitem(app.config, "NOTIFY_API_KEY", API_KEY)
+    monkeypatch.setitem(app.config, "NOTIFY_BASE_URL", server.url)
+    monkeypatch.setitem(app.config, "NOTIFY_SMS_TEMPLATES", f"default={TEMPLATE_ID}")
+    monkeypatch.setitem(app.config, "NOTIFY_CALLBACK_TOKEN", "callback-secret-for-tests")
     try:
         yield server
     finally:

@@ -29,6 +29,7 @@ from portal.accounts.reauthentication import (
 )
 from portal.accounts.sessions import current_session_hash, end_current_session
 from portal.accounts.two_step import two_step_is_on
+from portal.notifications.preferences import summary_for
 from portal.security import csrf_checked_by_form
 
 
@@ -47,6 +48,7 @@ def account_page() -> ResponseReturnValue:
         two_step_on=two_step_is_on(user),
         two_step_available="accounts.two_step" in current_app.view_functions,
         language_name=account.LANGUAGES.get(user.language, ""),
+        contact_summary=summary_for(user),
     )
 
 

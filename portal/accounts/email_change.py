@@ -16,7 +16,8 @@ from portal.accounts.email_links import issue_token, public_link, void_tokens_of
 from portal.accounts.models import EmailToken, EmailTokenPurpose, User
 from portal.accounts.service import find_user_by_email, normalise_email
 from portal.audit.service import AuditAction, record
-from portal.notifications.service import queue_mail
+from portal.notifications.kinds import Kind
+from portal.notifications.tell import tell, tell_address
 
 
 class EmailChangeRefused(enum.StrEnum):
@@ -38,24 +39,32 @@ def request_email_change(user: User, new_email: str) -> None:
         return
     service_name = current_app.config["SERVICE_NAME"]
     if find_user_by_email(address) is not None:
-        queue_mail(
+        tell_address(
             address,
-            gettext("This email address already has a %(service)s account", service=service_name),
-            "email_change_in_use",
+            Kind.ACCOUNT,
+            subject=gettext(
+                "This email address already has a %(service)s account", service=service_name
+            ),
+            template="email_change_in_use",
         )
     else:
         token = issue_token(user, EmailTokenPurpose.EMAIL_CHANGE, new_email=address)
-        queue_mail(
+        tell_address(
             address,
-            gettext("Confirm your new email address for %(service)s", service=service_name),
-            "email_change_confirm",
+            Kind.ACCOUNT,
+            subject=gettext("Confirm your new email address for %(service)s", service=service_name),
+            template="email_change_confirm",
             name=user.display_name,
             link=public_link(f"/account/email/confirm/{token}"),
         )
-    queue_mail(
-        user.email,
-        gettext("Someone asked to change your %(service)s email address", service=service_name),
-        "email_change_notice",
+    tell(
+        user,
+        Kind.ACCOUNT,
+        subject=gettext(
+            "Someone asked to change your %(service)s email address", service=service_name
+        ),
+        template="email_change_notice",
+        link=public_link("/account"),
         name=user.display_name,
         reset_link=public_link("/reset-password"),
     )

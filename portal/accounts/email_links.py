@@ -27,7 +27,8 @@ from portal.accounts.sessions import end_sessions_of
 from portal.audit.service import AuditAction, record
 from portal.db import utcnow
 from portal.extensions import db
-from portal.notifications.service import queue_mail
+from portal.notifications.kinds import Kind
+from portal.notifications.tell import tell
 
 LIFETIMES: dict[EmailTokenPurpose, timedelta] = {
     EmailTokenPurpose.SIGN_IN: timedelta(minutes=15),
@@ -193,24 +194,24 @@ def _send_link(user: User, purpose: EmailTokenPurpose, next_path: str | None) ->
     service_name = current_app.config["SERVICE_NAME"]
     if purpose is EmailTokenPurpose.SIGN_IN:
         query = {"next": next_path} if next_path else {}
-        queue_mail(
-            user.email,
-            gettext("Your link to sign in to %(service)s", service=service_name),
-            "sign_in_link",
-            locale=user.language or None,
-            name=user.display_name,
+        tell(
+            user,
+            Kind.SIGN_IN,
+            subject=gettext("Your link to sign in to %(service)s", service=service_name),
+            template="sign_in_link",
             link=public_link(f"/sign-in/link/{token}", **query),
+            name=user.display_name,
             lifetime=lifetime_in_words(EmailTokenPurpose.SIGN_IN),
         )
         record(AuditAction.SIGN_IN_LINK_SENT, subject_user_id=user.id, actor_id=user.id)
     else:
-        queue_mail(
-            user.email,
-            gettext("Reset your %(service)s password", service=service_name),
-            "password_reset",
-            locale=user.language or None,
-            name=user.display_name,
+        tell(
+            user,
+            Kind.SIGN_IN,
+            subject=gettext("Reset your %(service)s password", service=service_name),
+            template="password_reset",
             link=public_link(f"/reset-password/{token}"),
+            name=user.display_name,
             lifetime=lifetime_in_words(EmailTokenPurpose.PASSWORD_RESET),
         )
         record(AuditAction.PASSWORD_RESET_REQUESTED, subject_user_id=user.id, actor_id=user.id)

@@ -23,7 +23,8 @@ from portal.accounts.service import create_user, find_user_by_email, normalise_e
 from portal.audit.service import AuditAction, record
 from portal.db import utcnow
 from portal.extensions import db
-from portal.notifications.service import queue_mail
+from portal.notifications.kinds import Kind
+from portal.notifications.tell import tell_address
 from portal.panels.models import Membership, Panel, Role
 from portal.panels.service import next_pseudonym_code
 
@@ -87,10 +88,11 @@ def invite(panel_id: int, email: str, role: Role, invited_by_id: int) -> Invitat
     panel = db.session.get_one(Panel, panel_id)
     inviter = db.session.get(User, invited_by_id)
     service_name = current_app.config["SERVICE_NAME"]
-    queue_mail(
+    tell_address(
         address,
-        gettext("You are invited to join %(panel)s", panel=panel.name),
-        "invitation",
+        Kind.INVITATION,
+        subject=gettext("You are invited to join %(panel)s", panel=panel.name),
+        template="invitation",
         panel_name=panel.name,
         study_name=panel.study_name,
         inviter_name=inviter.display_name if inviter else service_name,

@@ -28,6 +28,7 @@ SAVED_SEEN_KEY = "seen_saved"
 # How often a session's "last seen" time is written to the database: rarely, so that a page view
 # does not turn into a database write.
 LAST_SEEN_SAVE_SECONDS = 5 * 60
+AGREEMENTS_DUE_KEY = "agreements_due"
 
 
 def _hash_token(token: str) -> str:
@@ -51,6 +52,12 @@ def start_session(user: User) -> None:
     session[STARTED_KEY] = now
     session[SEEN_KEY] = now
     session[SAVED_SEEN_KEY] = now
+    # Required agreements are asked once per sign-in: remembered here, so other pages need no
+    # query of their own unless something is waiting (portal.agreements.member_views).
+    from portal.agreements.service import has_required_to_answer
+
+    if has_required_to_answer(user.id):
+        session[AGREEMENTS_DUE_KEY] = True
     login_user(user)
 
 

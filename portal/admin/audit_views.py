@@ -75,6 +75,21 @@ ACTION_LABELS = {
     AuditAction.PAYMENT_BATCH_PAID: _l("Payment batch marked paid"),
     AuditAction.INVOLVEMENT_EXPORTED: _l("Involvement downloaded"),
     AuditAction.ORGANISATION_DETAILS_CHANGED: _l("Organisation details changed"),
+    AuditAction.AGREEMENT_CHANGED: _l("Agreement written or changed"),
+    AuditAction.AGREEMENT_PUBLISHED: _l("Agreement version published"),
+    AuditAction.AGREEMENT_DECIDED: _l("Agreement agreed, declined or withdrawn"),
+    AuditAction.DATA_EXPORT_REQUESTED: _l("Copy of someone's data asked for"),
+    AuditAction.DATA_EXPORT_DOWNLOADED: _l("Copy of someone's data downloaded"),
+    AuditAction.ERASURE_REQUESTED: _l("Erasure asked for"),
+    AuditAction.PERSON_ERASED: _l("Person erased"),
+    AuditAction.RETENTION_CHANGED: _l("Retention periods changed"),
+    AuditAction.RETENTION_APPLIED: _l("Retention period applied"),
+    AuditAction.INVOLVEMENT_PAUSED: _l("Involvement paused"),
+    AuditAction.INVOLVEMENT_RESUMED: _l("Involvement resumed"),
+    AuditAction.CONTACT_REQUESTED: _l("Asked to be contacted"),
+    AuditAction.CONTACT_REQUEST_CHANGED: _l("Contact request updated"),
+    AuditAction.PANEL_CONTACTS_CHANGED: _l("Panel support contacts changed"),
+    AuditAction.QUOTED_IN_REPORT: _l("Marked as quoted in a report"),
 }
 
 

@@ -15,6 +15,7 @@ from portal.admin.blueprint import bp
 from portal.admin.forms import InvitationForm, role_from
 from portal.admin.loaders import load_panel
 from portal.admin.members import invitation_refused, panel_members
+from portal.notifications.reach import reach_of
 from portal.security import csrf_checked_by_form
 
 
@@ -23,10 +24,12 @@ from portal.security import csrf_checked_by_form
 def panel_members_page(panel_id: int) -> ResponseReturnValue:
     panel = load_panel(panel_id)
     may_invite = bool(access.invitable_roles(panel_id)) and panel.archived_at is None
+    members = panel_members(panel_id)
     return render_template(
         "admin/panel_members.html",
         panel=panel,
-        members=panel_members(panel_id),
+        members=members,
+        reach=reach_of(panel_id, [membership.user for membership in members]),
         invitations=open_invitations(panel_id) if may_invite else [],
         may_invite=may_invite,
     )

@@ -73,6 +73,21 @@ class AuditAction(enum.StrEnum):
     PAYMENT_BATCH_PAID = "payment_batch_paid"
     INVOLVEMENT_EXPORTED = "involvement_exported"
     ORGANISATION_DETAILS_CHANGED = "organisation_details_changed"
+    AGREEMENT_CHANGED = "agreement_changed"
+    AGREEMENT_PUBLISHED = "agreement_published"
+    AGREEMENT_DECIDED = "agreement_decided"
+    DATA_EXPORT_REQUESTED = "data_export_requested"
+    DATA_EXPORT_DOWNLOADED = "data_export_downloaded"
+    ERASURE_REQUESTED = "erasure_requested"
+    PERSON_ERASED = "person_erased"
+    RETENTION_CHANGED = "retention_changed"
+    RETENTION_APPLIED = "retention_applied"
+    INVOLVEMENT_PAUSED = "involvement_paused"
+    INVOLVEMENT_RESUMED = "involvement_resumed"
+    CONTACT_REQUESTED = "contact_requested"
+    CONTACT_REQUEST_CHANGED = "contact_request_changed"
+    PANEL_CONTACTS_CHANGED = "panel_contacts_changed"
+    QUOTED_IN_REPORT = "quoted_in_report"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from portal.core.blueprint import bp
 from portal.core.forms import SupportContactsForm
 from portal.core.home import home_sections
 from portal.panels import service as panels
+from portal.rights.support import crisis_lines, panel_contacts
 from portal.security import csrf_checked_by_form
 
 
@@ -26,13 +27,21 @@ def home() -> ResponseReturnValue:
         "core/home.html",
         memberships=memberships,
         sections=home_sections(current_user.id, memberships),
+        paused={m.panel_id: panels.is_paused(m) for m in memberships},
     )
 
 
 @bp.get("/support")
 @public_page
 def support() -> ResponseReturnValue:
-    return render_template("core/support.html", contacts=service.support_contacts())
+    memberships = panels.memberships_of(current_user.id) if current_user.is_authenticated else []
+    return render_template(
+        "core/support.html",
+        contacts=service.support_contacts(),
+        crisis_lines=crisis_lines(),
+        memberships=memberships,
+        panel_contacts=panel_contacts([m.panel_id for m in memberships]),
+    )
 
 
 @bp.route("/support/edit", methods=["GET", "POST"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     IntegerField,
     RadioField,
     SelectField,
@@ -120,6 +121,7 @@ class TriageForm(PortalForm):
     response = TextAreaField(
         _l("Your response to the member"), validators=[LimitedText(RESPONSE_MAX_LENGTH)]
     )
+    quoted = BooleanField(_l("Quoted in a report"))
 
     def set_researchers(self, researchers: list[tuple[int, str]]) -> None:
         self.assignee_id.choices = [SelectChoice("", _l("Nobody"))] + [
@@ -142,6 +144,7 @@ class TriageForm(PortalForm):
             duplicate_of_id=self.duplicate_of.data if status is TriageStatus.DUPLICATE else None,
             assignee_id=int(self.assignee_id.data) if self.assignee_id.data else None,
             response=(self.response.data or "").strip(),
+            quoted=bool(self.quoted.data),
         )
 
 

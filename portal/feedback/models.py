@@ -135,6 +135,8 @@ class FeedbackEntry(TimestampMixin, db.Model):
     responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # When the member marked the latest response as read (for "new" on their home page).
     response_seen_at: Mapped[datetime | None]
+    # When a researcher marked these words as quoted in a report (only with quote consent).
+    quoted_at: Mapped[datetime | None]
     # Goes up with every triage save; a save based on an older number is a conflict.
     lock_version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": lock_version, "version_id_generator": False}

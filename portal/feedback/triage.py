@@ -21,11 +21,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts.email_links import public_link
 from portal.accounts.models import User
+from portal.agreements.service import consents_to_quote, quote_consenting
+from portal.audit.service import AuditAction, record
 from portal.db import utcnow
 from portal.drafts.models import Draft, DraftVersion
 from portal.extensions import db
 from portal.feedback.models import FeedbackEntry, TriageStatus
-from portal.notifications.service import queue_mail
+from portal.notifications.kinds import Kind
+from portal.notifications.tell import tell
 from portal.panels.models import Membership, Role
 from portal.panels.service import active_in_panel, sites_of
 from portal.rounds.models import ReviewRound
@@ -72,6 +75,9 @@ class InboxFilters:
 class InboxRow:
     entry: FeedbackEntry
     pseudonym_code: str
+    # Does the author currently consent to being quoted (their latest answer to the panel's
+    # quote agreement is "I agree")?
+    quote_consent: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,7 @@ class TriageDecision:
     duplicate_of_id: int | None = None
     assignee_id: int | None = None
     response: str = ""
+    quoted: bool = False
 
 
 @dataclass
@@ -107,8 +114,10 @@ class FilterChoices:
 
 
 def _with_code(query: Select[Any]) -> Select[Any]:
-    """Add the author's pseudonym code in this panel to a query of entries."""
-    return query.add_columns(Membership.pseudonym_code).outerjoin(
+    """Add the author's pseudonym code in this panel, and whether they consent to being quoted,
+    to a query of entries."""
+    consent = consents_to_quote(FeedbackEntry.panel_id, FeedbackEntry.author_id)
+    return query.add_columns(Membership.pseudonym_code, consent).outerjoin(
         Membership,
         and_(
             Membership.panel_id == FeedbackEntry.panel_id,
@@ -159,7 +168,10 @@ def inbox_page(panel_id: int, filters: InboxFilters, number: int) -> Page:
     total = db.session.scalar(inbox_count_query(panel_id, filters)) or 0
     number = min(max(1, number), max(1, math.ceil(total / PAGE_SIZE)))
     query = inbox_rows_query(panel_id, filters, number)
-    rows = [InboxRow(entry, code or "") for entry, code in db.session.execute(query)]
+    rows = [
+        InboxRow(entry, code or "", bool(consent))
+        for entry, code, consent in db.session.execute(query)
+    ]
     return Page(rows=rows, total=total, number=number)
 
 
@@ -212,7 +224,7 @@ def get_entry(panel_id: int, entry_id: int) -> InboxRow | None:
     found = db.session.execute(query).first()
     if found is None:
         return None
-    return InboxRow(found[0], found[1] or "")
+    return InboxRow(found[0], found[1] or "", bool(found[2]))
 
 
 # --- changing -----------------------------------------------------------------------------
@@ -228,6 +240,15 @@ def triage_entry(
     """
     if entry.lock_version != lock_version:
         raise TriageConflict
+    if decision.quoted and entry.quoted_at is None:
+        if entry.author_id not in quote_consenting(entry.panel_id, [entry.author_id]):
+            raise TriageProblem(
+                "quoted",
+                gettext(
+                    "This member has not agreed to be quoted, so their words cannot be used in "
+                    "a report. Ask them first, or leave this unticked."
+                ),
+            )
     if decision.status is TriageStatus.DUPLICATE:
         original = db.session.scalar(
             select(FeedbackEntry.id).where(
@@ -255,6 +276,16 @@ def triage_entry(
         entry.responded_at = utcnow()
         entry.responded_by_id = by_user_id
         entry.response_seen_at = None
+    if decision.quoted and entry.quoted_at is None:
+        entry.quoted_at = utcnow()
+        record(
+            AuditAction.QUOTED_IN_REPORT,
+            subject_user_id=entry.author_id,
+            panel_id=entry.panel_id,
+            detail=f"entry {entry.id}",
+        )
+    elif not decision.quoted:
+        entry.quoted_at = None
     entry.lock_version += 1
     try:
         db.session.flush()
@@ -301,13 +332,14 @@ def _tell_assignee(entry: FeedbackEntry, assignee_id: int) -> None:
         return
     with force_locale(_locale_of(assignee)):
         subject = gettext("Feedback for you to look at")
-    queue_mail(
-        assignee.email,
-        subject,
-        "feedback_assigned",
-        locale=_locale_of(assignee),
-        name=assignee.display_name,
+    tell(
+        assignee,
+        Kind.ASSIGNED,
+        subject=subject,
+        template="feedback_assigned",
         link=public_link(f"/panels/{entry.panel_id}/inbox/{entry.id}"),
+        panel_id=entry.panel_id,
+        name=assignee.display_name,
         entry_number=entry.id,
     )
 
@@ -318,13 +350,14 @@ def _tell_member(entry: FeedbackEntry) -> None:
         return
     with force_locale(_locale_of(author)):
         subject = gettext("The study team has answered your feedback")
-    queue_mail(
-        author.email,
-        subject,
-        "feedback_response",
-        locale=_locale_of(author),
+    tell(
+        author,
+        Kind.FEEDBACK_ANSWER,
+        subject=subject,
+        template="feedback_response",
+        link=public_link(f"/panels/{entry.panel_id}/my-feedback"),
+        panel_id=entry.panel_id,
         name=author.display_name,
         said="" if entry.withdrawn else entry.text,
         response=entry.response,
-        link=public_link(f"/panels/{entry.panel_id}/my-feedback"),
     )

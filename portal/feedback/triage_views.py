@@ -21,6 +21,7 @@ from portal.feedback.forms import (
 from portal.feedback.loaders import page
 from portal.feedback.models import EntryKind, TriageStatus
 from portal.feedback.my_feedback import mark_responses_seen, my_feedback_page
+from portal.rights.care import open_contact_request_count
 from portal.security import csrf_checked_by_form
 
 
@@ -62,6 +63,7 @@ def _inbox(panel_id: int, form: BulkTriageForm) -> str:
         form=form,
         status_labels=STATUS_LABELS,
         kind_labels=kind_labels(),
+        contact_requests=open_contact_request_count(panel_id),
     )
 
 
@@ -114,6 +116,7 @@ def triage_entry(panel_id: int, entry_id: int) -> ResponseReturnValue:
         form.duplicate_of.data = entry.duplicate_of_id
         form.assignee_id.data = str(entry.assignee_id or "")
         form.response.data = entry.response
+        form.quoted.data = entry.quoted_at is not None
     context = {"status_labels": STATUS_LABELS, "kind_labels": kind_labels()}
     if form.validate_on_submit():
         try:

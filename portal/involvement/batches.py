@@ -322,3 +322,15 @@ def approved_for_method(panel_id: int, method: PayMethod) -> list[InvolvementEnt
         return found.method if found and found.method else PayMethod.VOUCHER
 
     return [entry for entry in entries if method_of(entry.user_id) is method]
+
+
+def forget_references(panel_id: int) -> None:
+    """Blank every voucher code and transfer reference of the panel's batches: the retention
+    job calls this when the involvement administration's period ends."""
+    batch_ids = select(PaymentBatch.id).where(PaymentBatch.panel_id == panel_id)
+    db.session.execute(
+        update(BatchPayment)
+        .where(BatchPayment.batch_id.in_(batch_ids))
+        .values(reference="")
+        .execution_options(synchronize_session=False)
+    )

@@ -138,6 +138,7 @@ class MeetingForm(PortalForm):
     accessibility_info = TextAreaField(
         _l("Accessibility information (optional)"), validators=[Length(max=5000)]
     )
+    content_note = TextAreaField(_l("Content note (optional)"), validators=[Length(max=1000)])
     lock_version = HiddenField()
 
     def validate_joining_link(self, field: Field) -> None:
@@ -150,6 +151,7 @@ class MeetingForm(PortalForm):
         self.joining_link.data = meeting.joining_link
         self.venue.data = meeting.venue
         self.accessibility_info.data = meeting.accessibility_info
+        self.content_note.data = meeting.content_note
         self.lock_version.data = str(meeting.lock_version)
 
     def seen_version(self) -> int:

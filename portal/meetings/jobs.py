@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, current_app, has_app_context
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
@@ -16,7 +16,8 @@ from portal.meetings.agenda import total_minutes
 from portal.meetings.models import Meeting, MeetingStatus, Paper
 from portal.meetings.papers import papers_by_item
 from portal.meetings.reminders import queue_meeting_reminders
-from portal.notifications.service import queue_mail
+from portal.notifications.kinds import Kind
+from portal.notifications.tell import tell
 from portal.panels.service import active_people
 
 
@@ -41,7 +42,7 @@ def run_due(app: Flask) -> int:
 
 
 def _pack_recipients(panel_id: int) -> list[User]:
-    return active_people(panel_id)
+    return active_people(panel_id, skip_paused=True)
 
 
 def _send_pack(meeting_id: int) -> int:
@@ -64,19 +65,23 @@ def _send_pack(meeting_id: int) -> int:
     pack_link = f"{base_url}/panels/{meeting.panel_id}/meetings/{meeting.id}/pack"
     count = 0
     for person in _pack_recipients(meeting.panel_id):
-        message = queue_mail(
-            person.email,
-            gettext("Papers for the meeting: %(title)s", title=meeting.title),
-            "meeting_pack",
+        with force_locale(person.language or current_app.config["DEFAULT_LOCALE"]):
+            subject = gettext("Read the papers for the meeting: %(title)s", title=meeting.title)
+        told = tell(
+            person,
+            Kind.MEETING_PACK,
+            subject=subject,
+            template="meeting_pack",
+            link=pack_link,
+            panel_id=meeting.panel_id,
             dedupe_key=f"meeting-pack:{meeting.id}:{person.id}",
-            locale=person.language or None,
             person=person,
             meeting=meeting,
             papers_by_item=papers_by_item(meeting),
             total_minutes=total_minutes(meeting.agenda_items),
             pack_link=pack_link,
         )
-        count += message is not None
+        count += told
     return count
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -29,7 +29,8 @@ from portal.meetings.models import (
     MeetingAction,
     MinutesRevision,
 )
-from portal.notifications.service import queue_mail
+from portal.notifications.kinds import Kind
+from portal.notifications.tell import tell
 from portal.panels.models import Membership
 from portal.panels.service import MEMBERS_AND_CHAIR, active_in_panel, active_people
 
@@ -174,18 +175,21 @@ def share_revision(meeting: Meeting, revision: MinutesRevision) -> None:
     revision.shared_at = utcnow()
     base_url = current_app.config["BASE_URL"].rstrip("/")
     link = f"{base_url}/panels/{meeting.panel_id}/meetings/{meeting.id}/minutes"
-    people = active_people(meeting.panel_id, MEMBERS_AND_CHAIR)
+    people = active_people(meeting.panel_id, MEMBERS_AND_CHAIR, skip_paused=True)
     for person in people:
-        queue_mail(
-            person.email,
-            gettext("Minutes to read: %(title)s", title=meeting.title),
-            "meeting_minutes_shared",
+        with force_locale(person.language or current_app.config["DEFAULT_LOCALE"]):
+            subject = gettext("Read the minutes: %(title)s", title=meeting.title)
+        tell(
+            person,
+            Kind.MINUTES,
+            subject=subject,
+            template="meeting_minutes_shared",
+            link=link,
+            panel_id=meeting.panel_id,
             dedupe_key=f"minutes-shared:{meeting.id}:{revision.number}:{person.id}",
-            locale=person.language or None,
             person=person,
             meeting=meeting,
             revision=revision,
-            link=link,
         )
 
 

@@ -97,6 +97,8 @@ class Meeting(TimestampMixin, db.Model):
     joining_link: Mapped[str] = mapped_column(String(500), default="")
     venue: Mapped[str] = mapped_column(default="")
     accessibility_info: Mapped[str] = mapped_column(default="")
+    # Said before the meeting's details when it may talk about something upsetting.
+    content_note: Mapped[str] = mapped_column(default="", server_default="")
     status: Mapped[MeetingStatus] = mapped_column(
         enum_column(MeetingStatus, "meeting_status"), default=MeetingStatus.DRAFT
     )

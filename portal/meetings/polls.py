@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask_babel import gettext
+from flask import current_app
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -24,7 +25,8 @@ from portal.meetings.models import (
     PollStatus,
 )
 from portal.meetings.times import day_in_words, in_london, london_to_utc
-from portal.notifications.service import queue_mail
+from portal.notifications.kinds import Kind
+from portal.notifications.tell import tell
 
 MIN_SLOTS = 2
 MAX_SLOTS = 12
@@ -210,16 +212,19 @@ def remind(poll: AvailabilityPoll) -> int:
     queued = 0
     today = utcnow().date().isoformat()
     for person in results(poll).not_answered():
-        message = queue_mail(
-            person.email,
-            gettext("When can you come? %(title)s", title=poll.title),
-            "poll_reminder",
+        with force_locale(person.language or current_app.config["DEFAULT_LOCALE"]):
+            subject = gettext("Tell us when you can come: %(title)s", title=poll.title)
+        queued += tell(
+            person,
+            Kind.POLL,
+            subject=subject,
+            template="poll_reminder",
+            link=url,
+            panel_id=poll.panel_id,
             dedupe_key=f"poll-reminder:{poll.id}:{person.id}:{today}",
-            locale=person.language or None,
             poll=poll,
             name=person.display_name,
             url=url,
             closes=closes,
         )
-        queued += message is not None
     return queued

@@ -1,4 +1,5 @@
-"""Meeting reminders, queued by the worker a set number of days before each published meeting.
+"""Meeting reminders, queued by the worker a set time before each published meeting (by default
+one week, one day and two hours before), to everyone who has not declined.
 
 Each reminder is claimed by inserting a ``ReminderSent`` row, unique per meeting, person and
 kind, in the same transaction as the email. A second worker, or a second run, that tries the
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,7 +21,8 @@ from portal.extensions import db
 from portal.meetings import calendar
 from portal.meetings.models import Meeting, MeetingStatus, ReminderSent, Rsvp, RsvpAnswer
 from portal.meetings.times import when_in_words
-from portal.notifications.service import queue_mail
+from portal.notifications.kinds import Kind
+from portal.notifications.tell import tell
 from portal.panels.service import active_people
 
 
@@ -34,20 +36,39 @@ def reminder_days(setting: str) -> list[int]:
     return sorted(days, reverse=True)
 
 
-def due_kind(meeting: Meeting, days: list[int], now: datetime) -> str | None:
+def reminder_hours(setting: str) -> list[int]:
+    """The offsets from ``PORTAL_MEETING_REMINDER_HOURS`` ("2"), largest first, ignoring junk."""
+    hours = set()
+    for part in setting.split(","):
+        part = part.strip()
+        if part.isdigit() and 0 < int(part) < 24:
+            hours.add(int(part))
+    return sorted(hours, reverse=True)
+
+
+def reminder_plan(days_setting: str, hours_setting: str) -> list[tuple[str, timedelta]]:
+    """The meeting's reminders, each a name and how long before the start, largest first:
+    for example one week, one day and two hours before."""
+    plan = [(f"days-{d}", timedelta(days=d)) for d in reminder_days(days_setting)]
+    plan += [(f"hours-{h}", timedelta(hours=h)) for h in reminder_hours(hours_setting)]
+    return sorted(plan, key=lambda step: step[1], reverse=True)
+
+
+def due_kind(meeting: Meeting, plan: list[tuple[str, timedelta]], now: datetime) -> str | None:
     """The reminder due now for a meeting: the closest offset already reached, or None.
 
     Only the closest one counts, so a meeting published two days before it starts gets the
     one-day reminder later, never a late "one week to go" email.
     """
-    due = [d for d in days if meeting.starts_at - timedelta(days=d) <= now]
-    return f"days-{min(due)}" if due else None
+    due = [(offset, name) for name, offset in plan if meeting.starts_at - offset <= now]
+    return min(due)[1] if due else None
 
 
 def queue_meeting_reminders() -> int:
     """Queue every reminder due now; returns how many were queued. Safe to run at once twice."""
-    days = reminder_days(current_app.config["MEETING_REMINDER_DAYS"])
-    if not days:
+    config = current_app.config
+    plan = reminder_plan(config["MEETING_REMINDER_DAYS"], config["MEETING_REMINDER_HOURS"])
+    if not plan:
         return 0
     now = utcnow()
     meetings = list(
@@ -56,14 +77,14 @@ def queue_meeting_reminders() -> int:
             .where(
                 Meeting.status == MeetingStatus.PUBLISHED,
                 Meeting.starts_at > now,
-                Meeting.starts_at <= now + timedelta(days=max(days)),
+                Meeting.starts_at <= now + plan[0][1],
             )
             .order_by(Meeting.starts_at)
         )
     )
     queued = 0
     for meeting in meetings:
-        kind = due_kind(meeting, days, now)
+        kind = due_kind(meeting, plan, now)
         if kind is None:
             continue
         for person in _people_to_remind(meeting, kind):
@@ -78,7 +99,7 @@ def _people_to_remind(meeting: Meeting, kind: str) -> list[User]:
     reminded = select(ReminderSent.user_id).where(
         ReminderSent.meeting_id == meeting.id, ReminderSent.kind == kind
     )
-    return active_people(meeting.panel_id, excluding=(declined, reminded))
+    return active_people(meeting.panel_id, excluding=(declined, reminded), skip_paused=True)
 
 
 def _remind(meeting: Meeting, person: User, kind: str) -> int:
@@ -89,15 +110,22 @@ def _remind(meeting: Meeting, person: User, kind: str) -> int:
     except IntegrityError:
         return 0
     when = when_in_words(meeting.starts_at, meeting.ends_at, with_year=True)
-    message = queue_mail(
-        person.email,
-        gettext("Reminder: %(title)s, %(when)s", title=meeting.title, when=when),
-        "meeting_reminder",
+    url = calendar.meeting_url(meeting)
+    with force_locale(person.language or current_app.config["DEFAULT_LOCALE"]):
+        subject = gettext("Reminder: %(title)s, %(when)s", title=meeting.title, when=when)
+        text = gettext("Reminder: you have a panel meeting on %(when)s.", when=when)
+    told = tell(
+        person,
+        Kind.MEETING_REMINDER,
+        subject=subject,
+        template="meeting_reminder",
+        link=url,
+        panel_id=meeting.panel_id,
         dedupe_key=f"meeting-reminder:{meeting.id}:{person.id}:{kind}",
-        locale=person.language or None,
+        text=text,
         meeting=meeting,
         when=when,
         name=person.display_name,
-        url=calendar.meeting_url(meeting),
+        url=url,
     )
-    return 1 if message is not None else 0
+    return 1 if told else 0

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_babel import gettext
+from flask import current_app
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -31,7 +32,9 @@ from portal.meetings.models import (
     RsvpAnswer,
 )
 from portal.meetings.times import when_in_words
-from portal.notifications.service import Attachment, queue_mail
+from portal.notifications.kinds import Kind
+from portal.notifications.service import Attachment
+from portal.notifications.tell import tell
 from portal.panels.models import Membership
 from portal.panels.service import active_people
 
@@ -44,6 +47,7 @@ class MeetingDetails:
     joining_link: str = ""
     venue: str = ""
     accessibility_info: str = ""
+    content_note: str = ""
 
 
 def get_meeting(panel_id: int, meeting_id: int) -> Meeting | None:
@@ -146,14 +150,23 @@ def notify_members(meeting: Meeting, kind: str) -> int:
     """Queue the email about ``kind`` ("published", "changed", "cancelled") with the calendar
     file to everyone in the panel; returns how many were queued."""
     method = "CANCEL" if meeting.status is MeetingStatus.CANCELLED else "REQUEST"
-    people = panel_people(meeting.panel_id)
+    # A new meeting is an invitation, which a paused member does not get; a change to or the
+    # cancellation of one they may already have in their calendar still reaches them.
+    people = active_people(meeting.panel_id, by_name=True, skip_paused=kind == "published")
     when = when_in_words(meeting.starts_at, meeting.ends_at, with_year=True)
+    url = calendar.meeting_url(meeting)
     for person in people:
-        queue_mail(
-            person.email,
-            _subject(kind, meeting.title, when),
-            f"meeting_{kind}",
-            locale=person.language or None,
+        with force_locale(person.language or current_app.config["DEFAULT_LOCALE"]):
+            subject = _subject(kind, meeting.title, when)
+            text = _text(kind, when)
+        tell(
+            person,
+            Kind.MEETING_CHANGE,
+            subject=subject,
+            template=f"meeting_{kind}",
+            link=url,
+            panel_id=meeting.panel_id,
+            text=text,
             attachment=Attachment(
                 name="meeting.ics",
                 content_type=f"{calendar.ICS_TYPE}; method={method}",
@@ -162,9 +175,18 @@ def notify_members(meeting: Meeting, kind: str) -> int:
             meeting=meeting,
             when=when,
             name=person.display_name,
-            url=calendar.meeting_url(meeting),
+            url=url,
         )
     return len(people)
+
+
+def _text(kind: str, when: str) -> str:
+    """The words of a text about a meeting: when it is, never what it is about."""
+    if kind == "published":
+        return gettext("New panel meeting: %(when)s.", when=when)
+    if kind == "changed":
+        return gettext("A panel meeting has changed. It is now %(when)s.", when=when)
+    return gettext("The panel meeting on %(when)s is cancelled.", when=when)
 
 
 # --- replies (RSVP) -----------------------------------------------------------------------

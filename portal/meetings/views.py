@@ -80,6 +80,7 @@ def _details(form: MeetingForm) -> service.MeetingDetails | None:
         joining_link=(form.joining_link.data or "").strip(),
         venue=(form.venue.data or "").strip(),
         accessibility_info=(form.accessibility_info.data or "").strip(),
+        content_note=(form.content_note.data or "").strip(),
     )
 
 

@@ -54,6 +54,8 @@ def queue_mail(
     dedupe_key: str | None = None,
     locale: str | None = None,
     attachment: Attachment | None = None,
+    kind: str = "",
+    unsubscribe_url: str | None = None,
     **context: Any,
 ) -> OutboxMessage | None:
     """Add an email to the outbox in the current transaction; it commits with the change it
@@ -65,6 +67,10 @@ def queue_mail(
     queued and None is returned, so a reminder can be queued by several workers yet sent once.
     Works inside a request or outside one (the worker, a command). An ``attachment`` (a small
     text file such as a calendar invitation) goes with the message.
+
+    Domains do not call this: they ``tell`` a person (``portal.notifications.tell``), which
+    chooses the channel and passes ``kind``, the footer's ``why`` and ``settings_link``, and for
+    optional kinds the signed ``unsubscribe_url`` sent in the RFC 8058 headers.
     """
     check_header("to", to)
     check_header("subject", subject)
@@ -82,6 +88,11 @@ def queue_mail(
     context.setdefault("subject", subject)
     with force_locale(locale or current_app.config["DEFAULT_LOCALE"]):
         text_body = render_template(f"mail/{template}.txt", **context)
+        if "why" in context:
+            context.setdefault("unsubscribe_link", unsubscribe_url or "")
+            text_body = (
+                text_body.rstrip("\n") + "\n\n" + render_template("mail/_footer.txt", **context)
+            )
         html_body = render_template(f"mail/{template}.html", **context)
     message = OutboxMessage(
         to_address=to,
@@ -89,6 +100,8 @@ def queue_mail(
         text_body=text_body,
         html_body=html_body,
         dedupe_key=dedupe_key,
+        kind=kind,
+        unsubscribe_url=unsubscribe_url,
     )
     if attachment is not None:
         check_header("attachment name", attachment.name)

@@ -77,6 +77,10 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = message_id(message, sender)
     email["Auto-Submitted"] = "auto-generated"
+    if message.unsubscribe_url:
+        # RFC 8058: a mail program may offer "unsubscribe" and POST to the address itself.
+        email["List-Unsubscribe"] = check_header("List-Unsubscribe", f"<{message.unsubscribe_url}>")
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message.text_body)
     email.add_alternative(message.html_body, subtype="html")
     if message.attachment_name and message.attachment_type and message.attachment_body:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
@@ -63,6 +63,12 @@ class Membership(TimestampMixin, db.Model):
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
     pseudonym_code: Mapped[str] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(default=True)
+    # A member who paused their involvement: since when, and until which day (UK date; none:
+    # until they come back). Nobody is ever asked or told why.
+    paused_at: Mapped[datetime | None]
+    paused_until: Mapped[date | None]
+    # When the member chose to stop being a member (the record is kept).
+    left_at: Mapped[datetime | None]
 
     panel: Mapped[Panel] = relationship(back_populates="memberships", lazy="raise")
     user: Mapped[User] = relationship(back_populates="memberships", lazy="raise")

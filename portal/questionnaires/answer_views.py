@@ -12,7 +12,6 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal.access import Action, panel_page
-from portal.notifications.service import queue_mail
 from portal.questionnaires import answer_pages, answering, service
 from portal.questionnaires.answer_pages import AnswerValue, ForeignAnswer
 from portal.questionnaires.answering import AlreadyAnswered, DraftTooLong
@@ -168,16 +167,7 @@ def check_answers(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
                 answering.submit(questionnaire, current_user.id, answers, CookieDrafts())
             except AlreadyAnswered:
                 return _already_sent(questionnaire)
-            queue_mail(
-                current_user.email,
-                gettext("Thank you for your answers"),
-                "questionnaire_sent",
-                locale=current_user.language or None,
-                name=current_user.display_name,
-                title=questionnaire.title,
-                anonymous=questionnaire.anonymous,
-                closes_at=questionnaire.closes_at,
-            )
+            answering.tell_answers_sent(current_user.id, questionnaire)
             return redirect(_url(".answers_sent", questionnaire))
         status = 400
     pages = answer_pages.pages_of(questionnaire)

@@ -254,3 +254,32 @@ def submit(
     if not questionnaire.anonymous:
         # Anonymous answers never make an entry: it would say who answered, and when.
         record_questionnaire(questionnaire.panel_id, questionnaire.id, questionnaire.title, user_id)
+
+
+def tell_answers_sent(user_id: int, questionnaire: Questionnaire) -> None:
+    """Send the person a copy-of-receipt email for their answers; the caller commits."""
+    from flask import current_app
+    from flask_babel import force_locale, gettext
+
+    from portal.accounts.models import User
+    from portal.links import portal_url
+    from portal.notifications.kinds import Kind
+    from portal.notifications.tell import tell
+
+    person = db.session.get(User, user_id)
+    if person is None:
+        return
+    with force_locale(person.language or current_app.config["DEFAULT_LOCALE"]):
+        subject = gettext("Thank you for your answers")
+    tell(
+        person,
+        Kind.RECEIPT,
+        subject=subject,
+        template="questionnaire_sent",
+        link=portal_url("questionnaires.list_questionnaires", panel_id=questionnaire.panel_id),
+        panel_id=questionnaire.panel_id,
+        name=person.display_name,
+        title=questionnaire.title,
+        anonymous=questionnaire.anonymous,
+        closes_at=questionnaire.closes_at,
+    )

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
+from portal.agreements.service import quote_consenting
 from portal.extensions import db
 from portal.panels.models import Membership
 from portal.questionnaires.answer_pages import allowed_values
@@ -49,6 +50,15 @@ def dictionary(questionnaire: Questionnaire) -> list[list[str]]:
     else:
         rows.append(["pseudonym_code", "The person's pseudonym code in the panel", "", "", ""])
         rows.append(["submitted_on", "The day the answers were last saved", "", "", ""])
+        rows.append(
+            [
+                "may_quote",
+                "Whether the person consents, now, to being quoted (never by name)",
+                "",
+                "",
+                "yes; no",
+            ]
+        )
     for question in questionnaire.questions:
         if question.kind is QuestionType.SECTION:
             continue
@@ -67,7 +77,7 @@ def dictionary(questionnaire: Questionnaire) -> list[list[str]]:
 
 
 def answers_table(questionnaire: Questionnaire) -> list[list[str]]:
-    """A header row, then one row per set of sent answers. Three queries in all."""
+    """A header row, then one row per set of sent answers. Four queries in all."""
     questions = [q for q in questionnaire.questions if q.kind is not QuestionType.SECTION]
     submissions = list(
         db.session.execute(
@@ -84,7 +94,11 @@ def answers_table(questionnaire: Questionnaire) -> list[list[str]]:
     ):
         answers[answer.submission_id][answer.question_id] = answer
     codes: dict[int, str] = {}
+    quotable: set[int] = set()
     if not questionnaire.anonymous:
+        quotable = quote_consenting(
+            questionnaire.panel_id, [user_id for _id, user_id, _on in submissions if user_id]
+        )
         codes = {
             user_id: code
             for user_id, code in db.session.execute(
@@ -93,7 +107,9 @@ def answers_table(questionnaire: Questionnaire) -> list[list[str]]:
                 )
             )
         }
-    header = ["answer"] if questionnaire.anonymous else ["pseudonym_code", "submitted_on"]
+    header = (
+        ["answer"] if questionnaire.anonymous else ["pseudonym_code", "submitted_on", "may_quote"]
+    )
     for question in questions:
         header.extend(name for name, _ in _columns(question))
     table = [header]
@@ -101,7 +117,11 @@ def answers_table(questionnaire: Questionnaire) -> list[list[str]]:
         if questionnaire.anonymous:
             row = [str(number)]
         else:
-            row = [codes.get(user_id or 0, ""), submitted_on.isoformat() if submitted_on else ""]
+            row = [
+                codes.get(user_id or 0, ""),
+                submitted_on.isoformat() if submitted_on else "",
+                "yes" if user_id in quotable else "no",
+            ]
         for question in questions:
             row.extend(_cells(question, answers[submission_id].get(question.id)))
         table.append([safe_cell(cell) for cell in row])

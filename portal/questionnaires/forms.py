@@ -78,6 +78,7 @@ class QuestionnaireForm(PortalForm):
     )
     introduction = TextAreaField(_l("Introduction (optional)"), validators=[Length(max=5000)])
     privacy_note = TextAreaField(_l("Privacy note (optional)"), validators=[Length(max=3000)])
+    content_note = TextAreaField(_l("Content note (optional)"), validators=[Length(max=1000)])
     lock_version = HiddenField()
     anonymous = RadioField(
         _l("Named or anonymous?"),
@@ -134,6 +135,7 @@ class QuestionnaireForm(PortalForm):
         self.title.data = details.title
         self.introduction.data = details.introduction
         self.privacy_note.data = details.privacy_note
+        self.content_note.data = details.content_note
         self.anonymous.data = "anonymous" if details.anonymous else "named"
         self.audience.data = details.audience.value
         self.meeting_id.data = str(details.meeting_id or "")
@@ -149,6 +151,7 @@ class QuestionnaireForm(PortalForm):
             title=(self.title.data or "").strip(),
             introduction=(self.introduction.data or "").strip(),
             privacy_note=(self.privacy_note.data or "").strip(),
+            content_note=(self.content_note.data or "").strip(),
             anonymous=self.anonymous.data == "anonymous",
             opens_at=self.opens_at(),
             closes_at=self.closes_at(),

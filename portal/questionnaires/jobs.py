@@ -18,7 +18,9 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.links import portal_path
 from portal.meetings.models import Meeting
-from portal.notifications.service import queue_mail
+from portal.notifications.kinds import Kind
+from portal.notifications.tell import tell
+from portal.panels.service import not_paused
 from portal.questionnaires.models import Completion, Questionnaire
 
 # A reminder goes to those who have not answered when this little time is left.
@@ -48,13 +50,13 @@ def _not_answered(questionnaire: Questionnaire) -> list[User]:
     if not asked:
         return []
     answered = select(Completion.user_id).where(Completion.questionnaire_id == questionnaire.id)
-    return list(
-        db.session.scalars(
-            select(User).where(
-                User.id.in_(asked), User.id.not_in(answered), User.is_active_account.is_(True)
-            )
+    people = db.session.scalars(
+        select(User).where(
+            User.id.in_(asked), User.id.not_in(answered), User.is_active_account.is_(True)
         )
     )
+    # Offers and reminders are not sent to anyone who paused their involvement.
+    return not_paused(questionnaire.panel_id, people)
 
 
 def _send(questionnaire: Questionnaire, meeting: Meeting | None, user: User, kind: str) -> bool:
@@ -75,20 +77,21 @@ def _send(questionnaire: Questionnaire, meeting: Meeting | None, user: User, kin
         questionnaire_id=questionnaire.id,
         number=1,
     )
-    message = queue_mail(
-        user.email,
-        subject,
-        "questionnaire_invite",
+    link = current_app.config["BASE_URL"].rstrip("/") + path
+    return tell(
+        user,
+        Kind.DEADLINE_REMINDER if kind == "reminder" else Kind.QUESTIONNAIRE,
+        subject=subject,
+        template="questionnaire_invite",
+        link=link,
+        panel_id=questionnaire.panel_id,
         dedupe_key=f"questionnaire-{kind}:{questionnaire.id}:{user.id}",
-        locale=locale,
         name=user.display_name,
         title=questionnaire.title,
         meeting_title=meeting.title if meeting else "",
         reminder=kind == "reminder",
         closes_at=questionnaire.closes_at,
-        link=current_app.config["BASE_URL"].rstrip("/") + path,
     )
-    return message is not None
 
 
 def run_due(app: Flask) -> int:

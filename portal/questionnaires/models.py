@@ -41,6 +41,8 @@ class Questionnaire(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(300))
     introduction: Mapped[str] = mapped_column(default="")
     privacy_note: Mapped[str] = mapped_column(default="")
+    # Said before the first question when it may talk about something upsetting.
+    content_note: Mapped[str] = mapped_column(default="", server_default="")
     anonymous: Mapped[bool] = mapped_column(default=False)
     opens_at: Mapped[datetime | None]
     closes_at: Mapped[datetime | None]

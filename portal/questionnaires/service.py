@@ -40,6 +40,7 @@ class QuestionnaireDetails:
     title: str
     introduction: str = ""
     privacy_note: str = ""
+    content_note: str = ""
     anonymous: bool = False
     opens_at: datetime | None = None
     closes_at: datetime | None = None
@@ -285,6 +286,7 @@ def copy_questionnaire(questionnaire: Questionnaire, created_by_id: int) -> Ques
             title=questionnaire.title,
             introduction=questionnaire.introduction,
             privacy_note=questionnaire.privacy_note,
+            content_note=questionnaire.content_note,
             anonymous=questionnaire.anonymous,
             audience=questionnaire.audience,
             meeting_id=questionnaire.meeting_id,

@@ -138,6 +138,7 @@ def edit_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnVa
                 title=questionnaire.title,
                 introduction=questionnaire.introduction,
                 privacy_note=questionnaire.privacy_note,
+                content_note=questionnaire.content_note,
                 anonymous=questionnaire.anonymous,
                 opens_at=questionnaire.opens_at,
                 closes_at=questionnaire.closes_at,

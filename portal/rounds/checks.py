@@ -8,7 +8,8 @@ before anything changes.
 
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask import current_app
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -20,7 +21,8 @@ from portal.extensions import db
 from portal.feedback.routing import route_omission_check
 from portal.involvement.entries import record_round_check
 from portal.links import portal_path
-from portal.notifications.service import queue_mail
+from portal.notifications.kinds import Kind
+from portal.notifications.tell import tell
 from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck, Resonance, ReviewRound
 from portal.rounds.service import NotInRound, RoundClosed
 
@@ -146,20 +148,25 @@ def submit_check(review_round: ReviewRound, user_id: int) -> OmissionCheck:
     record_round_check(review_round.panel_id, review_round.id, review_round.version.title, user_id)
     person = db.session.get(User, user_id)
     if person is not None:
-        queue_mail(
-            person.email,
-            gettext("We have your answers: %(title)s", title=review_round.version.title),
-            "omission_check_sent",
-            locale=person.language or None,
+        path = portal_path(
+            "rounds.check_answers",
+            panel_id=review_round.panel_id,
+            draft_id=draft.id,
+            round_id=review_round.id,
+        )
+        with force_locale(person.language or current_app.config["DEFAULT_LOCALE"]):
+            subject = gettext("We have your answers: %(title)s", title=review_round.version.title)
+        tell(
+            person,
+            Kind.RECEIPT,
+            subject=subject,
+            template="omission_check_sent",
+            link=current_app.config["BASE_URL"].rstrip("/") + path,
+            panel_id=review_round.panel_id,
             name=person.display_name,
             title=review_round.version.title,
             closes_at=review_round.closes_at,
             changed=not first_time,
-            path=portal_path(
-                "rounds.check_answers",
-                panel_id=review_round.panel_id,
-                draft_id=draft.id,
-                round_id=review_round.id,
-            ),
+            path=path,
         )
     return check

@@ -21,6 +21,7 @@ from flask_babel import gettext
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
+from portal.agreements.service import consents_to_quote
 from portal.drafts.models import VersionItem
 from portal.extensions import db
 from portal.feedback.models import EntryKind, FeedbackEntry
@@ -69,6 +70,7 @@ def _response_rows(review_round: ReviewRound) -> list[Sequence[Any]]:
             VersionItem.title,
             ItemAnswer.resonance,
             ItemAnswer.comment,
+            _may_quote(),
         )
         .select_from(ItemAnswer)
         .join(OmissionCheck, OmissionCheck.id == ItemAnswer.check_id)
@@ -78,8 +80,17 @@ def _response_rows(review_round: ReviewRound) -> list[Sequence[Any]]:
         .order_by(OmissionCheck.id, VersionItem.position)
     )
     return [
-        (code or UNKNOWN_PERSON, sent, position, key, title, answer.value if answer else "", text)
-        for code, sent, position, key, title, answer, text in rows
+        (
+            code or UNKNOWN_PERSON,
+            sent,
+            position,
+            key,
+            title,
+            answer.value if answer else "",
+            text,
+            quote,
+        )
+        for code, sent, position, key, title, answer, text, quote in rows
     ]
 
 
@@ -90,6 +101,7 @@ def _missing_rows(review_round: ReviewRound) -> list[Sequence[Any]]:
             OmissionCheck.submitted_at,
             MissingAction.description,
             MissingAction.why_it_matters,
+            _may_quote(),
         )
         .select_from(MissingAction)
         .join(OmissionCheck, OmissionCheck.id == MissingAction.check_id)
@@ -107,6 +119,7 @@ def _other_rows(review_round: ReviewRound) -> list[Sequence[Any]]:
             OmissionCheck.submitted_at,
             OmissionCheck.rewording,
             OmissionCheck.general_comment,
+            _may_quote(),
         )
         .select_from(OmissionCheck)
         .outerjoin(Membership, _membership_of(OmissionCheck.user_id, review_round))
@@ -135,6 +148,7 @@ def _triage_rows(review_round: ReviewRound) -> list[Sequence[Any]]:
             assignee.pseudonym_code,
             FeedbackEntry.response,
             FeedbackEntry.responded_at,
+            consents_to_quote(FeedbackEntry.panel_id, FeedbackEntry.author_id),
         )
         .select_from(FeedbackEntry)
         .outerjoin(
@@ -181,9 +195,15 @@ def _triage_rows(review_round: ReviewRound) -> list[Sequence[Any]]:
                 who or "",
                 row[11],
                 row[12],
+                row[13],
             )
         )
     return found
+
+
+def _may_quote() -> Any:
+    """Whether the person who sent the check consents, now, to being quoted."""
+    return consents_to_quote(Membership.panel_id, OmissionCheck.user_id)
 
 
 def _membership_of(user_id: Any, review_round: ReviewRound) -> Any:
@@ -206,6 +226,13 @@ def round_sheets(review_round: ReviewRound) -> list[Sheet]:
     """The round's results as tables: answers, missing actions, other comments and triage."""
     participant = ("participant", _participant_meaning())
     sent = ("submitted_at", _sent_meaning())
+    may_quote = (
+        "may_quote",
+        gettext(
+            "yes when the person consents, now, to being quoted (never by name); no when they "
+            "have not agreed or withdrew."
+        ),
+    )
     return [
         Sheet(
             "responses",
@@ -224,6 +251,7 @@ def round_sheets(review_round: ReviewRound) -> list[Sheet]:
                     ),
                 ),
                 ("item_comment", gettext("What they wrote about this item, if anything.")),
+                may_quote,
             ),
             _response_rows(review_round),
         ),
@@ -235,6 +263,7 @@ def round_sheets(review_round: ReviewRound) -> list[Sheet]:
                 sent,
                 ("description", gettext("What they said is missing.")),
                 ("why_it_matters", gettext("Why it matters to them, if they said.")),
+                may_quote,
             ),
             _missing_rows(review_round),
         ),
@@ -246,6 +275,7 @@ def round_sheets(review_round: ReviewRound) -> list[Sheet]:
                 sent,
                 ("rewording", gettext("What they think should be worded differently.")),
                 ("general_comment", gettext("Anything else they wanted to say.")),
+                may_quote,
             ),
             _other_rows(review_round),
         ),
@@ -281,6 +311,7 @@ def round_sheets(review_round: ReviewRound) -> list[Sheet]:
                 ("assignee", gettext("Pseudonym code of the researcher looking after it.")),
                 ("response", gettext("The study team's answer to the person.")),
                 ("responded_at", gettext("When the answer was given (UTC).")),
+                may_quote,
             ),
             _triage_rows(review_round),
         ),

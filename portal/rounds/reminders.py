@@ -10,21 +10,28 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import and_, func, select
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.email_links import public_link
 from portal.accounts.models import User
+from portal.db import utcnow
 from portal.extensions import db
+from portal.notifications.kinds import Kind
 from portal.notifications.models import OutboxMessage
-from portal.notifications.service import queue_mail
+from portal.notifications.tell import tell
 from portal.panels.models import Membership
+from portal.panels.service import not_paused_now
 from portal.rounds.models import OmissionCheck, ReviewRound
 from portal.rounds.results import asked
+from portal.templating import london_time
 
 # Nobody is reminded about the same round twice in this long.
 REMINDER_GAP = timedelta(hours=24)
+# The worker reminds those who have not answered when this little time is left.
+DAY_BEFORE = timedelta(days=1)
 
 
 def _reminder_prefix(review_round: ReviewRound) -> str:
@@ -47,8 +54,9 @@ def last_reminder_at(review_round: ReviewRound) -> datetime | None:
 
 
 def people_to_remind(review_round: ReviewRound, now: datetime) -> Sequence[Any]:
-    """Everyone the round asks who has not sent their answers and has not been reminded about
-    this round in the last 24 hours. Rows: ``id``, ``email``, ``display_name``, ``language``."""
+    """Everyone the round asks who has not sent their answers, has not been reminded about this
+    round in the last 24 hours and has not paused their involvement. Rows: ``id``, ``email``,
+    ``display_name``, ``language``."""
     prefix = _reminder_prefix(review_round)
     recent_keys = db.session.scalars(
         select(OutboxMessage.dedupe_key).where(
@@ -72,38 +80,81 @@ def people_to_remind(review_round: ReviewRound, now: datetime) -> Sequence[Any]:
             *asked(review_round),
             User.is_active_account.is_(True),
             OmissionCheck.submitted_at.is_(None),
+            not_paused_now(now),
         )
         .order_by(Membership.id)
     )
     return [row for row in rows if row.id not in recently_reminded]
 
 
-def remind_non_responders(review_round: ReviewRound, now: datetime) -> int:
+def remind_non_responders(
+    review_round: ReviewRound, now: datetime, occasion: str | None = None
+) -> int:
     """Queue one reminder to each person who has not sent their answers, in this transaction.
 
     Nobody is reminded about the same round twice within 24 hours, even if two people press
     the button at once (the outbox refuses a second message with the same key). Returns how
-    many reminders were queued; they commit with the request.
+    many reminders were queued; they commit with the request. An ``occasion`` (such as
+    "day-before") makes the reminder once only for that occasion, whatever the channel.
     """
     version = review_round.version
     queued = 0
-    for person in people_to_remind(review_round, now):
+    when = occasion or f"{now:%Y-%m-%d}"
+    ids = [row.id for row in people_to_remind(review_round, now)]
+    people = (
+        db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id)) if ids else []
+    )
+    for person in people:
         locale = person.language or current_app.config["DEFAULT_LOCALE"]
         with force_locale(locale):
             subject = gettext(
                 "Reminder: we would like your views on %(title)s", title=version.title
             )
-        message = queue_mail(
-            person.email,
-            subject,
-            "round_reminder",
-            dedupe_key=f"{_reminder_prefix(review_round)}{person.id}:{now:%Y-%m-%d}",
-            locale=locale,
+            text = gettext(
+                "A reminder: there is still time to send your answers, until %(date)s.",
+                date=london_time(review_round.closes_at),
+            )
+        told = tell(
+            person,
+            Kind.DEADLINE_REMINDER,
+            subject=subject,
+            template="round_reminder",
+            link=public_link("/"),
+            panel_id=review_round.panel_id,
+            dedupe_key=f"{_reminder_prefix(review_round)}{person.id}:{when}",
+            text=text,
             name=person.display_name,
             title=version.title,
             closes_at=review_round.closes_at,
-            link=public_link("/"),
         )
-        if message is not None:
+        if told:
             queued += 1
+    return queued
+
+
+def remind_before_deadlines(app: Flask) -> int:
+    """The worker's job: the day before a round closes, remind those who have not answered.
+
+    It is the same reminder the study team can send by hand, so whoever was reminded in the last
+    24 hours (by the team or by an earlier pass) is not reminded again. Returns how many were
+    queued; each round's reminders commit together.
+    """
+    queued = 0
+    with app.app_context():
+        now = utcnow()
+        rounds = list(
+            db.session.scalars(
+                select(ReviewRound)
+                .where(
+                    ReviewRound.closed_early_at.is_(None),
+                    ReviewRound.closes_at > now,
+                    ReviewRound.closes_at <= now + DAY_BEFORE,
+                )
+                .options(joinedload(ReviewRound.version))
+                .order_by(ReviewRound.closes_at)
+            )
+        )
+        for review_round in rounds:
+            queued += remind_non_responders(review_round, now, occasion="day-before")
+            db.session.commit()
     return queued

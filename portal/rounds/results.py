@@ -15,6 +15,7 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
+from portal.agreements.service import consents_to_quote
 from portal.drafts.models import Draft, DraftVersion, VersionItem
 from portal.extensions import db
 from portal.panels.models import Membership
@@ -177,7 +178,12 @@ def respondents(review_round: ReviewRound, page: int) -> Page[Any]:
     return _page(query, count, page)
 
 
-AUTHOR = (Membership.pseudonym_code, User.display_name)
+# Who said it, and whether they consent, now, to being quoted (shown beside their words).
+AUTHOR = (
+    Membership.pseudonym_code,
+    User.display_name,
+    consents_to_quote(Membership.panel_id, OmissionCheck.user_id).label("may_quote"),
+)
 
 
 def _with_author(query: Select[Any], review_round: ReviewRound) -> Select[Any]:

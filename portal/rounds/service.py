@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_babel import gettext
+from flask import current_app
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -20,7 +21,8 @@ from portal.db import utcnow
 from portal.drafts.models import Draft, DraftVersion
 from portal.extensions import db
 from portal.links import portal_path
-from portal.notifications.service import queue_mail
+from portal.notifications.kinds import Kind
+from portal.notifications.tell import tell
 from portal.panels.models import Membership, Role
 from portal.panels.service import MEMBERS_AND_CHAIR, active_in_panel, active_people
 from portal.rounds.models import OmissionCheck, ReviewRound
@@ -169,7 +171,7 @@ def home_rounds(user_id: int, memberships: list[Membership]) -> dict[str, Any]:
 
 
 def _answering_people(panel_id: int) -> list[User]:
-    return active_people(panel_id, ANSWERING_ROLES)
+    return active_people(panel_id, ANSWERING_ROLES, skip_paused=True)
 
 
 def _tell_the_panel(review_round: ReviewRound, draft: Draft, template: str, key: str) -> None:
@@ -179,13 +181,18 @@ def _tell_the_panel(review_round: ReviewRound, draft: Draft, template: str, key:
         draft_id=draft.id,
         round_id=review_round.id,
     )
+    base_url = current_app.config["BASE_URL"].rstrip("/")
     for person in _answering_people(review_round.panel_id):
-        queue_mail(
-            person.email,
-            gettext("Please check: %(title)s", title=review_round.version.title),
-            template,
+        with force_locale(person.language or current_app.config["DEFAULT_LOCALE"]):
+            subject = gettext("Please check: %(title)s", title=review_round.version.title)
+        tell(
+            person,
+            Kind.ROUND_OPENED,
+            subject=subject,
+            template=template,
+            link=base_url + link,
+            panel_id=review_round.panel_id,
             dedupe_key=f"round:{review_round.id}:{key}:{person.id}",
-            locale=person.language or None,
             name=person.display_name,
             title=review_round.version.title,
             closes_at=review_round.closes_at,

@@ -416,7 +416,7 @@ def test_only_the_chair_publishes_the_pack_and_members_get_one_email(
 
 
 def packs_to(address: str) -> list[OutboxMessage]:
-    return [m for m in mail_to(address) if m.subject.startswith("Papers for the meeting")]
+    return [m for m in mail_to(address) if m.subject.startswith("Read the papers for the meeting")]
 
 
 def test_two_workers_at_once_send_the_pack_once(app: Flask, cast: Cast) -> None:

@@ -276,7 +276,7 @@ def test_reminding_people_who_have_not_answered(cast: Cast, client_as: Clients) 
     assert submit_form(chair, url, {}).status_code == 302
     assert mail_to(cast.people["member"].email) == []
     (reminder,) = mail_to(cast.people["researcher"].email)
-    assert "When can you come?" in reminder.subject
+    assert "Tell us when you can come" in reminder.subject
     assert f"/panels/{cast.panel.id}/polls/{poll.id}" in reminder.text_body
     # A second press the same day sends nothing more.
     submit_form(chair, url, {})

@@ -648,6 +648,8 @@ def test_named_export_uses_pseudonym_codes_and_has_a_data_dictionary(
     assert member.email not in csv_text and member.display_name not in csv_text
     assert "'=HYPERLINK" in csv_text and ",=HYPERLINK" not in csv_text
     assert "Training,Peer support,Outreach" in csv_text
+    assert csv_text.splitlines()[0].startswith("pseudonym_code,submitted_on,may_quote,")
+    assert csv_text.splitlines()[1].split(",")[2] == "no"  # not agreed to be quoted
     dictionary = researcher.get(f"{base(cast, questionnaire)}/export/dictionary.csv").text
     assert "pseudonym_code" in dictionary and "Strongly disagree" in dictionary
 

@@ -27,6 +27,7 @@ from portal.rounds.export import safe_cell
 from portal.rounds.models import OmissionCheck, Resonance, ReviewRound
 from tests.conftest import submit_form
 from tests.factories import add_to_panel, make_user
+from tests.integration.agreement_helpers import answer, published_agreement
 from tests.outbox import mail_to
 from tests.results_data import answer_round, draft_id_of, make_round, results_path
 from tests.roles import Cast
@@ -111,6 +112,19 @@ def test_the_team_reads_everything_members_said_made_harmless(
     assert "Support for carers" in html and "Carers are <em>left out</em>" in html
     assert "Say &#39;people&#39; not &#39;patients&#39;" in html or "Say 'people'" in html
     assert f"{code} (A member)" in html
+
+
+def test_the_results_say_beside_each_persons_words_whether_they_may_be_quoted(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    review_round = make_round(cast.panel, cast.people["researcher"])
+    answer_round(review_round, cast.people["member"], [S, P], comments=["Member words", ""])
+    answer_round(review_round, cast.people["chair"], [P, S], comments=["Chair words", ""])
+    answer(client_as("member"), cast, published_agreement(cast))
+    html = text_of(client_as("researcher").get(results_url(review_round)).get_data(as_text=True))
+    member, chair = code_of(cast, "member"), code_of(cast, "chair")
+    assert f"{member} (A member) · May be quoted" in html
+    assert f"{chair} (The chair) · Not to be quoted" in html
 
 
 def test_the_team_sees_who_has_and_has_not_answered(
@@ -297,6 +311,8 @@ def test_the_spreadsheet_holds_answers_comments_and_triage_under_codes_only(
     cast: Cast, client_as: Callable[[str], FlaskClient]
 ) -> None:
     review_round = _round_with_everything(cast)
+    agreement = published_agreement(cast)  # consent to be quoted: the member agrees
+    answer(client_as("member"), cast, agreement)
     response = client_as("researcher").get(results_url(review_round, "/results.xlsx"))
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment;")
@@ -323,17 +339,18 @@ def test_the_spreadsheet_holds_answers_comments_and_triage_under_codes_only(
         "item_title",
         "answer",
         "item_comment",
+        "may_quote",
     ]
-    assert [(r[0], r[2], r[5]) for r in responses[1:]] == [
-        (member, 1, "strongly"),
-        (member, 2, "no"),
-        (chair, 1, "partly"),
-        (chair, 2, "not_sure"),
+    assert [(r[0], r[2], r[5], r[7]) for r in responses[1:]] == [
+        (member, 1, "strongly", "yes"),
+        (member, 2, "no", "yes"),
+        (chair, 1, "partly", "no"),
+        (chair, 2, "not_sure", "no"),
     ]
     assert responses[1][6] == '\'=HYPERLINK("http://evil")'
-    assert sheets["missing_actions"][1][2:] == ["'+1+1", "'-2+3"]
+    assert sheets["missing_actions"][1][2:] == ["'+1+1", "'-2+3", "yes"]
     other = sheets["other_comments"]
-    assert other[1][2:] == ["'@SUM(A1)", "'\tTab"]  # the control character is dropped
+    assert other[1][2:] == ["'@SUM(A1)", "'\tTab", "yes"]  # the control character is dropped
     assert other[2][3].startswith("'") and other[2][3].endswith("CR")  # XML reads \r as \n
     triage = sheets["triage"]
     header = triage[0]
@@ -341,6 +358,7 @@ def test_the_spreadsheet_holds_answers_comments_and_triage_under_codes_only(
     assert rows[0]["participant"] == member and rows[0]["status"] == "not_actioned"
     assert rows[0]["reason"] == "Outside the study" and rows[0]["assignee"] == researcher
     assert rows[1]["withdrawn"] == "yes" and rows[1]["text"] in ("", None)
+    assert rows[0]["may_quote"] == "yes"
     # No cell anywhere is a formula, and nobody is named.
     for sheet in book:
         for row in sheet.iter_rows():

@@ -19,6 +19,7 @@ LOADED_WHEN_USED = {
     "icalendar": "calendar files",
     "segno": "the two-step QR code",
     "weasyprint": "PDFs",
+    "notifications_python_client": "text messages, sent by the mail worker",
 }
 
 SERVE_PAGES = """

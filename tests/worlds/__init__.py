@@ -8,12 +8,15 @@ from types import ModuleType
 from tests.worlds import (
     accounts,
     admin,
+    agreements,
     feedback,
     involvement,
     meeting_papers,
     meetings,
+    notifications,
     questionnaires,
     results,
+    rights,
     rounds,
 )
 
@@ -27,4 +30,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     meeting_papers,
     questionnaires,
     involvement,
+    notifications,
+    agreements,
+    rights,
 )

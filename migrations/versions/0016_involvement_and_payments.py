@@ -1,8 +1,8 @@
 """involvement and payments: rates with the dates they take effect, entries, members' choices,
 expense claims, payment batches and the organisation's details for letters
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-03 16:05:28.790916
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0014"
-down_revision = "0013"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
