@@ -419,3 +419,23 @@ def test_the_warning_counts_what_was_paid_in_the_members_assessment_period(
     db.session.commit()
     page = client_as("researcher").get(payments(cast)).get_data(as_text=True)
     assert "Check before paying" in page and "They have been paid £20.00" in page
+
+
+def test_a_copy_of_a_members_data_holds_their_record_and_retention_forgets_references(
+    cast: Cast,
+) -> None:
+    from portal.rights.data_copy import everything_about
+    from portal.rights.retention import forget_involvement_administration
+
+    [entry] = _entries(cast, count=1)
+    staff_id = cast.people["researcher"].id
+    approve(cast.panel, [entry.id], staff_id)
+    paid_batch(cast.panel, [entry.id], staff_id)
+    db.session.commit()
+    copy = everything_about(cast.people["member"].id)
+    flat = str(copy)
+    assert "Preparation 1" in flat and f"VOUCHER-{cast.people['member'].id}" in flat
+    forget_involvement_administration(cast.panel.id)
+    db.session.commit()
+    assert db.session.scalars(select(BatchPayment.reference)).all() == [""]
+    assert db.session.scalars(select(InvolvementEntry.status)).all() == [EntryStatus.PAID]
