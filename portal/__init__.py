@@ -152,6 +152,12 @@ VIEW_MODULES = (
     "portal.questionnaires.views",
     "portal.questionnaires.answer_views",
     "portal.questionnaires.results_views",
+    "portal.involvement.member_views",
+    "portal.involvement.team_views",
+    "portal.involvement.rate_views",
+    "portal.involvement.expense_views",
+    "portal.involvement.batch_views",
+    "portal.involvement.organisation_views",
     "portal.notifications.views",
     "portal.notifications.panel_views",
     "portal.notifications.callback_views",
@@ -172,6 +178,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.core.blueprint import bp as core_bp
     from portal.drafts.blueprint import bp as drafts_bp
     from portal.feedback.blueprint import bp as feedback_bp
+    from portal.involvement.blueprint import bp as involvement_bp
     from portal.meetings.blueprint import bp as meetings_bp
     from portal.notifications.blueprint import bp as notifications_bp
     from portal.questionnaires.blueprint import bp as questionnaires_bp
@@ -187,6 +194,7 @@ def _register_blueprints(app: Flask) -> None:
         feedback_bp,
         meetings_bp,
         questionnaires_bp,
+        involvement_bp,
         notifications_bp,
         agreements_bp,
         rights_bp,

@@ -80,6 +80,17 @@ class Action(enum.StrEnum):
     QUESTIONNAIRE_BUILD = "questionnaire.build"
     QUESTIONNAIRE_RESULTS = "questionnaire.results"
     QUESTIONNAIRE_ANSWER = "questionnaire.answer"
+    # involvement and payments
+    INVOLVEMENT_OWN = "involvement.own"
+    INVOLVEMENT_CHOOSE = "involvement.choose"
+    EXPENSE_CLAIM = "expense.claim"
+    INVOLVEMENT_VIEW_ALL = "involvement.view_all"
+    INVOLVEMENT_RATES = "involvement.rates"
+    INVOLVEMENT_ENTRIES = "involvement.entries"
+    INVOLVEMENT_APPROVE = "involvement.approve"
+    EXPENSE_REVIEW = "expense.review"
+    PAYMENT_MANAGE = "payment.manage"
+    INVOLVEMENT_EXPORT = "involvement.export"
     # notifications
     NOTIFICATION_DEFAULTS = "notification.defaults"
     CALLS_VIEW = "calls.view"
@@ -146,6 +157,23 @@ ACTIONS: dict[Action, frozenset[Role]] = {
     Action.QUESTIONNAIRE_RESULTS: frozenset({Role.RESEARCHER, Role.CHAIR}),
     # The panel's members and chair answer; the study team asks.
     Action.QUESTIONNAIRE_ANSWER: frozenset({Role.MEMBER, Role.CHAIR}),
+    #
+    # --- involvement and payments ---
+    #
+    # Members and the chair are the people who take part and are paid: each sees only their
+    # own record, makes their own choices and claims their own expenses.
+    Action.INVOLVEMENT_OWN: frozenset({Role.MEMBER, Role.CHAIR}),
+    Action.INVOLVEMENT_CHOOSE: frozenset({Role.MEMBER, Role.CHAIR}),
+    Action.EXPENSE_CLAIM: frozenset({Role.MEMBER, Role.CHAIR}),
+    # The study team holds the budget: it sees everyone's record, sets rates, approves, pays
+    # and exports. The chair is paid too, so never approves or pays anyone.
+    Action.INVOLVEMENT_VIEW_ALL: frozenset({Role.RESEARCHER}),
+    Action.INVOLVEMENT_RATES: frozenset({Role.RESEARCHER}),
+    Action.INVOLVEMENT_ENTRIES: frozenset({Role.RESEARCHER}),
+    Action.INVOLVEMENT_APPROVE: frozenset({Role.RESEARCHER}),
+    Action.EXPENSE_REVIEW: frozenset({Role.RESEARCHER}),
+    Action.PAYMENT_MANAGE: frozenset({Role.RESEARCHER}),
+    Action.INVOLVEMENT_EXPORT: frozenset({Role.RESEARCHER}),
     #
     # --- notifications ---
     #

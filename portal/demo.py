@@ -204,6 +204,7 @@ def load_demo() -> str:
     _priority_lists(panel, people["researcher@demo.invalid"])
     from portal.agreements.demo import load_agreements_demo
     from portal.feedback.demo import load_feedback_demo
+    from portal.involvement.demo import load_involvement_demo
     from portal.meetings.demo import load_meetings_demo
     from portal.questionnaires.demo import load_questionnaires_demo
     from portal.rounds.demo import load_rounds_demo
@@ -212,6 +213,7 @@ def load_demo() -> str:
     load_feedback_demo(panel, people, f"{ROUND_SITE}: priority actions")
     load_meetings_demo(panel, people)
     load_questionnaires_demo(panel, people)
+    load_involvement_demo(panel, people)
     load_agreements_demo(panel, people)
     if not core_service.support_contacts():
         core_service.replace_support_contacts(SUPPORT)

@@ -6,6 +6,16 @@ from portal.audit.models import AuditEvent
 from portal.core.models import SupportContact
 from portal.drafts.models import Draft, DraftItem, DraftVersion, VersionItem
 from portal.feedback.models import Comment, FeedbackEntry
+from portal.involvement.models import (
+    BatchPayment,
+    ExpenseClaim,
+    InvolvementEntry,
+    OrganisationDetails,
+    PanelPaySettings,
+    PaymentBatch,
+    PaymentChoice,
+    Rate,
+)
 from portal.meetings.models import (
     AgendaItem,
     Attendance,
@@ -42,6 +52,14 @@ from portal.rights.models import (
 from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck, ReviewRound
 
 __all__ = [
+    "BatchPayment",
+    "ExpenseClaim",
+    "InvolvementEntry",
+    "OrganisationDetails",
+    "PanelPaySettings",
+    "PaymentBatch",
+    "PaymentChoice",
+    "Rate",
     "Agreement",
     "AgreementRecord",
     "AgreementVersion",

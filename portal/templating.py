@@ -27,6 +27,8 @@ PANEL_LINKS: tuple[tuple[str, str, str], ...] = (
     ("questionnaires.list_questionnaires", "Questionnaires", "questionnaire.read"),
     ("feedback.my_feedback", "My feedback", "feedback.own"),
     ("feedback.inbox", "Inbox", "triage.manage"),
+    ("involvement.my_involvement", "My involvement", "involvement.own"),
+    ("involvement.owed_list", "Payments", "involvement.view_all"),
     ("admin.panel_members", "Members", "members.view"),
 )
 
@@ -38,6 +40,8 @@ def _panel_label(label: str) -> str:
         "Questionnaires": gettext("Questionnaires"),
         "My feedback": gettext("My feedback"),
         "Inbox": gettext("Inbox"),
+        "My involvement": gettext("My involvement"),
+        "Payments": gettext("Payments"),
         "Members": gettext("Members"),
     }
     return labels[label]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.feedback.service import home_feedback
+from portal.involvement.home import home_involvement
 from portal.meetings.service import home_meetings
 from portal.panels.models import Membership
 from portal.questionnaires.offers import home_questionnaires
@@ -20,4 +21,5 @@ def home_sections(user_id: int, memberships: list[Membership]) -> dict[str, dict
         "meetings": home_meetings(user_id, memberships),
         "questionnaires": home_questionnaires(user_id, memberships),
         "feedback": home_feedback(user_id, memberships),
+        "involvement": home_involvement(user_id, memberships),
     }

@@ -21,6 +21,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.feedback.models import FeedbackEntry
 from portal.feedback.routing import route_minutes_comment
+from portal.involvement.entries import record_meeting_attendance
 from portal.meetings.models import (
     ActionStatus,
     Attendance,
@@ -74,7 +75,8 @@ def status_of(record: Attendance | None) -> str | None:
 
 
 def record_attendance(meeting: Meeting, statuses: dict[int, str]) -> None:
-    """Record attended, apologies or absent for each person (by user id), replacing the old."""
+    """Record attended, apologies or absent for each person (by user id), replacing the old;
+    each person marked attended gets an involvement entry in the same transaction."""
     existing = {
         record.user_id: record
         for record in db.session.scalars(
@@ -88,6 +90,14 @@ def record_attendance(meeting: Meeting, statuses: dict[int, str]) -> None:
             db.session.add(record)
         record.attended = status == "attended"
         record.sent_apologies = status == "apologies"
+    record_meeting_attendance(
+        meeting.panel_id,
+        meeting.id,
+        meeting.title,
+        meeting.starts_at,
+        meeting.ends_at,
+        {user_id: status == "attended" for user_id, status in statuses.items()},
+    )
 
 
 def revisions(meeting: Meeting) -> list[MinutesRevision]:

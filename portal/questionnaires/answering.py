@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.db import utcnow
 from portal.extensions import db
+from portal.involvement.entries import record_questionnaire
 from portal.questionnaires.answer_pages import Answers, AnswerValue, questions_only
 from portal.questionnaires.models import (
     Answer,
@@ -250,6 +251,9 @@ def submit(
     except IntegrityError as error:  # sent twice at once: the first one counts
         db.session.rollback()
         raise AlreadyAnswered from error
+    if not questionnaire.anonymous:
+        # Anonymous answers never make an entry: it would say who answered, and when.
+        record_questionnaire(questionnaire.panel_id, questionnaire.id, questionnaire.title, user_id)
 
 
 def tell_answers_sent(user_id: int, questionnaire: Questionnaire) -> None:

@@ -47,8 +47,21 @@ LEFT_OUT = frozenset(
 
 
 def involvement_and_payments_of(user_id: int) -> dict[str, list[dict[str, Any]]]:
-    """Where the involvement records and payments join the copy of a person's data."""
-    return {}
+    """The person's involvement record: payment choices, entries, expense claims and the
+    payments made to them (with their voucher code or transfer reference)."""
+    from portal.involvement.models import (
+        BatchPayment,
+        ExpenseClaim,
+        InvolvementEntry,
+        PaymentChoice,
+    )
+
+    return {
+        "payment_choices": _rows(PaymentChoice, PaymentChoice.user_id == user_id),
+        "involvement_entries": _rows(InvolvementEntry, InvolvementEntry.user_id == user_id),
+        "expense_claims": _rows(ExpenseClaim, ExpenseClaim.user_id == user_id),
+        "payments": _rows(BatchPayment, BatchPayment.user_id == user_id),
+    }
 
 
 def contact_choices_of(user_id: int) -> dict[str, list[dict[str, Any]]]:

@@ -79,8 +79,11 @@ def due_at(archived_at: datetime | None, months: int) -> datetime | None:
 
 
 def forget_involvement_administration(panel_id: int) -> None:
-    """Delete the panel's involvement administration. Payment references join here once
-    involvement exists (they belong to that domain and are deleted by it)."""
+    """Delete the panel's involvement administration, payment references included (the
+    payments themselves stay: a finance record)."""
+    from portal.involvement.batches import forget_references
+
+    forget_references(panel_id)
     meetings = select(Meeting.id).where(Meeting.panel_id == panel_id)
     db.session.execute(update(Rsvp).where(Rsvp.meeting_id.in_(meetings)).values(access_note=""))
     db.session.execute(delete(SupportRequest).where(SupportRequest.panel_id == panel_id))

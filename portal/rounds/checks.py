@@ -19,6 +19,7 @@ from portal.db import utcnow
 from portal.drafts.models import VersionItem
 from portal.extensions import db
 from portal.feedback.routing import route_omission_check
+from portal.involvement.entries import record_round_check
 from portal.links import portal_path
 from portal.notifications.kinds import Kind
 from portal.notifications.tell import tell
@@ -135,7 +136,8 @@ def save_text_answer(
 
 
 def submit_check(review_round: ReviewRound, user_id: int) -> OmissionCheck:
-    """Send a member's answers: route everything they said to the study team and email them."""
+    """Send a member's answers: route everything they said to the study team, record the
+    involvement (once per round) and email them."""
     check = _open_check(review_round, user_id)
     first_time = check.submitted_at is None
     check.submitted_at = utcnow()
@@ -143,6 +145,7 @@ def submit_check(review_round: ReviewRound, user_id: int) -> OmissionCheck:
     db.session.flush()
     draft = review_round.version.draft
     route_omission_check(check, review_round, draft)
+    record_round_check(review_round.panel_id, review_round.id, review_round.version.title, user_id)
     person = db.session.get(User, user_id)
     if person is not None:
         path = portal_path(

@@ -1,0 +1,1 @@
+"""Involvement and payments: what each member took part in, what they are owed and were paid."""
