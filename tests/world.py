@@ -5,9 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from portal.drafts.models import Draft, DraftItem, DraftKind
+from sqlalchemy import func, select
+
+from portal.core.models import SupportContact
+from portal.drafts.models import Draft, DraftItem, DraftKind, DraftVersion, VersionItem
 from portal.drafts.service import DraftDetails, ItemDetails, add_item, create_draft, publish
 from portal.extensions import db
+from portal.panels.models import Site
+from tests.growth import insert_rows
 from tests.roles import Cast
 
 
@@ -20,6 +25,10 @@ class World:
     skip_get: set[str] = field(default_factory=set)
     # The same for POSTs with no CSRF token, where the answer differs from the plain rule.
     forged_exceptions: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    # Panel members added by ``grow`` (user ids, oldest first), shared by every domain's rows,
+    # and how many of them each domain has hung rows on so far (``tests.growth.people_for``).
+    grown_people: list[int] = field(default_factory=list)
+    people_used: dict[str, int] = field(default_factory=dict)
 
     def value_for(self, name: str, endpoint: str) -> Any:
         if name not in self.values:
@@ -92,3 +101,78 @@ def build_world(cast: Cast) -> World:
     for domain in DOMAINS:
         domain.add(world)
     return world
+
+
+def grow(world: World, count: int) -> None:
+    """``count`` more drafts in the panel, items in the world draft's working copy and in both
+    its published versions, and places to find support."""
+    panel_id = world.cast.panel.id
+    draft_id = world.values["draft_id"]
+    site_id = db.session.scalar(select(Site.id).where(Site.panel_id == panel_id).limit(1))
+    kinds = list(DraftKind)
+    insert_rows(
+        Draft,
+        [
+            {
+                "panel_id": panel_id,
+                "site_id": site_id if number % 2 else None,
+                "kind": kinds[number % len(kinds)],
+                "title": f"Grown draft {number}",
+                "created_by_id": world.cast.people["researcher"].id,
+            }
+            for number in range(count)
+        ],
+    )
+    last = db.session.scalar(
+        select(func.max(DraftItem.position)).where(DraftItem.draft_id == draft_id)
+    )
+    items = [
+        {
+            "key": f"grown{position}",
+            "position": position,
+            "title": f"Grown item {position}",
+            "description": f"What people said about *item {position}*.",
+            "theme": f"Theme {position % 7}",
+        }
+        for position in range((last or 0) + 1, (last or 0) + 1 + count)
+    ]
+    insert_rows(DraftItem, [{"draft_id": draft_id, **item} for item in items])
+    version_ids = db.session.scalars(
+        select(DraftVersion.id).where(DraftVersion.draft_id == draft_id)
+    ).all()
+    insert_rows(
+        VersionItem,
+        [{"version_id": version_id, **item} for version_id in version_ids for item in items],
+    )
+    first = db.session.scalar(select(func.count(SupportContact.id))) or 0
+    insert_rows(
+        SupportContact,
+        [
+            {
+                "name": f"Support line {number}",
+                "description": "Free, confidential support, day or night.",
+                "phone": "0800 000 0000",
+                "website": "https://support.example.org",
+                "hours": "Every day, 8am to midnight",
+                "position": number,
+            }
+            for number in range(first + 1, first + 1 + count)
+        ],
+    )
+    db.session.commit()
+
+
+def grow_world(world: World, count: int) -> None:
+    """Add ``count`` more rows of what every page lists, hung on the world's own objects so the
+    same addresses show more: the drafts here, then each domain's ``grow``."""
+    from tests.worlds import DOMAINS
+
+    grow(world, count)
+    for domain in DOMAINS:
+        grow_domain = getattr(domain, "grow", None)
+        if grow_domain is None:
+            raise NotImplementedError(
+                f"{domain.__name__} has no grow(world, count): write one next to its add() that "
+                "adds count more rows of what the domain's pages list (see tests/growth.py)"
+            )
+        grow_domain(world, count)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.db import move_among
 from portal.extensions import db
@@ -27,10 +27,11 @@ def get_meeting(panel_id: int, meeting_id: int, with_agenda: bool = False) -> Me
     """The meeting if it is in this panel; with its agenda, papers and their files if asked."""
     query = select(Meeting).where(Meeting.id == meeting_id, Meeting.panel_id == panel_id)
     if with_agenda:
+        # Each paper's files and draft come joined to the papers: selectin loading would ask
+        # again for every 500 papers, so a long list would take more queries.
         query = query.options(
             selectinload(Meeting.agenda_items),
-            selectinload(Meeting.papers).selectinload(Paper.files),
-            selectinload(Meeting.papers).selectinload(Paper.draft),
+            selectinload(Meeting.papers).options(joinedload(Paper.files), joinedload(Paper.draft)),
         )
     return db.session.scalar(query)
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import Flask, current_app, has_app_context
 from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
 from portal.db import utcnow
@@ -91,8 +91,7 @@ def get_meeting_for_pack(meeting_id: int) -> Meeting:
         .where(Meeting.id == meeting_id)
         .options(
             selectinload(Meeting.agenda_items),
-            selectinload(Meeting.papers).selectinload(Paper.files),
-            selectinload(Meeting.papers).selectinload(Paper.draft),
+            selectinload(Meeting.papers).options(joinedload(Paper.files), joinedload(Paper.draft)),
         )
         .execution_options(populate_existing=True)
     )

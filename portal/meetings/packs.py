@@ -8,7 +8,7 @@ commits: changes commit with the request, or the worker commits.
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from portal.db import utcnow
 from portal.extensions import db
@@ -37,13 +37,14 @@ def meeting_page_sections(meeting: Meeting, can_manage: bool) -> dict[str, objec
     ``meetings/_papers_section.html``: ``render_template(..., **meeting_page_sections(...))``.
     """
     items = items_in_order(meeting)
+    # Files and drafts joined to the papers: one query however many papers there are.
     meeting_papers = list(
         db.session.scalars(
             select(Paper)
             .where(Paper.meeting_id == meeting.id)
             .order_by(Paper.id)
-            .options(selectinload(Paper.files), selectinload(Paper.draft))
-        )
+            .options(joinedload(Paper.files), joinedload(Paper.draft))
+        ).unique()
     )
     grouped: dict[int | None, list[Paper]] = {}
     for paper in meeting_papers:

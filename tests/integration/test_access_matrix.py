@@ -13,24 +13,20 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from werkzeug.routing import Rule as UrlRule
 
 from portal.access import ACTIONS, PageRule, Rule, endpoint_rules
 from portal.extensions import db
 from portal.panels.models import Role
+from tests.access_helpers import routes
 from tests.conftest import csrf_token_from
 from tests.roles import ROLES, Cast
 from tests.world import World, build_world
 from tests.worlds import DOMAINS
-
-# Endpoints that cannot be requested meaningfully by URL alone (files, JSON for scripts…).
-NOT_PAGES = {"static", "nhsuk_assets"}
 
 EVERYONE = {"member", "chair", "researcher"}
 RESEARCHERS = {"researcher"}
@@ -53,24 +49,6 @@ ALLOWED_PANEL_ROLES: dict[str, set[str]] = {
 }
 for _domain in DOMAINS:
     ALLOWED_PANEL_ROLES.update(_domain.ALLOWED)
-
-
-@dataclass(frozen=True)
-class Route:
-    endpoint: str
-    rule: UrlRule
-
-    def url(self, world: World) -> str:
-        values = {name: world.value_for(name, self.endpoint) for name in self.rule.arguments}
-        return self.rule.build(values, append_unknown=False)[1]  # type: ignore[index]
-
-
-def _routes(app: Flask, method: str) -> list[Route]:
-    return [
-        Route(rule.endpoint, rule)
-        for rule in app.url_map.iter_rules()
-        if method in (rule.methods or set()) and rule.endpoint not in NOT_PAGES
-    ]
 
 
 @pytest.fixture
@@ -132,7 +110,7 @@ def test_every_page_answers_each_role_as_the_policy_says(
     failures = []
     for role in ROLES:
         client = client_as(role)
-        for route in _routes(app, "GET"):
+        for route in routes(app, "GET"):
             if route.endpoint in world.skip_get:
                 continue
             url = route.url(world)
@@ -189,7 +167,7 @@ def test_valid_posts_to_every_post_only_endpoint_are_refused_and_change_nothing(
     rules = _rules(app)
     post_only = [
         route
-        for route in _routes(app, "POST")
+        for route in routes(app, "POST")
         if "GET" not in (route.rule.methods or set())
         and rules[route.endpoint].rule is not Rule.PUBLIC
     ]
@@ -234,7 +212,7 @@ def test_forged_posts_to_every_route_are_refused_and_change_nothing(
     before = _table_checksums()
     failures = []
     for role, client in clients.items():
-        for route in _routes(app, "POST"):
+        for route in routes(app, "POST"):
             url = route.url(world)
             response = client.post(url, data=world.plausible_form(route.endpoint))
             html = response.get_data(as_text=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from portal.accounts.models import UserSession
+from portal.db import utcnow
 from portal.extensions import db
+from tests.growth import insert_rows, token
 
 if TYPE_CHECKING:
     from tests.world import World
@@ -50,3 +53,33 @@ def add(world: World) -> None:
     ):
         for role in world.cast.people:
             world.forged_exceptions[(endpoint, role)] = {"status 400"}
+
+
+BROWSERS = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Safari/604.1",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/124.0 Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/124.0 Mobile Safari/537.36",
+)
+
+
+def grow(world: World, count: int) -> None:
+    """``count`` more signed-in sessions of the researcher's (the query-budget test asks for
+    account pages as the researcher first), a few of them ended."""
+    researcher = world.cast.people["researcher"]
+    now = utcnow()
+    insert_rows(
+        UserSession,
+        [
+            {
+                "token_hash": token() + token(),
+                "user_id": researcher.id,
+                "client_address": f"192.0.2.{number % 250 + 1}",
+                "user_agent": BROWSERS[number % len(BROWSERS)],
+                "created_at": now - timedelta(hours=number % 48 + 1),
+                "last_seen_at": now - timedelta(minutes=number % 600),
+                "ended_at": now if number % 7 == 0 else None,
+            }
+            for number in range(count)
+        ],
+    )
+    db.session.commit()

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.accounts.invitations import invite
+from portal.accounts.models import Invitation
+from portal.audit.models import AuditEvent
+from portal.audit.service import AuditAction
+from portal.db import utcnow
 from portal.extensions import db
-from portal.panels.models import Membership, Role, Site
+from portal.panels.models import Membership, Panel, Role, Site
+from tests.growth import insert_rows, people_for, token
 
 if TYPE_CHECKING:
     from tests.world import World
@@ -52,3 +58,76 @@ def add(world: World) -> None:
             "invitation_id": invitation.id,
         }
     )
+
+
+def grow(world: World, count: int) -> None:
+    """``count`` more of everything the administration pages list: members of the world's
+    panel, its sites and invitations, other panels (each with the world's member in it, so the
+    member's own page lists more), and audit events."""
+    panel_id = world.cast.panel.id
+    people = world.cast.people
+    member_ids = people_for(world, "admin", count)
+    start = db.session.scalar(select(func.count(Panel.id))) or 0
+    numbers = range(start + 1, start + 1 + count)
+    panel_ids = insert_rows(
+        Panel,
+        [
+            {
+                "name": f"Grown panel {number}",
+                "study_name": "Grown study",
+                "next_pseudonym_number": 2,
+            }
+            for number in numbers
+        ],
+    )
+    insert_rows(
+        Membership,
+        [
+            {
+                "panel_id": grown_panel_id,
+                "user_id": people["member"].id,
+                "role": Role.MEMBER,
+                "pseudonym_code": "LEAP-01",
+            }
+            for grown_panel_id in panel_ids
+        ],
+    )
+    insert_rows(
+        Site, [{"panel_id": panel_id, "name": f"Grown site {number}"} for number in numbers]
+    )
+    now = utcnow()
+    roles = list(Role)
+    insert_rows(
+        Invitation,
+        [
+            {
+                "panel_id": panel_id,
+                "email": f"invited-{number}@example.org",
+                "role": roles[number % len(roles)],
+                "invited_by_id": people["researcher"].id,
+                "token_hash": token() + token(),
+                "created_at": now - timedelta(days=number % 20),
+                "expires_at": now + timedelta(days=14 - number % 20),
+                "revoked_at": now if number % 9 == 0 else None,
+            }
+            for number in numbers
+        ],
+    )
+    actions = list(AuditAction)
+    subjects = [people["member"].id, *member_ids]
+    insert_rows(
+        AuditEvent,
+        [
+            {
+                "occurred_at": now - timedelta(minutes=number),
+                "action": actions[number % len(actions)],
+                "actor_id": people["researcher"].id if number % 5 else None,
+                "subject_user_id": subjects[number % len(subjects)],
+                "panel_id": panel_id if number % 2 else panel_ids[number - start - 1],
+                "client_address": "192.0.2.10",
+                "detail": f"grown event {number}",
+            }
+            for number in numbers
+        ],
+    )
+    db.session.commit()

@@ -75,3 +75,34 @@ def add(world: World) -> None:
     # A member's entry and receipt are theirs alone: to the chair they do not exist.
     for endpoint in ("involvement.decline_payment", "involvement.my_receipt"):
         world.exceptions[(endpoint, "chair")] = {"404"}
+
+
+def grow(world: World, count: int) -> None:
+    """``count`` more involvement entries, waiting for approval or approved, for the world's
+    member and as many more members."""
+    from portal.db import utcnow
+    from portal.involvement.models import EntryStatus, InvolvementEntry
+    from tests.growth import insert_rows, people_for
+
+    people = [world.cast.people["member"].id, *people_for(world, "involvement", count - 1)]
+    kinds = list(ActivityKind)
+    today = utcnow().date()
+    insert_rows(
+        InvolvementEntry,
+        [
+            {
+                "panel_id": world.cast.panel.id,
+                "user_id": user_id,
+                "kind": kinds[number % len(kinds)],
+                "title": f"Grown activity {number}",
+                "activity_date": today,
+                "minutes": 60,
+                "rate_amount_pence": 2500,
+                "full_fee_pence": 2500,
+                "fee_pence": 2500,
+                "status": EntryStatus.WAITING if number % 2 else EntryStatus.APPROVED,
+            }
+            for number, user_id in enumerate(people)
+        ],
+    )
+    db.session.commit()

@@ -6,13 +6,26 @@ import tempfile
 from typing import TYPE_CHECKING
 
 from flask import current_app
+from sqlalchemy import func, select
 
 from portal.db import utcnow
+from portal.drafts.models import Draft
 from portal.extensions import db
+from portal.feedback.models import EntryKind, FeedbackEntry
 from portal.meetings import agenda, minutes, papers
 from portal.meetings.agenda import AgendaItemDetails
-from portal.meetings.models import ActionStatus, Meeting
+from portal.meetings.models import (
+    ActionStatus,
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingAction,
+    MinutesRevision,
+    Paper,
+    PaperFile,
+)
 from portal.meetings.papers import Upload
+from tests.growth import Wording, insert_rows, people_for, token
 from tests.papers_data import PDF_BYTES, make_meeting
 
 if TYPE_CHECKING:
@@ -95,3 +108,132 @@ def add(world: World) -> None:
     for role in ("chair", "researcher"):
         world.forged_exceptions[("meetings.move_agenda_item", role)] = {"status 400"}
         world.forged_exceptions[("meetings.share_minutes", role)] = {"status 400"}
+
+
+AGENDA_ITEM = Wording("What we will talk about in part NUMBER, and *why*.")
+MINUTES_COMMENT = Wording("About point NUMBER of the minutes: **please** add what I said.")
+
+
+def grow(world: World, count: int) -> None:
+    """``count`` more agenda items, papers (each with a file), minutes revisions and actions on
+    the world meeting, as many more members' attendance, and the member's comments on the
+    minutes."""
+    meeting_id = world.values["meeting_id"]
+    chair_id = world.cast.people["chair"].id
+    last_position = db.session.scalar(
+        select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting_id)
+    )
+    positions = range((last_position or 0) + 1, (last_position or 0) + 1 + count)
+    item_ids = insert_rows(
+        AgendaItem,
+        [
+            {
+                "meeting_id": meeting_id,
+                "position": position,
+                "title": f"Grown agenda item {position}",
+                "description": AGENDA_ITEM.text(position),
+                "description_html": AGENDA_ITEM.html(position),
+                "minutes": 5,
+                "lead": "The chair",
+            }
+            for position in positions
+        ],
+    )
+    # Half the papers are drafts of the panel's (each a different one), half uploaded files.
+    draft_ids = db.session.scalars(
+        select(Draft.id)
+        .where(Draft.panel_id == world.cast.panel.id)
+        .order_by(Draft.id.desc())
+        .limit(count // 2)
+    ).all()
+    draft_for = dict(zip(item_ids[::2], draft_ids, strict=False))
+    paper_ids = insert_rows(
+        Paper,
+        [
+            {
+                "meeting_id": meeting_id,
+                "agenda_item_id": item_id,
+                "title": f"Grown paper {item_id}",
+                "draft_id": draft_for.get(item_id),
+            }
+            for item_id in item_ids
+        ],
+    )
+    insert_rows(
+        PaperFile,
+        [
+            {
+                "paper_id": paper_id,
+                "version": 1,
+                "stored_name": token(),
+                "original_name": f"paper-{paper_id}.pdf",
+                "content_type": "application/pdf",
+                "size_bytes": 2048 + paper_id,
+                "uploaded_by_id": chair_id,
+            }
+            for paper_id, item_id in zip(paper_ids, item_ids, strict=True)
+            if item_id not in draft_for
+        ],
+    )
+    last_number = db.session.scalar(
+        select(func.max(MinutesRevision.number)).where(MinutesRevision.meeting_id == meeting_id)
+    )
+    now = utcnow()
+    insert_rows(
+        MinutesRevision,
+        [
+            {
+                "meeting_id": meeting_id,
+                "number": number,
+                "body": f"Minutes, version {number}.",
+                "shared_at": None,
+                "written_by_id": chair_id,
+            }
+            for number in range((last_number or 0) + 1, (last_number or 0) + 1 + count)
+        ],
+    )
+    statuses = list(ActionStatus)
+    insert_rows(
+        MeetingAction,
+        [
+            {
+                "meeting_id": meeting_id,
+                "description": f"Grown action {position}",
+                "owner": "The chair",
+                "status": statuses[position % len(statuses)],
+            }
+            for position in positions
+        ],
+    )
+    insert_rows(
+        Attendance,
+        [
+            {
+                "meeting_id": meeting_id,
+                "user_id": user_id,
+                "attended": number % 3 != 0,
+                "minutes_attended": 90 if number % 3 else None,
+                "sent_apologies": number % 6 == 0,
+            }
+            for number, user_id in enumerate(people_for(world, "meeting_papers", count))
+        ],
+    )
+    revision = world.values["minutes_revision"]
+    insert_rows(
+        FeedbackEntry,
+        [
+            {
+                "panel_id": world.cast.panel.id,
+                "kind": EntryKind.COMMENT,
+                "author_id": world.cast.people["member"].id,
+                "source_key": f"minutes:{meeting_id}:{revision}:{token()}",
+                "item_title": f"Minutes of World meeting, version {revision}",
+                "text": MINUTES_COMMENT.text(position),
+                "text_html": MINUTES_COMMENT.html(position),
+                "preview_html": MINUTES_COMMENT.preview(position),
+                "created_at": now,
+            }
+            for position in positions
+        ],
+    )
+    db.session.commit()

@@ -80,3 +80,90 @@ def add(world: World) -> None:
     # The feed's address is its own permission: a made-up one is not found, whoever asks.
     for role in ("anonymous", *world.cast.people.keys()):
         world.exceptions[("meetings.calendar_feed", role)] = {"404"}
+
+
+def grow(world: World, count: int) -> None:
+    """``count`` more meetings (past, coming, draft and cancelled) and polls in the panel, and
+    as many more members' replies to the world meeting and answers to the world poll."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.meetings.models import (
+        Availability,
+        AvailabilityPoll,
+        Meeting,
+        MeetingStatus,
+        PollAnswer,
+        PollSlot,
+        Rsvp,
+        RsvpAnswer,
+    )
+    from tests.growth import insert_rows, people_for, token
+
+    panel_id = world.cast.panel.id
+    now = datetime.now(UTC).replace(microsecond=0)
+    statuses = list(MeetingStatus)
+    starts = [now + timedelta(days=number % 60 - 20, hours=number % 5) for number in range(count)]
+    insert_rows(
+        Meeting,
+        [
+            {
+                "panel_id": panel_id,
+                "title": f"Grown meeting {number}",
+                "starts_at": start,
+                "ends_at": start + timedelta(hours=1),
+                "joining_link": "https://meet.example.org/grown",
+                "status": statuses[number % len(statuses)],
+                "calendar_uid": f"{token()}@test",
+            }
+            for number, start in enumerate(starts)
+        ],
+    )
+    poll_ids = insert_rows(
+        AvailabilityPoll,
+        [
+            {"panel_id": panel_id, "title": f"Grown poll {number}", "closes_at": start}
+            for number, start in enumerate(starts)
+        ],
+    )
+    insert_rows(
+        PollSlot,
+        [
+            {"poll_id": poll_id, "starts_at": start + shift, "ends_at": start + shift + hour}
+            for poll_id, start in zip(poll_ids, starts, strict=True)
+            for hour in (timedelta(hours=1),)
+            for shift in (timedelta(days=1), timedelta(days=2))
+        ],
+    )
+    people = people_for(world, "meetings", count)
+    answers = list(RsvpAnswer)
+    insert_rows(
+        Rsvp,
+        [
+            {
+                "meeting_id": world.values["meeting_id"],
+                "user_id": user_id,
+                "answer": answers[number % len(answers)],
+                "access_note": "I need captions." if number % 4 == 0 else "",
+            }
+            for number, user_id in enumerate(people)
+        ],
+    )
+    slot_ids = db.session.scalars(
+        select(PollSlot.id).where(PollSlot.poll_id == world.values["poll_id"])
+    ).all()
+    availabilities = list(Availability)
+    insert_rows(
+        PollAnswer,
+        [
+            {
+                "slot_id": slot_id,
+                "user_id": user_id,
+                "availability": availabilities[(number + index) % len(availabilities)],
+                "note": "After 6pm only." if number % 5 == 0 else "",
+            }
+            for number, user_id in enumerate(people)
+            for index, slot_id in enumerate(slot_ids)
+        ],
+    )
+    db.session.commit()

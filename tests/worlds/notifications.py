@@ -32,3 +32,22 @@ def add(world: World) -> None:
         for endpoint in ("notifications.unsubscribe", "notifications.delivery_status"):
             world.exceptions[(endpoint, role)] = {"404"}
             world.forged_exceptions[(endpoint, role)] = {"404"}
+
+
+def grow(world: World, count: int) -> None:
+    """``count`` more members who asked to be phoned instead of written to, so the calls to
+    make before the world meeting list more people."""
+    from sqlalchemy import update
+
+    from portal.accounts.models import User
+    from portal.extensions import db
+    from portal.notifications.preferences import PHONE_INSTEAD
+    from tests.growth import people_for
+
+    people = people_for(world, "notifications", count)
+    db.session.execute(
+        update(User)
+        .where(User.id.in_(people))
+        .values(contact_preference=PHONE_INSTEAD, phone="07700 900 982")
+    )
+    db.session.commit()

@@ -10,6 +10,7 @@ from portal.extensions import db
 from portal.panels.models import Membership
 from portal.rights.care import ask_to_be_contacted
 from portal.rights.models import ContactWay
+from tests.growth import Wording, insert_rows, people_for
 
 if TYPE_CHECKING:
     from tests.world import World
@@ -58,3 +59,29 @@ def add(world: World) -> None:
     # Coming back is a button, not a form to show again: a forged press is a 400.
     for role in ("member", "chair"):
         world.forged_exceptions[("rights.come_back", role)] = {"status 400"}
+
+
+MESSAGE = Wording("Please call me about NUMBER, *after 6pm* if you can.")
+
+
+def grow(world: World, count: int) -> None:
+    """``count`` more members' requests to be contacted, in every state."""
+    from portal.rights.models import SupportRequest, SupportStatus
+
+    ways = list(ContactWay)
+    statuses = list(SupportStatus)
+    insert_rows(
+        SupportRequest,
+        [
+            {
+                "panel_id": world.cast.panel.id,
+                "user_id": user_id,
+                "message": MESSAGE.text(number),
+                "message_html": MESSAGE.html(number),
+                "contact_way": ways[number % len(ways)],
+                "status": statuses[number % len(statuses)],
+            }
+            for number, user_id in enumerate(people_for(world, "rights", count))
+        ],
+    )
+    db.session.commit()

@@ -11,6 +11,7 @@ from portal.db import utcnow
 from portal.drafts.models import DraftVersion, VersionItem
 from portal.extensions import db
 from portal.rounds.models import ReviewRound
+from tests.growth import insert_rows
 
 if TYPE_CHECKING:
     from tests.world import World
@@ -69,3 +70,30 @@ def add(world: World) -> None:
     world.values["round_id"] = review_round.id
     world.values["version_item_id"] = item_id
     world.values["question"] = "rewording"
+
+
+def grow(world: World, count: int) -> None:
+    """``count`` more review rounds on the world draft's two versions: open, closed early and
+    past their deadline."""
+    version_ids = db.session.scalars(
+        select(DraftVersion.id)
+        .where(DraftVersion.draft_id == world.values["draft_id"])
+        .order_by(DraftVersion.number)
+    ).all()
+    now = utcnow()
+    insert_rows(
+        ReviewRound,
+        [
+            {
+                "panel_id": world.cast.panel.id,
+                "version_id": version_ids[number % len(version_ids)],
+                "instructions": f"Grown round {number}",
+                "opened_at": now - timedelta(days=number % 30 + 1),
+                "closes_at": now + timedelta(days=number % 30 - 10),
+                "closed_early_at": now if number % 7 == 0 else None,
+                "opened_by_id": world.cast.people["researcher"].id,
+            }
+            for number in range(count)
+        ],
+    )
+    db.session.commit()
