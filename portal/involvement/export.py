@@ -15,7 +15,7 @@ from portal.involvement.models import EntryStatus, InvolvementEntry
 from portal.involvement.money import plain_pounds
 from portal.involvement.statements import hours
 from portal.panels.models import Membership
-from portal.rounds.export import Sheet, workbook_bytes
+from portal.spreadsheets import Sheet, workbook_bytes
 
 
 def panel_entries(panel_id: int) -> list[tuple[InvolvementEntry, str, str]]:

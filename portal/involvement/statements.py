@@ -182,7 +182,7 @@ def hours(minutes: int) -> str:
 
 def statement_csv(statement: Statement, status_labels: dict[EntryStatus, str]) -> bytes:
     """The statement as a CSV file: one row per activity, then the totals."""
-    from portal.rounds.export import safe_cell
+    from portal.spreadsheets import safe_cell
 
     text = io.StringIO()
     writer = csv.writer(text)

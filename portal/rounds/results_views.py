@@ -18,6 +18,7 @@ from portal.rounds import export, reminders, results
 from portal.rounds.blueprint import bp
 from portal.rounds.models import Resonance, ReviewRound
 from portal.security import csrf_checked_by_form
+from portal.spreadsheets import csv_zip_bytes, workbook_bytes
 
 ANSWER_LABELS = {
     Resonance.STRONGLY: _l("Yes, strongly"),
@@ -132,7 +133,7 @@ def _download(review_round: ReviewRound, body: bytes, extension: str, mimetype: 
 @panel_page(Action.RESULTS_VIEW)
 def export_results_xlsx(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
     review_round = _load_round(panel_id, draft_id, round_id)
-    body = export.workbook_bytes(export.round_sheets(review_round))
+    body = workbook_bytes(export.round_sheets(review_round))
     return _download(
         review_round,
         body,
@@ -145,5 +146,5 @@ def export_results_xlsx(panel_id: int, draft_id: int, round_id: int) -> Response
 @panel_page(Action.RESULTS_VIEW)
 def export_results_csv(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnValue:
     review_round = _load_round(panel_id, draft_id, round_id)
-    body = export.csv_zip_bytes(export.round_sheets(review_round))
+    body = csv_zip_bytes(export.round_sheets(review_round))
     return _download(review_round, body, "zip", "application/zip")

@@ -23,8 +23,8 @@ from portal.feedback.models import EntryKind, FeedbackEntry, TriageStatus
 from portal.notifications.models import OutboxMessage
 from portal.panels.models import Membership, Role
 from portal.rounds import reminders, results
-from portal.rounds.export import safe_cell
 from portal.rounds.models import OmissionCheck, Resonance, ReviewRound
+from portal.spreadsheets import safe_cell
 from tests.conftest import submit_form
 from tests.factories import add_to_panel, make_user
 from tests.integration.agreement_helpers import answer, published_agreement
