@@ -33,6 +33,14 @@ def _kinds_for(person: User) -> tuple[Kind, ...]:
     return tuple(kind for kind in OPTIONAL_KINDS if team or not RULES[kind].team_only)
 
 
+def _always_for(person: User) -> tuple[Kind, ...]:
+    """The kinds always sent that can reach this person: requests for the study team reach the
+    chair, researchers and administrators only."""
+    roles = {membership.role for membership in memberships_of(person.id)}
+    staff = bool(roles & {Role.CHAIR, Role.RESEARCHER}) or person.is_admin
+    return tuple(kind for kind in TRANSACTIONAL_KINDS if staff or not RULES[kind].team_only)
+
+
 def _first_panel(person: User) -> int | None:
     memberships = memberships_of(person.id)
     return memberships[0].panel_id if memberships else None
@@ -73,7 +81,7 @@ def contact_choices() -> ResponseReturnValue:
         form=form,
         kinds=kinds,
         rules=RULES,
-        always=TRANSACTIONAL_KINDS,
+        always=_always_for(person),
         settings=settings,
     )
 

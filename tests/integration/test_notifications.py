@@ -286,6 +286,8 @@ def test_the_settings_page_saves_choices_and_says_what_cannot_be_turned_off(
     assert "You cannot turn them off" in html
     assert "Sign-in links and password resets" in html
     assert "Feedback given to you to look at" not in html  # for the study team only
+    assert "Payments to you" in html  # always sent
+    assert "Someone asking to be contacted" not in html  # always sent, to the study team only
     response = submit_form(
         client,
         "/account/notifications",
