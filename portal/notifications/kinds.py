@@ -50,6 +50,8 @@ class KindRules:
     text_allowed: bool = False  # a text message makes sense for it
     reminder: bool = False  # replaced by a phone call for those who ask for one
     team_only: bool = False  # only the study team receives it
+    # Still reaches a member who paused their involvement: it answers what they did or asked.
+    while_paused: bool = False
 
 
 RULES: dict[Kind, KindRules] = {
@@ -61,7 +63,7 @@ RULES: dict[Kind, KindRules] = {
     Kind.DEADLINE_REMINDER: KindRules(
         _l("Reminders before a deadline"), text_allowed=True, reminder=True
     ),
-    Kind.FEEDBACK_ANSWER: KindRules(_l("Answers from the study team")),
+    Kind.FEEDBACK_ANSWER: KindRules(_l("Answers from the study team"), while_paused=True),
     Kind.ASSIGNED: KindRules(_l("Feedback given to you to look at"), team_only=True),
     Kind.MEETING_CHANGE: KindRules(_l("New meetings, and changes to meetings"), text_allowed=True),
     Kind.MEETING_REMINDER: KindRules(_l("Meeting reminders"), text_allowed=True, reminder=True),
@@ -69,7 +71,7 @@ RULES: dict[Kind, KindRules] = {
     Kind.MINUTES: KindRules(_l("Minutes to read")),
     Kind.QUESTIONNAIRE: KindRules(_l("Questionnaires")),
     Kind.POLL: KindRules(_l("Finding a date for a meeting"), text_allowed=True, reminder=True),
-    Kind.RECEIPT: KindRules(_l("Copies of answers you sent")),
+    Kind.RECEIPT: KindRules(_l("Copies of answers you sent"), while_paused=True),
     Kind.PAYMENT: KindRules(
         _l("Payments to you, and questions about your expense claims"), transactional=True
     ),

@@ -45,8 +45,11 @@ def may_reach(person: User, panel_id: int | None, kind: Kind, now: datetime) -> 
     if not person.is_active_account:
         return False
     # A member who paused their involvement in this panel gets no optional message about it
-    # (invitations, reminders, questionnaires) until the pause ends or they come back.
-    return panel_id is None or not is_paused_in(panel_id, person.id, now)
+    # (invitations, reminders, questionnaires) until the pause ends or they come back; answers
+    # to what they said or sent still reach them.
+    if panel_id is None or RULES[kind].while_paused:
+        return True
+    return not is_paused_in(panel_id, person.id, now)
 
 
 def contact_settings(user_id: int) -> ContactSettings:
