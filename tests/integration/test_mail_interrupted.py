@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
@@ -18,8 +16,8 @@ from portal.extensions import db
 from portal.notifications import worker
 from portal.notifications.models import MailStatus
 from portal.notifications.worker import RunSummary, deliver_due, lease
-from tests.conftest import TEST_SECRET
 from tests.integration.mail_helpers import NOTHING_DONE, make_everything_due, outbox, queue
+from tests.integration.notification_helpers import worker_process
 from tests.mail_server import MailServer
 
 
@@ -28,37 +26,13 @@ def test_the_lease_on_a_message_is_a_little_over_the_smtp_timeout(app: Flask) ->
     assert timeout < lease(app) <= timeout + timedelta(minutes=1)
 
 
-def _worker_process(database: str, smtp_server: MailServer) -> subprocess.Popen[str]:
-    """``flask portal worker`` in its own process, as an operator runs it."""
-    environment = {
-        **os.environ,
-        "PORTAL_ENV": "test",
-        "PORTAL_SECRET_KEY": TEST_SECRET,
-        "PORTAL_DATABASE_URL": database,
-        "PORTAL_BASE_URL": "http://localhost",
-        "PORTAL_MAIL_FROM": "LEAP Portal <portal@example.org>",
-        "PORTAL_SMTP_HOST": smtp_server.host,
-        "PORTAL_SMTP_PORT": str(smtp_server.port),
-        "PORTAL_SMTP_STARTTLS": "false",
-        "PORTAL_SMTP_TIMEOUT": "10",
-        "PORTAL_WORKER_POLL_SECONDS": "1",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "portal", "worker"],
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 def test_a_message_whose_worker_was_killed_mid_send_goes_again_after_the_lease_with_its_message_id(
     app: Flask, database: str, smtp_server: MailServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     queue()
     db.session.commit()
     smtp_server.handler.stall_next_message = True
-    process = _worker_process(database, smtp_server)
+    process = worker_process(database, smtp_server)
     try:
         # The server has the whole message and the worker waits for its reply: kill -9 now.
         stalled = smtp_server.handler.stalling.wait(timeout=60)
