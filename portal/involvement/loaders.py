@@ -103,6 +103,32 @@ def statement_download(
     return None
 
 
+def statement_page(panel_id: int, person: User, *, own: bool) -> Response | str:
+    """A member's statement page (``own``: the member's own; else the study team's view of it),
+    or, when the address asks for a format and the dates are good, the download itself."""
+    from flask import request
+
+    form = statement_form()
+    if request.args.get("format") and form.validate():
+        download = statement_download(
+            found_or_404(get_panel(panel_id)),
+            person,
+            form.start.day,
+            form.end.day,  # type: ignore[arg-type]
+            request.args["format"],
+        )
+        if download is not None:
+            return download
+    return page(
+        "involvement/statement.html",
+        panel_id,
+        form=form,
+        person=person,
+        own=own,
+        organisation=statements.organisation(),
+    )
+
+
 def _download(body: bytes, content_type: str, name: str) -> Response:
     response = Response(body, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -11,19 +11,18 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
-from portal.access import Action, found_or_404, panel_page
+from portal.access import Action, panel_page
 from portal.extensions import db
-from portal.involvement import choices, entries, expenses, rates, statements
+from portal.involvement import choices, entries, expenses, rates
 from portal.involvement.blueprint import bp
 from portal.involvement.entries import london_today
 from portal.involvement.forms import ChoiceForm, ConfirmForm, ExpenseForm
-from portal.involvement.loaders import page, panel_member, statement_download, statement_form
+from portal.involvement.loaders import page, panel_member, statement_page
 from portal.involvement.models import Choice, EntryStatus, PayMethod
 from portal.involvement.money import format_pence, plain_pounds
 from portal.involvement.receipts import send_receipt
 from portal.involvement.statements import hours
 from portal.meetings import paper_files
-from portal.panels.service import get_panel
 from portal.security import csrf_checked_by_form
 
 MINE = "/panels/<int:panel_id>/involvement"
@@ -167,24 +166,4 @@ def my_receipt(panel_id: int, claim_id: int) -> ResponseReturnValue:
 @bp.get(f"{MINE}/statement")
 @panel_page(Action.INVOLVEMENT_OWN)
 def my_statement(panel_id: int) -> ResponseReturnValue:
-    person = panel_member(panel_id, current_user.id)
-    form = statement_form()
-    if request.args.get("format") and form.validate():
-        panel = found_or_404(get_panel(panel_id))
-        download = statement_download(
-            panel,
-            person,
-            form.start.day,
-            form.end.day,  # type: ignore[arg-type]
-            request.args["format"],
-        )
-        if download is not None:
-            return download
-    return page(
-        "involvement/statement.html",
-        panel_id,
-        form=form,
-        person=person,
-        own=True,
-        organisation=statements.organisation(),
-    )
+    return statement_page(panel_id, panel_member(panel_id, current_user.id), own=True)

@@ -11,10 +11,10 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.access import Action, found_or_404, panel_page
-from portal.involvement import batches, choices, entries, expenses, statements
+from portal.involvement import batches, choices, entries, expenses
 from portal.involvement.blueprint import bp
 from portal.involvement.entries import london_today
-from portal.involvement.loaders import page, panel_member, statement_download, statement_form
+from portal.involvement.loaders import page, panel_member, statement_page
 from portal.involvement.models import ActivityKind, InvolvementEntry
 from portal.involvement.team_forms import (
     CorrectEntryForm,
@@ -23,7 +23,7 @@ from portal.involvement.team_forms import (
     EntryForm,
     RemoveEntryForm,
 )
-from portal.panels.service import MEMBERS_AND_CHAIR, active_memberships, get_panel
+from portal.panels.service import MEMBERS_AND_CHAIR, active_memberships
 from portal.security import csrf_checked_by_form
 
 TEAM = "/panels/<int:panel_id>/payments"
@@ -109,26 +109,7 @@ def set_fees_eligibility(panel_id: int, user_id: int) -> ResponseReturnValue:
 @bp.get(f"{TEAM}/people/<int:user_id>/statement")
 @panel_page(Action.INVOLVEMENT_VIEW_ALL)
 def person_statement(panel_id: int, user_id: int) -> ResponseReturnValue:
-    person = panel_member(panel_id, user_id)
-    form = statement_form()
-    if request.args.get("format") and form.validate():
-        download = statement_download(
-            found_or_404(get_panel(panel_id)),
-            person,
-            form.start.day,
-            form.end.day,  # type: ignore[arg-type]
-            request.args["format"],
-        )
-        if download is not None:
-            return download
-    return page(
-        "involvement/statement.html",
-        panel_id,
-        form=form,
-        person=person,
-        own=False,
-        organisation=statements.organisation(),
-    )
+    return statement_page(panel_id, panel_member(panel_id, user_id), own=False)
 
 
 @bp.route(f"{TEAM}/entries/new", methods=["GET", "POST"])
