@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
@@ -117,9 +117,9 @@ def tell_about_contact_request(someone: User, request: SupportRequest, code: str
     )
 
 
-def contact_requests(panel_id: int) -> list[tuple[SupportRequest, str]]:
-    """The panel's requests to be contacted, open ones first, each with the member's code."""
-    rows = db.session.execute(
+def _requests_with_codes() -> Select[tuple[SupportRequest, str]]:
+    """Requests to be contacted, each with its member's panel code and the member loaded."""
+    return (
         select(SupportRequest, Membership.pseudonym_code)
         .join(
             Membership,
@@ -127,6 +127,13 @@ def contact_requests(panel_id: int) -> list[tuple[SupportRequest, str]]:
             & (Membership.user_id == SupportRequest.user_id),
         )
         .options(joinedload(SupportRequest.user))
+    )
+
+
+def contact_requests(panel_id: int) -> list[tuple[SupportRequest, str]]:
+    """The panel's requests to be contacted, open ones first, each with the member's code."""
+    rows = db.session.execute(
+        _requests_with_codes()
         .where(SupportRequest.panel_id == panel_id)
         .order_by(
             (SupportRequest.status == SupportStatus.DONE).asc(), SupportRequest.created_at.desc()
@@ -148,14 +155,9 @@ def open_contact_request_count(panel_id: int) -> int:
 
 def get_contact_request(panel_id: int, request_id: int) -> tuple[SupportRequest, str] | None:
     row = db.session.execute(
-        select(SupportRequest, Membership.pseudonym_code)
-        .join(
-            Membership,
-            (Membership.panel_id == SupportRequest.panel_id)
-            & (Membership.user_id == SupportRequest.user_id),
+        _requests_with_codes().where(
+            SupportRequest.id == request_id, SupportRequest.panel_id == panel_id
         )
-        .options(joinedload(SupportRequest.user))
-        .where(SupportRequest.id == request_id, SupportRequest.panel_id == panel_id)
     ).first()
     return (row[0], row[1]) if row else None
 
