@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import load_config
 from portal.extensions import babel, csrf, db, limiter, login_manager
+from portal.languages import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR_ASSETS = ROOT / "static" / "vendor" / "nhsuk" / "assets"
@@ -98,7 +99,7 @@ def _autoescape(template_name: str | None) -> bool:
 
 
 def _select_locale() -> str | None:
-    supported = ["en"]
+    supported = list(LANGUAGES)
     if not has_request_context():
         return None  # the worker and commands use the default, or force_locale
     if current_user and current_user.is_authenticated and current_user.language in supported:

@@ -17,9 +17,7 @@ from portal.accounts.sessions import end_sessions_of
 from portal.audit.service import AuditAction, record
 from portal.db import utcnow
 from portal.extensions import db
-
-# The languages the portal is translated into, by code. "" means "whatever my browser asks for".
-LANGUAGES: dict[str, str] = {"en": "English"}
+from portal.languages import LANGUAGES  # noqa: F401  ("" means "whatever my browser asks for")
 
 CONTACT_BY_EMAIL = "email"
 CONTACT_BY_PHONE = "phone"

@@ -1,0 +1,59 @@
+"""The languages the portal speaks, and whether a fluent speaker has checked each translation.
+
+English is the language of record. Each other language has a message catalogue in
+``translations/<code>/LC_MESSAGES/messages.po``; its first comment lines carry a ``Status:`` line
+that says "awaiting review by a fluent speaker" until one signs it off (see the README's guide for
+translators). Until then the language menus show "(being checked)" beside its name.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+ENGLISH = "en"
+
+# Each language named in itself, in the order the menus show them.
+LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "ur": "اردو",
+    "bn": "বাংলা",
+    "pa": "ਪੰਜਾਬੀ",
+}
+TRANSLATED = tuple(code for code in LANGUAGES if code != ENGLISH)
+RIGHT_TO_LEFT = frozenset({"ur"})
+
+CATALOGUES = Path(__file__).resolve().parent.parent / "translations"
+_STATUS = re.compile(r"^#\s*Status:\s*(.+?)\s*$", re.MULTILINE)
+REVIEWED = "reviewed"
+
+
+def direction(code: str | None) -> str:
+    """``rtl`` for a language written right to left, otherwise ``ltr``."""
+    return "rtl" if code in RIGHT_TO_LEFT else "ltr"
+
+
+def catalogue_path(code: str) -> Path:
+    return CATALOGUES / code / "LC_MESSAGES" / "messages.po"
+
+
+@functools.cache
+def is_reviewed(code: str) -> bool:
+    """Has a fluent speaker signed this language's catalogue off? English always is.
+
+    Only the header is read: the ``Status:`` comment must begin with "reviewed".
+    """
+    if code == ENGLISH:
+        return True
+    try:
+        with catalogue_path(code).open(encoding="utf-8") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    found = _STATUS.search(head)
+    return bool(found) and found.group(1).lower().startswith(REVIEWED)
+
+
+def supported(code: str | None) -> bool:
+    return code in LANGUAGES
