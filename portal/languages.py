@@ -57,3 +57,17 @@ def is_reviewed(code: str) -> bool:
 
 def supported(code: str | None) -> bool:
     return code in LANGUAGES
+
+
+# A language chosen before signing in (on the sign-in page or in the footer) is kept in this
+# cookie; a signed-in person's choice is kept on their account as well.
+COOKIE = "portal_language"
+COOKIE_SECONDS = 365 * 24 * 3600
+
+
+def menu_name(code: str) -> str:
+    """A language named in itself, with "(being checked)" until a fluent speaker signs it off."""
+    from flask_babel import gettext
+
+    name = LANGUAGES[code]
+    return name if is_reviewed(code) else f"{name} {gettext('(being checked)')}"
