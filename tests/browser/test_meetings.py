@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.meetings.models import Meeting, MeetingStatus, PollAnswer, Rsvp
 from portal.panels.models import Role
 from tests import ical
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import Language, LiveServer
 from tests.browser.helpers import (
     assert_accessible,
     focused_text,
@@ -24,6 +24,7 @@ from tests.browser.helpers import (
     tab_to,
 )
 from tests.factories import add_to_panel, make_panel, make_user
+from tests.language import tr
 
 pytestmark = pytest.mark.browser
 
@@ -33,14 +34,25 @@ def typed(days: int) -> str:
     return f"{day.day} {day.month} {day.year}"
 
 
+def clock(typed: str) -> str:
+    """A time such as "6pm" or "7:30pm" as the page words it in the test's language."""
+    return tr(f"%(time)s{typed[-2:]}", time=typed[:-2])
+
+
+def time_span(start: str, end: str) -> str:
+    """The end of "Tuesday 14 March, 6pm to 7:30pm", composed as the page composes it."""
+    return tr("%(day)s, %(start)s to %(end)s", day="", start=clock(start), end=clock(end))
+
+
 def test_a_poll_becomes_a_meeting_that_a_member_answers_by_keyboard_and_replies_to(
-    no_js_page: Page, page: Page, live_server: LiveServer, tmp_path: Path
+    no_js_page: Page, page: Page, live_server: LiveServer, tmp_path: Path, language: Language
 ) -> None:
     panel = make_panel("Browser panel")
     chair = make_user(name="Browser chair")
     member = make_user(name="Browser member")
     add_to_panel(panel, chair, Role.CHAIR)
     add_to_panel(panel, member, Role.MEMBER)
+    language.of(member)
 
     # The chair, without JavaScript, offers three times.
     chair_page = no_js_page
@@ -63,13 +75,13 @@ def test_a_poll_becomes_a_meeting_that_a_member_answers_by_keyboard_and_replies_
 
     # The member answers with the keyboard alone.
     sign_in_as(page, live_server, member)
-    tab_to(page, "Meetings")
+    tab_to(page, tr("Meetings"))
     page.keyboard.press("Enter")
     page.wait_for_url("**/meetings")
     assert_accessible(page)
     tab_to(page, "Panel meeting 7")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("When can you come?")
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("When can you come?"))
     assert_accessible(page)
     tab_to(page, "yes")  # the first time's Yes
     page.keyboard.press("Space")
@@ -81,9 +93,9 @@ def test_a_poll_becomes_a_meeting_that_a_member_answers_by_keyboard_and_replies_
     page.keyboard.press("Tab")  # the third time's group
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")  # No
-    tab_to(page, "Save your answers")
+    tab_to(page, tr("Save your answers"))
     page.keyboard.press("Enter")
-    expect(page.get_by_text("Your answers have been saved")).to_be_visible()
+    expect(page.get_by_text(tr("Thank you. Your answers have been saved."))).to_be_visible()
     assert_accessible(page)
     reload()
     answers = sorted(
@@ -92,7 +104,7 @@ def test_a_poll_becomes_a_meeting_that_a_member_answers_by_keyboard_and_replies_
     )
     assert [value for _slot, value, _note in answers] == ["yes", "if_need_be", "no"]
     assert answers[0][2] == "I may be a few minutes late"
-    first_radio = page.get_by_role("group").first.get_by_label("Yes")
+    first_radio = page.get_by_role("group").first.get_by_label(tr("Yes"))
     expect(first_radio).to_be_checked()
 
     # The chair sees the counts and picks the first time.
@@ -117,17 +129,21 @@ def test_a_poll_becomes_a_meeting_that_a_member_answers_by_keyboard_and_replies_
     page.goto(live_server.url(f"/panels/{panel.id}/meetings/{meeting.id}"))
     assert_accessible(page)
     expect(page.get_by_text("https://meet.example.org/p7")).to_be_visible()
-    expect(page.get_by_text(", 6pm to 7:30pm")).to_be_visible()
-    page.get_by_role("group", name="Are you coming?").get_by_label("Attending", exact=True).check()
-    page.get_by_label("Anything we should know about your access needs?").fill("Captions please")
-    page.get_by_role("button", name="Send your reply").click()
-    expect(page.get_by_text("You said: Attending")).to_be_visible()
+    expect(page.get_by_text(time_span("6pm", "7:30pm"))).to_be_visible()
+    page.get_by_role("group", name=tr("Are you coming?")).get_by_label(
+        tr("Attending"), exact=True
+    ).check()
+    page.get_by_label(tr("Anything we should know about your access needs? (optional)")).fill(
+        "Captions please"
+    )
+    page.get_by_role("button", name=tr("Send your reply")).click()
+    expect(page.get_by_text(tr("You said: %(answer)s.", answer=tr("Attending")))).to_be_visible()
     assert_accessible(page)
     reload()
     assert db.session.scalars(select(Rsvp.access_note)).one() == "Captions please"
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Add this meeting to your calendar").click()
+        page.get_by_role("link", name=tr("Add this meeting to your calendar (.ics file)")).click()
     saved = tmp_path / "meeting.ics"
     download_info.value.save_as(saved)
     (event,) = ical.parse(saved.read_bytes().decode()).events()
@@ -136,13 +152,14 @@ def test_a_poll_becomes_a_meeting_that_a_member_answers_by_keyboard_and_replies_
 
 
 def test_the_chair_adds_publishes_moves_and_cancels_a_meeting(
-    page: Page, phone_page: Page, live_server: LiveServer
+    page: Page, phone_page: Page, live_server: LiveServer, language: Language
 ) -> None:
     panel = make_panel("Arranging panel")
     chair = make_user(name="Arranging chair")
     member = make_user(name="Phone member")
     add_to_panel(panel, chair, Role.CHAIR)
     add_to_panel(panel, member, Role.MEMBER)
+    language.of(member)
     sign_in_as(page, live_server, chair)
     page.goto(live_server.url(f"/panels/{panel.id}/meetings"))
     assert_accessible(page)
@@ -176,7 +193,7 @@ def test_the_chair_adds_publishes_moves_and_cancels_a_meeting(
     page.get_by_label("Start time").fill("6:30pm")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("Everyone has been sent the new details")).to_be_visible()
-    expect(page.get_by_text(", 6:30pm to 8:15pm")).to_be_visible()
+    expect(page.get_by_text(", 6:30pm to 8:15pm")).to_be_visible()  # the chair's, in English
     assert_accessible(page)
 
     # A member on a phone sees it, with the time in words.
@@ -184,11 +201,11 @@ def test_the_chair_adds_publishes_moves_and_cancels_a_meeting(
     phone_page.goto(live_server.url(f"/panels/{panel.id}/meetings"))
     assert_accessible(phone_page)
     phone_page.get_by_role("link", name="Extra meeting").click()
-    expect(phone_page.get_by_text(", 6:30pm to 8:15pm")).to_be_visible()
+    expect(phone_page.get_by_text(time_span("6:30pm", "8:15pm"))).to_be_visible()
     assert_accessible(phone_page)
-    phone_page.get_by_role("group", name="Are you coming?").get_by_label("Maybe").check()
-    phone_page.get_by_role("button", name="Send your reply").click()
-    expect(phone_page.get_by_text("You said: Maybe")).to_be_visible()
+    phone_page.get_by_role("group", name=tr("Are you coming?")).get_by_label(tr("Maybe")).check()
+    phone_page.get_by_role("button", name=tr("Send your reply")).click()
+    expect(phone_page.get_by_text(tr("You said: %(answer)s.", answer=tr("Maybe")))).to_be_visible()
     assert_accessible(phone_page)
 
     page.get_by_role("link", name="See who is coming").click()
