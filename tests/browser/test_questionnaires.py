@@ -107,8 +107,12 @@ def test_a_researcher_builds_a_questionnaire_from_the_template(
     add_to_panel(panel, researcher, Role.RESEARCHER)
     questionnaire_id = build_from_template(page, live_server, researcher)
     reload()
-    built = db.session.get_one(Questionnaire, questionnaire_id)
-    assert [question_details(question) for question in built.questions] == [
+    built = db.session.scalars(
+        select(Question)
+        .where(Question.questionnaire_id == questionnaire_id)
+        .order_by(Question.position)
+    )
+    assert [question_details(question) for question in built] == [
         *MEETING_FEEDBACK_QUESTIONS,
         RANKING,
     ]
