@@ -176,13 +176,16 @@ def test_commenting_works_without_javascript(
     expect(no_js_page.get_by_text("Faith groups should be asked.")).to_be_visible()
     assert_accessible(no_js_page)
 
-    no_js_page.get_by_role("link", name=tr("Change your comment")).click()
+    # The link reads "Change" with "your comment" for screen readers, composed so in each language.
+    change = f"{tr('Change')} {tr('your comment')}"
+    no_js_page.get_by_role("link", name=change).click()
     assert_accessible(no_js_page)
     no_js_page.get_by_label(tr("Your comment"), exact=True).fill("Faith groups and schools.")
     no_js_page.get_by_role("button", name=tr("Save changes")).click()
     expect(no_js_page.get_by_text(tr("Your comment has been changed."))).to_be_visible()
     assert_accessible(no_js_page)
-    no_js_page.get_by_role("link", name=tr("Withdraw your comment")).click()
+    withdraw = f"{tr('Withdraw')} {tr('your comment')}"
+    no_js_page.get_by_role("link", name=withdraw).click()
     assert_accessible(no_js_page)
     no_js_page.get_by_role("button", name=tr("Withdraw comment")).click()
     expect(
