@@ -24,7 +24,7 @@ from tests.browser.helpers import (
     tab_to,
 )
 from tests.factories import add_to_panel, make_panel, make_user
-from tests.language import tr
+from tests.language import is_right_to_left, tr
 
 pytestmark = pytest.mark.browser
 
@@ -87,12 +87,14 @@ def test_a_poll_becomes_a_meeting_that_a_member_answers_by_keyboard_and_replies_
     page.keyboard.press("Space")
     page.keyboard.press("Tab")  # its note
     page.keyboard.type("I may be a few minutes late")
+    # Across a row of choices the arrow that points the way the page reads goes to the next one.
+    onwards = "ArrowLeft" if is_right_to_left() else "ArrowRight"
     page.keyboard.press("Tab")  # the second time's group
-    page.keyboard.press("ArrowRight")  # If need be
+    page.keyboard.press(onwards)  # If need be
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")  # the third time's group
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")  # No
+    page.keyboard.press(onwards)
+    page.keyboard.press(onwards)  # No
     tab_to(page, tr("Save your answers"))
     page.keyboard.press("Enter")
     expect(page.get_by_text(tr("Thank you. Your answers have been saved."))).to_be_visible()
