@@ -1,5 +1,5 @@
-"""Comments and answers in a real browser, by keyboard: a member comments on a phone, a
-researcher triages and answers, and the member reads the answer on My feedback."""
+"""Comments and answers in a real browser, by keyboard: a member comments on a phone and reads
+the study team's answer on My feedback; a researcher triages and answers a comment."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from portal.drafts.models import DraftKind
+from portal.accounts.models import User
+from portal.drafts.models import Draft, DraftKind, DraftVersion
 from portal.drafts.service import DraftDetails, ItemDetails, add_item, create_draft, publish
 from portal.extensions import db
-from portal.feedback.models import FeedbackEntry
+from portal.feedback.comments import CommentDetails, add_comment
+from portal.feedback.models import FeedbackEntry, TriageStatus, Visibility
+from portal.feedback.triage import TriageDecision, triage_entry
 from portal.panels.models import Role
 from tests.browser.conftest import Language, LiveServer
 from tests.browser.helpers import assert_accessible, reload, sign_in_as, tab_to
@@ -21,9 +24,8 @@ from tests.outbox import last_mail_to
 pytestmark = pytest.mark.browser
 
 
-def test_a_member_comments_a_researcher_answers_and_the_member_reads_it(
-    phone_page: Page, page: Page, live_server: LiveServer, language: Language
-) -> None:
+def _draft_for_comments() -> tuple[User, User, Draft, DraftVersion]:
+    """A member and a researcher of a panel, and a published draft with one item."""
     panel = make_panel("Browser panel")
     member = make_user(name="Amina", email="amina@example.org")
     researcher = make_user(name="Dr Rivers")
@@ -35,7 +37,15 @@ def test_a_member_comments_a_researcher_answers_and_the_member_reads_it(
         researcher.id,
     )
     add_item(draft, ItemDetails(title="Peer support in every ward"), draft.lock_version)
-    publish(draft, researcher.id, draft.lock_version)
+    version = publish(draft, researcher.id, draft.lock_version)
+    db.session.commit()
+    return member, researcher, draft, version
+
+
+def test_a_member_comments_on_a_phone_and_reads_the_answer(
+    phone_page: Page, live_server: LiveServer, language: Language
+) -> None:
+    member, researcher, _draft, _version = _draft_for_comments()
     language.of(member)
 
     # The member, on a phone, with the keyboard.
@@ -68,6 +78,53 @@ def test_a_member_comments_a_researcher_answers_and_the_member_reads_it(
     expect(phone_page.get_by_text(sent)).to_be_visible()
     expect(phone_page.locator(".portal-comment strong", has_text="proper pay")).to_be_visible()
     assert_accessible(phone_page)
+
+    # The study team answers (their side is the test below).
+    reload()
+    entry = db.session.scalars(select(FeedbackEntry)).one()
+    decision = TriageDecision(
+        status=TriageStatus.ACTIONED,
+        assignee_id=researcher.id,
+        response="We have asked every ward to pay peer workers.",
+    )
+    triage_entry(entry, decision, entry.lock_version, researcher.id)
+    db.session.commit()
+
+    # The member sees the answer.
+    phone_page.goto(live_server.url("/"))
+    expect(
+        phone_page.get_by_text(
+            ntr(
+                "%(num)d new answer from the study team",
+                "%(num)d new answers from the study team",
+                1,
+            )
+        )
+    ).to_be_visible()
+    assert_accessible(phone_page)
+    tab_to(phone_page, tr("About %(title)s", title="Sheffield priority actions"))
+    phone_page.keyboard.press("Enter")
+    phone_page.wait_for_url("**/my-feedback*")
+    expect(phone_page.get_by_text("We have asked every ward to pay peer workers.")).to_be_visible()
+    expect(phone_page.get_by_text(tr("Acted on"))).to_be_visible()
+    assert_accessible(phone_page)
+    tab_to(phone_page, tr("Mark new answers as read"))
+    phone_page.keyboard.press("Enter")
+    expect(phone_page.get_by_text(tr("Answers marked as read."))).to_be_visible()
+    assert_accessible(phone_page)
+
+
+def test_a_researcher_answers_a_comment_by_keyboard_and_keeps_their_words_in_a_conflict(
+    page: Page, live_server: LiveServer
+) -> None:
+    member, researcher, draft, version = _draft_for_comments()
+    add_comment(
+        draft,
+        version,
+        member.id,
+        CommentDetails(body="Peer workers need **proper pay**.", visibility=Visibility.PANEL),
+    )
+    db.session.commit()
 
     # The researcher, on a desktop, with the keyboard.
     sign_in_as(page, live_server, researcher)
@@ -113,29 +170,6 @@ def test_a_member_comments_a_researcher_answers_and_the_member_reads_it(
     assert_accessible(page)
     reload()
     assert "We have asked every ward" in last_mail_to("amina@example.org").text_body
-
-    # The member sees the answer.
-    phone_page.goto(live_server.url("/"))
-    expect(
-        phone_page.get_by_text(
-            ntr(
-                "%(num)d new answer from the study team",
-                "%(num)d new answers from the study team",
-                1,
-            )
-        )
-    ).to_be_visible()
-    assert_accessible(phone_page)
-    tab_to(phone_page, tr("About %(title)s", title="Sheffield priority actions"))
-    phone_page.keyboard.press("Enter")
-    phone_page.wait_for_url("**/my-feedback*")
-    expect(phone_page.get_by_text("We have asked every ward to pay peer workers.")).to_be_visible()
-    expect(phone_page.get_by_text(tr("Acted on"))).to_be_visible()
-    assert_accessible(phone_page)
-    tab_to(phone_page, tr("Mark new answers as read"))
-    phone_page.keyboard.press("Enter")
-    expect(phone_page.get_by_text(tr("Answers marked as read."))).to_be_visible()
-    assert_accessible(phone_page)
 
 
 def test_commenting_works_without_javascript(
