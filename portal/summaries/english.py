@@ -5,7 +5,7 @@ members read it. Its SHA-256 is the fingerprint a summary keeps; when the subjec
 fingerprint differs, the English has changed since and the summary is out of date.
 
 ``current_fingerprints`` works them out for many subjects at once in a fixed number of queries
-(two per kind), so a list of summaries never asks the database once per row.
+(one per kind), so a list of summaries never asks the database once per row.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from portal.drafts.models import Draft, DraftVersion
 from portal.extensions import db
@@ -68,7 +68,7 @@ def fingerprint(english: str) -> str:
 
 
 def latest_versions(draft_ids: Iterable[int]) -> dict[int, DraftVersion]:
-    """Each draft's latest published version with its items, in two queries. Drafts never
+    """Each draft's latest published version with its items, in one query. Drafts never
     published are left out: members cannot read them yet."""
     ids = set(draft_ids)
     if not ids:
@@ -77,8 +77,8 @@ def latest_versions(draft_ids: Iterable[int]) -> dict[int, DraftVersion]:
         select(DraftVersion)
         .join(Draft, Draft.id == DraftVersion.draft_id)
         .where(Draft.id.in_(ids), DraftVersion.number == Draft.latest_version_number)
-        .options(selectinload(DraftVersion.items))
-    )
+        .options(joinedload(DraftVersion.items))
+    ).unique()
     return {version.draft_id: version for version in versions}
 
 
@@ -95,7 +95,7 @@ class English:
 
 
 def english_texts(kind: SubjectKind, subject_ids: Iterable[int]) -> dict[int, English]:
-    """The member-visible English of each subject of one kind, in two queries."""
+    """The member-visible English of each subject of one kind, in one query."""
     ids = set(subject_ids)
     if not ids:
         return {}
@@ -108,12 +108,12 @@ def english_texts(kind: SubjectKind, subject_ids: Iterable[int]) -> dict[int, En
         questionnaires = db.session.scalars(
             select(Questionnaire)
             .where(Questionnaire.id.in_(ids))
-            .options(selectinload(Questionnaire.questions))
-        )
+            .options(joinedload(Questionnaire.questions))
+        ).unique()
         return {q.id: English(q.title, english_of_questionnaire(q)) for q in questionnaires}
     meetings = db.session.scalars(
-        select(Meeting).where(Meeting.id.in_(ids)).options(selectinload(Meeting.agenda_items))
-    )
+        select(Meeting).where(Meeting.id.in_(ids)).options(joinedload(Meeting.agenda_items))
+    ).unique()
     return {meeting.id: English(meeting.title, english_of_meeting(meeting)) for meeting in meetings}
 
 

@@ -180,7 +180,7 @@ def reader_summary(kind: SubjectKind, subject_id: int, language: str) -> ReaderS
 
 def out_of_date_in_panels(panel_kinds: dict[int, set[SubjectKind]]) -> list[OutOfDate]:
     """Every summary whose English has changed since it was written, of the kinds of subject
-    given for each panel, oldest first: one query for the summaries and two for each kind."""
+    given for each panel, oldest first: one query for the summaries and one for each kind."""
     if not panel_kinds:
         return []
     summaries = [
@@ -296,7 +296,7 @@ HOME_LIMIT = 10
 
 def home_summaries(user_id: int, memberships: list[Membership]) -> dict[str, Any]:
     """The home page's to-do: summaries this person may change whose English has changed since
-    they were written (the first few, and how many there are). Seven queries at most."""
+    they were written (the first few, and how many there are). Four queries at most."""
     kinds = {
         membership.panel_id: {
             kind for kind, action in EDITED_WITH.items() if membership.role in ACTIONS[action]

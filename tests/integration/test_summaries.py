@@ -162,6 +162,9 @@ def test_a_researcher_adds_a_summary_and_a_member_reading_urdu_sees_it_above_the
     form_page = researcher.get(summary_url(cast, draft)).get_data(as_text=True)
     assert re.search(r'<textarea[^>]*lang="ur"[^>]*dir="rtl"|<textarea[^>]*dir="rtl"', form_page)
     assert "fluently" in form_page and "machine" in form_page
+    # The English it summarises is on the page, for the writer to check against.
+    assert "The English it summarises" in form_page
+    assert "<p>Peer support in every clinic</p>" in form_page
     saved = submit_form(researcher, summary_url(cast, draft), {"text": URDU})
     assert saved.status_code == 302
     team_page = researcher.get(f"/panels/{cast.panel.id}/drafts/{draft.id}").get_data(as_text=True)
