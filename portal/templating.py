@@ -13,6 +13,7 @@ from flask_login import current_user
 from wtforms import Field, Form
 from wtforms.fields import FieldList, FormField
 
+from portal import languages
 from portal.panels.models import Membership
 from portal.panels.service import is_paused, memberships_of
 
@@ -206,5 +207,8 @@ def init_templating(app: Flask) -> None:
     app.add_template_test(is_paused, "paused")
     # Globals, unlike context variables, are seen by imported macro files too.
     app.jinja_env.globals.update(
-        form_errors=form_errors, get_locale=get_locale, length_limit=length_limit
+        form_errors=form_errors,
+        get_locale=get_locale,
+        length_limit=length_limit,
+        languages=languages,
     )
