@@ -40,10 +40,15 @@ from portal.summaries.service import EditConflict, NothingToSummarise, Subject
 DRAFT = "/panels/<int:panel_id>/drafts/<int:draft_id>/summaries/<language>"
 QUESTIONNAIRE = "/panels/<int:panel_id>/questionnaires/<int:questionnaire_id>/summaries/<language>"
 MEETING = "/panels/<int:panel_id>/meetings/<int:meeting_id>/summaries/<language>"
-NOT_PUBLISHED = (
-    "Publish a version first. Members read a summary beside the published version, so there is "
-    "nothing to summarise yet."
-)
+
+
+def _not_published() -> None:
+    flash(
+        gettext(
+            "Publish a version first. Members read a summary beside the published version, "
+            "so there is nothing to summarise yet."
+        )
+    )
 
 
 def _edit(kind: SubjectKind, panel_id: int, subject_id: int, language: str) -> ResponseReturnValue:
@@ -52,7 +57,7 @@ def _edit(kind: SubjectKind, panel_id: int, subject_id: int, language: str) -> R
     summary = service.get_summary(subject, language)
     english = service.current_english(subject)
     if english is None:
-        flash(gettext(NOT_PUBLISHED))
+        _not_published()
         return redirect(team_page_url(subject))
     form = SummaryForm(
         obj=summary if request.method == "GET" else None,
@@ -71,7 +76,7 @@ def _edit(kind: SubjectKind, panel_id: int, subject_id: int, language: str) -> R
             return _conflict(subject, language, form, english), 409
         except NothingToSummarise:
             db.session.rollback()
-            flash(gettext(NOT_PUBLISHED))
+            _not_published()
             return redirect(team_page_url(subject))
         flash(gettext("The summary has been saved."), "success")
         return redirect(team_page_url(subject))
@@ -155,7 +160,7 @@ def _still_matches(
         flash(gettext("Someone else changed this summary, so nothing was changed. Check it."))
     except NothingToSummarise:
         db.session.rollback()
-        flash(gettext(NOT_PUBLISHED))
+        _not_published()
     else:
         flash(gettext("The summary is marked as matching the English again."), "success")
     return redirect(team_page_url(subject))
