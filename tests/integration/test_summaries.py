@@ -61,7 +61,7 @@ def test_a_summary_keeps_the_fingerprint_of_the_english_and_is_out_of_date_when_
     summary = service.save_summary(subject, "ur", URDU, researcher, 0)
     db.session.commit()
     assert summary.english_sha256 == fingerprint(english.text) == english.fingerprint
-    assert summary.text_html.startswith("<p>") and summary.lock_version == 1
+    assert summary.text_html.startswith("<p") and summary.lock_version == 1
     assert not service.reader_summary(SubjectKind.DRAFT, draft.id, "ur").out_of_date  # type: ignore[union-attr]
 
     publish_a_change(cast, draft)
