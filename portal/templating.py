@@ -15,6 +15,7 @@ from wtforms.fields import FieldList, FormField
 
 from portal.panels.models import Membership
 from portal.panels.service import is_paused, memberships_of
+from portal.readability import advice
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -206,5 +207,8 @@ def init_templating(app: Flask) -> None:
     app.add_template_test(is_paused, "paused")
     # Globals, unlike context variables, are seen by imported macro files too.
     app.jinja_env.globals.update(
-        form_errors=form_errors, get_locale=get_locale, length_limit=length_limit
+        form_errors=form_errors,
+        get_locale=get_locale,
+        length_limit=length_limit,
+        reading_advice=advice,
     )
