@@ -4,8 +4,8 @@ The NHS aims for a reading age of 9 to 11. The reading age here is the Flesch–
 (US school years) plus 5; the McAlpine EFLAW score is made for readers of English as another
 language (short sentences of short, common words score low). Both come from ``textstat``,
 pinned to 0.7.3: it works offline, with its easy-word list inside the package, while later
-releases fetch a word list on first use. It is imported only when advice is computed, so a
-web worker that never shows a form for the study team never loads it.
+releases download NLTK's pronouncing dictionary on first use. It is imported only when advice is
+computed, so a web worker that never shows a form for the study team never loads it.
 
 Nothing here writes HTML or changes what is saved: Markdown syntax is stripped only so that
 it does not count as words or hide where sentences end.

@@ -65,6 +65,7 @@ def test_check_reading_age_shows_advice_keeps_the_text_and_saves_nothing(
     # What was typed is still in the form, and nothing is wrong with it: it is advice.
     assert HARD in page and 'value="Sheffield priority actions"' in page
     assert "There is a problem" not in page and "nhsuk-error-message" not in page
+    assert "Nothing has been saved yet." in page
     assert db.session.scalars(select(Draft)).first() is None
 
 
@@ -77,6 +78,7 @@ def test_a_hard_text_still_saves(cast: Cast, client_as: Callable[[str], FlaskCli
     # Shown again with its saved text, the form gives the advice at once.
     page = _text(client.get(f"/panels/{cast.panel.id}/drafts/{draft.id}/edit"))
     assert "Reading age over 18." in page and "Check reading age" in page
+    assert "Nothing has been saved yet." not in page
 
 
 def test_easy_text_meets_the_aim_and_short_text_is_too_short_only_when_asked(
