@@ -8,10 +8,13 @@ VENDOR := static/vendor/nhsuk
 # The portal's own files and the built NHS.UK ones, hashed and compressed for serving.
 STATIC_MANIFEST := static/vendor/manifest.json
 OWN_STATIC := $(shell find static/css static/js static/images -type f 2>/dev/null)
+# The languages besides English; their compiled catalogues are built, never committed.
+LANGUAGES := ur bn pa
+CATALOGUES := $(foreach code,$(LANGUAGES),translations/$(code)/LC_MESSAGES/messages.mo)
 
 .PHONY: run test lint format worker assets clean translations
 
-run: $(VENV)/.installed-run $(STATIC_MANIFEST) instance/config.py
+run: $(VENV)/.installed-run $(STATIC_MANIFEST) $(CATALOGUES) instance/config.py
 	$(FLASK) db upgrade
 	$(FLASK) portal demo
 	@echo "Serving LEAP Portal on http://127.0.0.1:5000 (Ctrl+C to stop)"
@@ -20,7 +23,7 @@ run: $(VENV)/.installed-run $(STATIC_MANIFEST) instance/config.py
 # Tests run in parallel, one process per core (TEST_WORKERS=1 runs them in one process).
 TEST_WORKERS ?= auto
 
-test: $(VENV)/.installed-test $(STATIC_MANIFEST) lint
+test: $(VENV)/.installed-test $(STATIC_MANIFEST) $(CATALOGUES) lint
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 lint: $(VENV)/.installed-test
@@ -36,8 +39,19 @@ worker: $(VENV)/.installed-run
 
 assets: $(STATIC_MANIFEST)
 
+# Extract every message from the code and templates, then add new ones to each catalogue (and
+# mark changed ones "fuzzy") for translators; see "For translators" in the README.
 translations: $(VENV)/.installed-run
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k translated -k lazy_translated -o translations/messages.pot .
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k translated -k lazy_translated -k plain_later \
+	   --no-wrap --sort-by-file -o translations/messages.pot .
+	for code in $(LANGUAGES); do \
+	  $(BIN)/pybabel update --quiet -i translations/messages.pot -d translations -l $$code \
+	     --width 100 --no-fuzzy-matching --ignore-obsolete; \
+	done
+
+# A missing or fuzzy translation is left out, so the page shows the English (never a blank).
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed-run
+	$(BIN)/pybabel compile --statistics -i $< -o $@
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
@@ -75,4 +89,4 @@ instance/config.py:
 	$(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor
+	rm -rf $(VENV) node_modules static/vendor translations/*/LC_MESSAGES/*.mo

@@ -8,15 +8,14 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, has_request_context, request, send_from_directory
+from flask import Flask, send_from_directory
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import load_config
 from portal.extensions import babel, csrf, db, limiter, login_manager
-from portal.languages import LANGUAGES
+from portal.language_choice import select_locale
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR_ASSETS = ROOT / "static" / "vendor" / "nhsuk" / "assets"
@@ -98,15 +97,6 @@ def _autoescape(template_name: str | None) -> bool:
     )
 
 
-def _select_locale() -> str | None:
-    supported = list(LANGUAGES)
-    if not has_request_context():
-        return None  # the worker and commands use the default, or force_locale
-    if current_user and current_user.is_authenticated and current_user.language in supported:
-        return str(current_user.language)
-    return request.accept_languages.best_match(supported)
-
-
 def _init_extensions(app: Flask) -> None:
     import portal.models  # noqa: F401  (every model, so the metadata is complete)
 
@@ -118,7 +108,7 @@ def _init_extensions(app: Flask) -> None:
 
     init_migrations(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
+    babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     from portal.accounts.sessions import init_sessions
 

@@ -283,6 +283,9 @@ def _derive(app: Flask) -> None:
     config["RATELIMIT_HEADERS_ENABLED"] = True
     config["BABEL_DEFAULT_LOCALE"] = config["DEFAULT_LOCALE"]
     config["BABEL_DEFAULT_TIMEZONE"] = "Europe/London"
+    from portal.languages import CATALOGUES
+
+    config["BABEL_TRANSLATION_DIRECTORIES"] = str(CATALOGUES)
     config["PREFERRED_URL_SCHEME"] = "https" if production else "http"
 
 

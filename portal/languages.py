@@ -48,12 +48,30 @@ def is_reviewed(code: str) -> bool:
         return True
     try:
         with catalogue_path(code).open(encoding="utf-8") as handle:
-            head = handle.read(4096)
+            return status_is_reviewed(handle.read(4096))
     except OSError:
         return False
-    found = _STATUS.search(head)
+
+
+def status_is_reviewed(header: str) -> bool:
+    """Does a catalogue's header comment say a fluent speaker has reviewed it?"""
+    found = _STATUS.search(header)
     return bool(found) and found.group(1).lower().startswith(REVIEWED)
 
 
 def supported(code: str | None) -> bool:
     return code in LANGUAGES
+
+
+# A language chosen before signing in (on the sign-in page or in the footer) is kept in this
+# cookie; a signed-in person's choice is kept on their account as well.
+COOKIE = "portal_language"
+COOKIE_SECONDS = 365 * 24 * 3600
+
+
+def menu_name(code: str) -> str:
+    """A language named in itself, with "(being checked)" until a fluent speaker signs it off."""
+    from flask_babel import gettext
+
+    name = LANGUAGES[code]
+    return name if is_reviewed(code) else f"{name} {gettext('(being checked)')}"

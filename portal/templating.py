@@ -13,6 +13,7 @@ from flask_login import current_user
 from wtforms import Field, Form
 from wtforms.fields import FieldList, FormField
 
+from portal import languages
 from portal.panels.models import Membership
 from portal.panels.service import is_paused, memberships_of
 from portal.readability import advice
@@ -210,5 +211,6 @@ def init_templating(app: Flask) -> None:
         form_errors=form_errors,
         get_locale=get_locale,
         length_limit=length_limit,
+        languages=languages,
         reading_advice=advice,
     )

@@ -94,7 +94,15 @@ def render_user_text(source: str | None) -> Markup:
     escaped = html.escape(source, quote=False)
     renderers = _renderers()
     rendered = renderers.markdown.reset().convert(escaped)
-    return Markup(renderers.cleaner.clean(rendered))  # noqa: S704  (cleaned by bleach just above)
+    cleaned = renderers.cleaner.clean(rendered)
+    return Markup(with_own_direction(cleaned))  # noqa: S704  (cleaned by bleach just above)
+
+
+def with_own_direction(cleaned: str) -> str:
+    """Each paragraph and list item of cleaned HTML takes its direction from its own words
+    (``dir="auto"``), so English typed into an Urdu page, or Urdu into an English one, reads
+    in the right order. Only the bare tags that bleach leaves are touched."""
+    return cleaned.replace("<p>", '<p dir="auto">').replace("<li>", '<li dir="auto">')
 
 
 def plain_text(source: str | None) -> str:
@@ -130,7 +138,8 @@ class StoredHTML(TypeDecorator[str]):
         return str(value or "")
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Markup:
-        return Markup(value or "")  # noqa: S704  (written only by render_user_text)
+        # Rows saved before paragraphs carried their own direction get it as they are read.
+        return Markup(with_own_direction(value or ""))  # noqa: S704  (written by render_user_text)
 
 
 def keep_html(
@@ -166,6 +175,28 @@ def translated(sentence: str, **values: object) -> Markup:
 def lazy_translated(sentence: str, **values: object) -> LazyString:
     """``translated``, worked out when shown: for labels and messages made at import time."""
     return LazyString(translated, sentence, **values)
+
+
+class PlainSentence:
+    """A sentence worded when it is turned into text, in the language in force then: for an
+    email's subject, made by whoever acts but read by someone who may read another language.
+
+    Plain text, not markup: it has no ``__html__``, so a template escapes it like any string.
+    """
+
+    __slots__ = ("sentence", "values")
+
+    def __init__(self, sentence: str, values: dict[str, object]) -> None:
+        self.sentence = sentence
+        self.values = values
+
+    def __str__(self) -> str:
+        return gettext(self.sentence, **self.values)  # type: ignore[arg-type]
+
+
+def plain_later(sentence: str, **values: object) -> PlainSentence:
+    """``sentence`` with ``values``, worded later in the reader's language (see PlainSentence)."""
+    return PlainSentence(sentence, values)
 
 
 def is_web_address(value: object) -> bool:

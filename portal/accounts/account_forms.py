@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -16,6 +17,7 @@ from portal.accounts.account import (
 from portal.accounts.forms import _NewPasswordCheck
 from portal.accounts.passwords import MAX_PASSWORD_LENGTH
 from portal.forms import EmailAddress, PortalForm
+from portal.languages import menu_name
 
 ACCESSIBILITY_MAX_LENGTH = 2000
 
@@ -103,7 +105,8 @@ class LanguageForm(PortalForm):
     language = RadioField(
         _l("Which language should the portal use?"),
         choices=[SelectChoice("", _l("The language my web browser asks for"))]
-        + [SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        # Each named in itself, with "(being checked)" until a fluent speaker signs it off.
+        + [SelectChoice(code, LazyString(menu_name, code)) for code in LANGUAGES],
         invalid_choice_message=_l("Choose a language"),
     )
 

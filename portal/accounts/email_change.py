@@ -10,7 +10,6 @@ from __future__ import annotations
 import enum
 
 from flask import current_app
-from flask_babel import gettext
 
 from portal.accounts.email_links import issue_token, public_link, void_tokens_of
 from portal.accounts.models import EmailToken, EmailTokenPurpose, User
@@ -18,6 +17,7 @@ from portal.accounts.service import find_user_by_email, normalise_email
 from portal.audit.service import AuditAction, record
 from portal.notifications.kinds import Kind
 from portal.notifications.tell import tell, tell_address
+from portal.text import plain_later
 
 
 class EmailChangeRefused(enum.StrEnum):
@@ -42,7 +42,7 @@ def request_email_change(user: User, new_email: str) -> None:
         tell_address(
             address,
             Kind.ACCOUNT,
-            subject=gettext(
+            subject=plain_later(
                 "This email address already has a %(service)s account", service=service_name
             ),
             template="email_change_in_use",
@@ -52,7 +52,9 @@ def request_email_change(user: User, new_email: str) -> None:
         tell_address(
             address,
             Kind.ACCOUNT,
-            subject=gettext("Confirm your new email address for %(service)s", service=service_name),
+            subject=plain_later(
+                "Confirm your new email address for %(service)s", service=service_name
+            ),
             template="email_change_confirm",
             name=user.display_name,
             link=public_link(f"/account/email/confirm/{token}"),
@@ -60,7 +62,7 @@ def request_email_change(user: User, new_email: str) -> None:
     tell(
         user,
         Kind.ACCOUNT,
-        subject=gettext(
+        subject=plain_later(
             "Someone asked to change your %(service)s email address", service=service_name
         ),
         template="email_change_notice",

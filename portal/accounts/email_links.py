@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from flask import Flask, current_app
-from flask_babel import gettext, ngettext
+from flask_babel import ngettext
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 
@@ -29,6 +29,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.notifications.kinds import Kind
 from portal.notifications.tell import tell
+from portal.text import plain_later
 
 LIFETIMES: dict[EmailTokenPurpose, timedelta] = {
     EmailTokenPurpose.SIGN_IN: timedelta(minutes=15),
@@ -197,7 +198,7 @@ def _send_link(user: User, purpose: EmailTokenPurpose, next_path: str | None) ->
         tell(
             user,
             Kind.SIGN_IN,
-            subject=gettext("Your link to sign in to %(service)s", service=service_name),
+            subject=plain_later("Your link to sign in to %(service)s", service=service_name),
             template="sign_in_link",
             link=public_link(f"/sign-in/link/{token}", **query),
             name=user.display_name,
@@ -208,7 +209,7 @@ def _send_link(user: User, purpose: EmailTokenPurpose, next_path: str | None) ->
         tell(
             user,
             Kind.SIGN_IN,
-            subject=gettext("Reset your %(service)s password", service=service_name),
+            subject=plain_later("Reset your %(service)s password", service=service_name),
             template="password_reset",
             link=public_link(f"/reset-password/{token}"),
             name=user.display_name,

@@ -27,6 +27,7 @@ from portal.notifications.kinds import Kind
 from portal.notifications.tell import tell_address
 from portal.panels.models import Membership, Panel, Role
 from portal.panels.service import next_pseudonym_code
+from portal.text import plain_later
 
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -91,7 +92,7 @@ def invite(panel_id: int, email: str, role: Role, invited_by_id: int) -> Invitat
     tell_address(
         address,
         Kind.INVITATION,
-        subject=gettext("You are invited to join %(panel)s", panel=panel.name),
+        subject=plain_later("You are invited to join %(panel)s", panel=panel.name),
         template="invitation",
         panel_name=panel.name,
         study_name=panel.study_name,

@@ -58,6 +58,11 @@ def start_session(user: User) -> None:
 
     if has_required_to_answer(user.id):
         session[AGREEMENTS_DUE_KEY] = True
+    # A language chosen on the sign-in page, before the person was known, becomes theirs.
+    from portal.language_choice import chosen_in_browser
+
+    if not user.language and chosen_in_browser():
+        user.language = chosen_in_browser()
     login_user(user)
 
 

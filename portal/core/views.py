@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from portal import languages
 from portal.access import admin_page, public_page
+from portal.accounts import account
+from portal.accounts.signin import safe_next
 from portal.core import service
 from portal.core.blueprint import bp
 from portal.core.forms import SupportContactsForm
@@ -82,3 +85,27 @@ def health() -> ResponseReturnValue:
     """For load balancers: the process is up and can reach its database."""
     service.check_database()
     return {"status": "ok"}
+
+
+@bp.post("/language")
+@public_page
+def choose_language() -> ResponseReturnValue:
+    """The footer's and the sign-in page's language menu: kept in this browser, and on the
+    person's account when they are signed in. Goes back to the page it was chosen on."""
+    back = safe_next(request.form.get("next"))
+    code = request.form.get("language", "")
+    if not languages.supported(code):
+        flash(gettext("Choose one of the languages in the list."))
+        return redirect(back)
+    if current_user.is_authenticated:
+        account.change_language(current_user, code)
+    response = redirect(back)
+    response.set_cookie(
+        languages.COOKIE,
+        code,
+        max_age=languages.COOKIE_SECONDS,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from portal.accounts.models import User
 from portal.extensions import db
@@ -22,7 +22,7 @@ def payment_thank_you(
     tell(
         person,
         Kind.PAYMENT,
-        subject=gettext("Thank you for taking part"),
+        subject=_l("Thank you for taking part"),
         template="involvement_thank_you",
         link=portal_url("involvement.my_involvement", panel_id=batch.panel_id),
         panel_id=batch.panel_id,
@@ -43,7 +43,7 @@ def expense_queried(claim: ExpenseClaim) -> None:
     tell(
         person,
         Kind.PAYMENT,
-        subject=gettext("A question about your expense claim"),
+        subject=_l("A question about your expense claim"),
         template="expense_queried",
         link=portal_url("involvement.my_involvement", panel_id=claim.panel_id),
         panel_id=claim.panel_id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale, gettext
+from flask_babel import LazyString, force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -23,6 +23,7 @@ from portal.notifications.preferences import PHONE_INSTEAD, contact_settings, ma
 from portal.notifications.service import Attachment, queue_mail
 from portal.notifications.texts import queue_text
 from portal.notifications.unsubscribe import unsubscribe_url
+from portal.text import PlainSentence
 
 SETTINGS_PATH = "/account/notifications"
 
@@ -71,7 +72,7 @@ def tell(
     kind: Kind,
     /,
     *,
-    subject: str,
+    subject: str | LazyString | PlainSentence,
     template: str,
     link: str,
     panel_id: int | None = None,
@@ -90,6 +91,9 @@ def tell(
     """
     now = utcnow()
     locale = person.language or current_app.config["DEFAULT_LOCALE"]
+    with force_locale(locale):  # a lazy subject is worded in the recipient's language
+        subject = str(subject)
+        text = None if text is None else str(text)
     if RULES[kind].transactional:
         with force_locale(locale):
             why = _why(kind)
@@ -189,7 +193,7 @@ def tell_address(
     address: str,
     kind: Kind,
     *,
-    subject: str,
+    subject: str | LazyString | PlainSentence,
     template: str,
     locale: str | None = None,
     **context: Any,
@@ -199,6 +203,7 @@ def tell_address(
     if not RULES[kind].transactional:
         raise ValueError(f"{kind} is not transactional; tell a person instead")
     with force_locale(locale or current_app.config["DEFAULT_LOCALE"]):
+        subject = str(subject)
         why = gettext("We sent this email because someone asked for it to go to this address.")
     queue_mail(
         address,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
@@ -108,7 +109,7 @@ def tell_about_contact_request(someone: User, request: SupportRequest, code: str
     tell(
         someone,
         Kind.TEAM_REQUEST,
-        subject=gettext("A member asked to be contacted"),
+        subject=_l("A member asked to be contacted"),
         template="contact_request",
         panel_id=request.panel_id,
         name=someone.display_name,

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app, has_app_context, render_template
-from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import DeclarativeBase
 
@@ -248,7 +248,7 @@ def tell_copy_ready(asker: User, token: str, expires_at: datetime, for_someone_e
     tell(
         asker,
         Kind.DATA_DOWNLOAD,
-        subject=gettext("Your copy of the data is ready"),
+        subject=_l("Your copy of the data is ready"),
         template="data_copy_ready",
         name=asker.display_name,
         link=portal_url("rights.download_copy", token=token),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Enum, String, Text, delete, func, select, update
 from sqlalchemy.sql.expression import literal
 
@@ -222,7 +222,7 @@ def tell_about_erasure_request(admin: User) -> None:
     tell(
         admin,
         Kind.TEAM_REQUEST,
-        subject=gettext("Someone asked for their data to be erased"),
+        subject=_l("Someone asked for their data to be erased"),
         template="erasure_request",
         name=admin.display_name,
         link=portal_url("rights.erasure_requests"),

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask, has_app_context
-from flask_babel import gettext
 from sqlalchemy import delete, select, update
 
 from portal.accounts.models import User
@@ -30,6 +29,7 @@ from portal.panels.models import Membership, Panel
 from portal.questionnaires.models import Questionnaire, Submission
 from portal.rights.models import PanelContact, ResearchAction, RetentionPolicy, SupportRequest
 from portal.rounds.models import OmissionCheck, ReviewRound
+from portal.text import plain_later
 
 WARN_DAYS = 30
 DAYS_PER_MONTH = 30.44  # months count as calendar averages: close enough for periods of years
@@ -133,7 +133,7 @@ def tell_retention_due(admin: User, panel: Panel, part: str, due: datetime) -> N
     tell(
         admin,
         Kind.TEAM_REQUEST,
-        subject=gettext("Data of %(panel)s is due to be removed", panel=panel.name),
+        subject=plain_later("Data of %(panel)s is due to be removed", panel=panel.name),
         template="retention_warning",
         panel_id=panel.id,
         dedupe_key=f"retention:{panel.id}:{part}:{due.date().isoformat()}:{admin.id}",

@@ -84,7 +84,7 @@ def test_markdown_subset_is_shown_and_anything_else_is_made_harmless(
     html = post_comment(client_as("member"), cast, draft, body, follow_redirects=True).get_data(
         as_text=True
     )
-    assert "<em>Ideas</em>" in html and "<li>one</li>" in html
+    assert "<em>Ideas</em>" in html and '<li dir="auto">one</li>' in html
     assert 'href="https://example.org"' in html
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
 

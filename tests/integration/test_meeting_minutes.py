@@ -140,7 +140,7 @@ def test_two_people_writing_minutes_at_once_the_second_keeps_their_text(
     assert response.status_code == 409
     assert "Someone else saved the minutes first" in html
     assert ">The researcher&#39;s minutes.</textarea>" in html  # their text, kept to save again
-    assert "<p>The chair's minutes.</p>" in html  # beside what is saved now
+    assert '<p dir="auto">The chair\'s minutes.</p>' in html  # beside what is saved now
     assert len(db.session.scalars(select(MinutesRevision)).all()) == 1
     # Saving from the conflict page makes a newer version on top of the chair's.
     again = researcher.post(

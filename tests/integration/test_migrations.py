@@ -84,8 +84,8 @@ def test_upgrading_renders_the_safe_html_of_words_people_wrote_before(
             answers = connection.execute(text("SELECT text_html FROM answer")).scalars().all()
         db.session.remove()
     assert comments and all("<strong>matters</strong>" in html for html in comments)
-    assert agenda == "<p>What we will talk about, and <em>why</em>.</p>"
-    assert "<p>More time for <em>questions</em> (0).</p>" in answers
+    assert agenda == '<p dir="auto">What we will talk about, and <em>why</em>.</p>'
+    assert '<p dir="auto">More time for <em>questions</em> (0).</p>' in answers
 
 
 def test_a_new_migration_is_numbered_next_in_the_chain(tmp_path: Path) -> None:

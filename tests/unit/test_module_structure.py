@@ -172,6 +172,7 @@ REQUEST_LAYER = {
     "portal.accounts.signin",
     "portal.core.errors",
     "portal.extensions",
+    "portal.language_choice",
     "portal.questionnaires.draft_cookie",
     "portal.request_scope",
     "portal.security",

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from portal.text import plain_text, render_user_text
+from portal.text import StoredHTML, plain_text, render_user_text
 
 
 def test_the_markdown_subset_is_kept() -> None:
@@ -14,7 +14,7 @@ def test_the_markdown_subset_is_kept() -> None:
         render_user_text("**bold** and *italic*\n\n- one\n- two\n\n[site](https://example.org)")
     )
     assert "<strong>bold</strong>" in html and "<em>italic</em>" in html
-    assert "<li>one</li>" in html
+    assert '<li dir="auto">one</li>' in html
     assert '<a href="https://example.org" rel="nofollow noopener noreferrer">site</a>' in html
 
 
@@ -58,3 +58,15 @@ def test_many_threads_at_once_get_the_same_result() -> None:
 
 def test_plain_text_drops_every_tag() -> None:
     assert plain_text("<b>bold</b> <script>x</script>") == "bold x"
+
+
+def test_each_paragraph_takes_its_direction_from_its_own_words() -> None:
+    """English typed into an Urdu page (and Urdu into an English one) reads in the right order."""
+    html = str(render_user_text("We agree.\n\nہم متفق ہیں\n\n- one"))
+    assert html.count('dir="auto"') == 3
+    assert '<p dir="auto">ہم متفق ہیں</p>' in html
+
+
+def test_stored_html_saved_before_gets_its_direction_when_read() -> None:
+    stored = StoredHTML().process_result_value("<p>Old words</p>", dialect=None)  # type: ignore[arg-type]
+    assert stored == '<p dir="auto">Old words</p>'
