@@ -129,7 +129,7 @@ def _fill_span(form: TimeSpanForm, starts_at: datetime, ends_at: datetime) -> No
     form.end.data = end.strftime("%H:%M")
 
 
-class MeetingForm(PortalForm):
+class MeetingForm(ReadingAgeCheck, PortalForm):
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Enter a title")), Length(max=300)]
     )

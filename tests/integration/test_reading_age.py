@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from portal.drafts.models import Draft
 from portal.extensions import db
-from portal.meetings.models import AgendaItem
+from portal.meetings.models import AgendaItem, Meeting
 from portal.questionnaires.models import Question
 from portal.rounds.models import ReviewRound
 from tests.conftest import submit_form
-from tests.integration.meeting_helpers import add_meeting
+from tests.integration.meeting_helpers import add_meeting, meeting_form
 from tests.integration.questionnaire_helpers import base, make_questionnaire
 from tests.integration.round_helpers import published_draft
 from tests.roles import Cast
@@ -147,3 +147,14 @@ def test_an_agenda_item_description_is_checked(
     assert "Words to reconsider: implementation" in page and HARD in page
     assert db.session.scalars(select(AgendaItem)).first() is None
     assert submit_form(client, url, fields).status_code == 302
+
+
+def test_a_meetings_accessibility_information_is_checked_without_saving(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    client = client_as("chair")
+    url = f"/panels/{cast.panel.id}/meetings/new"
+    fields = {**meeting_form(access_info=HARD), "title": ""}
+    page = _text(submit_form(client, url, {**fields, **CHECK}))
+    assert "Reading age over 18." in page and HARD in page and "Enter a title" not in page
+    assert db.session.scalars(select(Meeting)).first() is None
