@@ -26,6 +26,9 @@ from portal.ids import number_in_range
 from portal.panels.service import get_panel, sites_of
 from portal.rounds.service import open_round_on, rounds_for_draft
 from portal.security import csrf_checked_by_form
+from portal.summaries import service as summaries
+from portal.summaries.loaders import summary_for_reader
+from portal.summaries.models import SubjectKind
 
 
 def _load_draft(panel_id: int, draft_id: int, with_items: bool = False) -> Draft:
@@ -76,6 +79,7 @@ def show_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
                 number=draft.latest_version_number,
             )
         )
+    subject = summaries.Subject(SubjectKind.DRAFT, draft.id, draft.panel_id, draft.title)
     return _page(
         "drafts/working_copy.html",
         panel_id,
@@ -84,6 +88,9 @@ def show_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
         versions=service.version_numbers(draft),
         rounds=rounds_for_draft(draft.id),
         now=utcnow(),
+        summary_subject=subject,
+        summary_rows=summaries.team_rows(subject),
+        summarisable=draft.latest_version_number > 0,
     )
 
 
@@ -229,6 +236,10 @@ def show_version(panel_id: int, draft_id: int, number: int) -> ResponseReturnVal
         version=version,
         versions=service.version_numbers(draft),
         open_round=open_round_on(version),
+        # Summaries are written against the latest published version, shown beside it.
+        translated_summary=summary_for_reader(SubjectKind.DRAFT, draft.id)
+        if version.number == draft.latest_version_number
+        else None,
         comments=comments_on_version(
             version, current_user.id, study_team=access.can(Action.TRIAGE_MANAGE, panel_id)
         ),

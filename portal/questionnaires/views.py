@@ -29,6 +29,8 @@ from portal.questionnaires.models import Question, Questionnaire
 from portal.questionnaires.service import QuestionnaireDetails, QuestionsLocked
 from portal.questionnaires.starters import STARTERS
 from portal.security import csrf_checked_by_form
+from portal.summaries import service as summaries
+from portal.summaries.models import SubjectKind
 
 
 def _load_question(questionnaire: Questionnaire, question_id: int) -> Question:
@@ -114,10 +116,15 @@ def show_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnVa
                 ".answer_page", panel_id=panel_id, questionnaire_id=questionnaire.id, number=1
             )
         )
+    subject = summaries.Subject(
+        SubjectKind.QUESTIONNAIRE, questionnaire.id, panel_id, questionnaire.title
+    )
     return page(
         "questionnaires/builder.html",
         panel_id,
         questionnaire=questionnaire,
+        summary_subject=subject,
+        summary_rows=summaries.team_rows(subject),
         locked=service.has_answers(questionnaire.id),
         meeting=service.get_meeting(questionnaire.meeting_id),
         is_open=service.is_open(questionnaire),
