@@ -57,7 +57,7 @@ def list_drafts(panel_id: int) -> ResponseReturnValue:
 def new_draft(panel_id: int) -> ResponseReturnValue:
     form = DraftForm(lock_version=0)
     form.set_sites([(site.id, site.name) for site in sites_of(panel_id)])
-    if form.validate_on_submit():
+    if not form.checking_reading_age() and form.validate_on_submit():
         draft = service.create_draft(panel_id, form.details(), current_user.id)
         flash(gettext("Draft created. Now add its items."), "success")
         return redirect(url_for(".show_draft", panel_id=panel_id, draft_id=draft.id))
@@ -115,7 +115,7 @@ def edit_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
         site_id=str(draft.site_id or ""),
     )
     form.set_sites([(site.id, site.name) for site in sites_of(panel_id)])
-    if form.validate_on_submit():
+    if not form.checking_reading_age() and form.validate_on_submit():
         try:
             service.update_draft(draft, form.details(), form.lock_version.data or 0)
         except EditConflict:
@@ -131,7 +131,7 @@ def edit_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
 def new_item(panel_id: int, draft_id: int) -> ResponseReturnValue:
     draft = _load_draft(panel_id, draft_id)
     form = ItemForm(lock_version=draft.lock_version)
-    if form.validate_on_submit():
+    if not form.checking_reading_age() and form.validate_on_submit():
         try:
             service.add_item(draft, form.details(), form.lock_version.data or 0)
         except EditConflict:
@@ -150,7 +150,7 @@ def edit_item(panel_id: int, draft_id: int, item_id: int) -> ResponseReturnValue
     form = ItemForm(obj=item if request.method == "GET" else None)
     if request.method == "GET":
         form.lock_version.data = draft.lock_version
-    if form.validate_on_submit():
+    if not form.checking_reading_age() and form.validate_on_submit():
         try:
             service.update_item(draft, item, form.details(), form.lock_version.data or 0)
         except EditConflict:

@@ -155,7 +155,7 @@ def edit_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnVa
         )
         form.lock_version.data = str(questionnaire.lock_version)
     locked = service.has_answers(questionnaire.id)
-    if form.validate_on_submit():
+    if not form.checking_reading_age() and form.validate_on_submit():
         try:
             service.update_questionnaire(questionnaire, form.details(), form.seen_version())
         except service.DetailsConflict:
@@ -194,7 +194,7 @@ def edit_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnVa
 def new_question(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
     form = QuestionForm()
-    if form.validate_on_submit():
+    if not form.checking_reading_age() and form.validate_on_submit():
         try:
             question = service.add_question(questionnaire, form.details())
         except QuestionsLocked:
@@ -219,7 +219,7 @@ def edit_question(panel_id: int, questionnaire_id: int, question_id: int) -> Res
     form = QuestionForm()
     if request.method == "GET":
         form.load(service.question_details(question))
-    if form.validate_on_submit():
+    if not form.checking_reading_age() and form.validate_on_submit():
         try:
             service.update_question(questionnaire, question, form.details())
         except QuestionsLocked:
