@@ -44,6 +44,7 @@ MEMBER_PAGES: dict[str, tuple[str, dict[str, Any]]] = {
     "omission-check-question": ("rounds.answer_item", {}),
     "meeting": ("meetings.show_meeting", {}),
     "questionnaire-question": ("questionnaires.answer_page", {"number": 1}),
+    "questionnaire-check": ("questionnaires.check_answers", {}),
     "my-feedback": ("feedback.my_feedback", {}),
     "account": ("accounts.account", {}),
     "my-involvement": ("involvement.my_involvement", {}),
@@ -238,6 +239,7 @@ def test_member_pages_in_urdu_read_right_to_left_and_fit_a_phone(
         save_screenshot(phone_page, "ur", name)
         assert (found["lang"], found["dir"]) == ("ur", "rtl"), phone_page.url
         assert_fits(phone_page, found)
+        assert "<span" not in phone_page.inner_text("main"), "markup shown as text"
         if found["backLink"] is not None:
             back_links += 1
             assert found["backLink"]["chevronRightOfWords"], (
