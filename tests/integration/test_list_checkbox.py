@@ -1,5 +1,6 @@
-"""The box and the status tag beside each row of a list are written out by hand for speed; they
-must stay the markup NHS.UK's checkboxes and tag macros give for them (white space aside)."""
+"""The box and the status tag beside each row of a list, and each row of the attendance sheet,
+are written out by hand for speed; they must stay the markup NHS.UK's checkboxes, tag and
+radios macros give (white space aside)."""
 
 from __future__ import annotations
 
@@ -58,3 +59,39 @@ def test_the_status_tag_is_nhsuk_markup(app: Flask) -> None:
             assert _normal(render_template_string(ours, **values)) == _normal(
                 render_template_string(nhsuk, **values)
             )
+
+
+NHSUK_RADIOS = """{% from "nhsuk/components/radios/macro.jinja" import radios %}{{ radios({
+  "idPrefix": "attendance-5", "name": "attendance-5", "classes": "nhsuk-radios--inline",
+  "fieldset": {"legend": {"text": "A <b>member</b> (X1)", "size": "s"}},
+  "items": items}) }}"""
+
+
+def test_an_attendance_row_is_nhsuk_markup(app: Flask) -> None:
+    from types import SimpleNamespace
+
+    from flask import render_template
+
+    from portal.meetings.papers_forms import ATTENDANCE_CHOICES, ConfirmForm
+
+    row = SimpleNamespace(
+        person=SimpleNamespace(id=5, display_name="A <b>member</b>"), pseudonym_code="X1"
+    )
+    with app.test_request_context("/"):
+        page = render_template(
+            "meetings/attendance_record.html",
+            meeting=SimpleNamespace(title="A meeting"),
+            meeting_url="/",
+            form=ConfirmForm(),
+            sheet=[row],
+            chosen={5: "apologies"},
+            errors={},
+            choices=ATTENDANCE_CHOICES,
+        )
+        items = [
+            {"value": c.value, "text": str(c.label), "checked": c.value == "apologies"}
+            for c in ATTENDANCE_CHOICES
+        ]
+        nhsuk = _normal(render_template_string(NHSUK_RADIOS, items=items))
+    assert nhsuk.count('type="radio"') == 3
+    assert nhsuk in _normal(page)
