@@ -25,7 +25,7 @@ from wtforms.fields import FieldList, FormField
 
 from portal import languages
 from portal.panels.models import Membership
-from portal.panels.service import is_paused, memberships_of
+from portal.panels.service import is_paused
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -102,11 +102,9 @@ def load_navigation() -> list[dict[str, Any]]:
         {"href": url_for("core.home"), "text": gettext("Home"), "endpoint": "core.home"},
     ]
     if current_user.is_authenticated:
-        memberships = memberships_of(current_user.id)
-        # The access policy's per-request cache learns these too, so ``can`` asks no more.
-        known = g.setdefault("memberships", {})
-        for membership in memberships:
-            known.setdefault(membership.panel_id, membership)
+        from portal.access import my_memberships
+
+        memberships = my_memberships()
         panel_id = _header_panel_id(memberships)
         if panel_id is not None:
             items.extend(_panel_links(panel_id))
