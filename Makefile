@@ -42,10 +42,10 @@ assets: $(STATIC_MANIFEST)
 # Extract every message from the code and templates, then add new ones to each catalogue (and
 # mark changed ones "fuzzy") for translators; see "For translators" in the README.
 translations: $(VENV)/.installed-run
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k translated -k lazy_translated -k plain_later \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k translated -k lazy_translated -k plain_later \
 	   --no-wrap --sort-by-file -o translations/messages.pot .
 	for code in $(LANGUAGES); do \
-	  $(BIN)/pybabel update --quiet -i translations/messages.pot -d translations -l $$code \
+	  $(BIN)/pybabel -q update -i translations/messages.pot -d translations -l $$code \
 	     --width 100 --no-fuzzy-matching --ignore-obsolete; \
 	done
 

@@ -157,6 +157,7 @@ VIEW_MODULES = (
     "portal.rights.care_views",
     "portal.rights.data_views",
     "portal.rights.settings_views",
+    "portal.summaries.views",
 )
 
 
@@ -175,6 +176,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.questionnaires.blueprint import bp as questionnaires_bp
     from portal.rights.blueprint import bp as rights_bp
     from portal.rounds.blueprint import bp as rounds_bp
+    from portal.summaries.blueprint import bp as summaries_bp
 
     for blueprint in (
         core_bp,
@@ -189,5 +191,6 @@ def _register_blueprints(app: Flask) -> None:
         notifications_bp,
         agreements_bp,
         rights_bp,
+        summaries_bp,
     ):
         app.register_blueprint(blueprint)

@@ -23,14 +23,15 @@ CSRF_MESSAGE = _l(
 NUMBER_TOO_BIG = _l("Enter a smaller number")
 
 
-def _every_field(form: Form) -> Iterator[Field]:
+def every_field(form: Form) -> Iterator[Field]:
+    """Every field of ``form``, those inside its form fields and lists too."""
     for field in form:
         if isinstance(field, FormField):
-            yield from _every_field(field.form)
+            yield from every_field(field.form)
         elif isinstance(field, FieldList):
             for entry in field.entries:
                 if isinstance(entry, FormField):
-                    yield from _every_field(entry.form)
+                    yield from every_field(entry.form)
                 else:
                     yield entry
         else:
@@ -46,7 +47,7 @@ class PortalForm(FlaskForm):
         valid = super().validate(extra_validators=extra_validators)
         if "csrf_token" in self._fields and self.csrf_token.errors:
             self.csrf_token.errors = [CSRF_MESSAGE]
-        for field in _every_field(self):
+        for field in every_field(self):
             if isinstance(field, IntegerField) and isinstance(field.data, int):
                 if not -LARGEST_ID <= field.data <= LARGEST_ID:
                     field.errors = [*field.errors, NUMBER_TOO_BIG]

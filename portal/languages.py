@@ -48,10 +48,14 @@ def is_reviewed(code: str) -> bool:
         return True
     try:
         with catalogue_path(code).open(encoding="utf-8") as handle:
-            head = handle.read(4096)
+            return status_is_reviewed(handle.read(4096))
     except OSError:
         return False
-    found = _STATUS.search(head)
+
+
+def status_is_reviewed(header: str) -> bool:
+    """Does a catalogue's header comment say a fluent speaker has reviewed it?"""
+    found = _STATUS.search(header)
     return bool(found) and found.group(1).lower().startswith(REVIEWED)
 
 

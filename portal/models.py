@@ -50,6 +50,7 @@ from portal.rights.models import (
     SupportRequest,
 )
 from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck, ReviewRound
+from portal.summaries.models import TranslatedSummary
 
 __all__ = [
     "BatchPayment",
@@ -111,6 +112,7 @@ __all__ = [
     "Panel",
     "Site",
     "SupportContact",
+    "TranslatedSummary",
     "User",
     "UserSession",
 ]

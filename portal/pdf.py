@@ -15,6 +15,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import render_template
+from flask_babel import get_locale
+
+from portal.languages import direction
 
 PDF_TYPE = "application/pdf"
 
@@ -56,5 +59,12 @@ def render_pdf(
     template: str, *, title: str, made_at: datetime | None = None, **context: Any
 ) -> bytes:
     """Render ``templates/pdf/<template>`` (which extends ``pdf/base.html``) to a PDF."""
-    html = render_template(f"pdf/{template}", title=title, **context)
+    language = str(get_locale() or "en")
+    html = render_template(
+        f"pdf/{template}",
+        title=title,
+        pdf_language=language,
+        pdf_direction=direction(language),
+        **context,
+    )
     return pdf_from_html(html, title=title, made_at=made_at)

@@ -26,6 +26,7 @@ from wtforms.fields import FieldList, FormField
 from portal import languages
 from portal.panels.models import Membership
 from portal.panels.service import is_paused
+from portal.readability import advice
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -276,4 +277,5 @@ def init_templating(app: Flask) -> None:
         get_locale=get_locale,
         length_limit=length_limit,
         languages=languages,
+        reading_advice=advice,
     )

@@ -11,6 +11,7 @@ from portal.meetings.service import home_meetings
 from portal.panels.models import Membership
 from portal.questionnaires.offers import home_questionnaires
 from portal.rounds.service import home_rounds
+from portal.summaries.service import home_summaries
 
 
 def home_sections(user_id: int, memberships: list[Membership]) -> dict[str, dict[str, Any]]:
@@ -22,4 +23,5 @@ def home_sections(user_id: int, memberships: list[Membership]) -> dict[str, dict
         "questionnaires": home_questionnaires(user_id, memberships),
         "feedback": home_feedback(user_id, memberships),
         "involvement": home_involvement(user_id, memberships),
+        "summaries": home_summaries(user_id, memberships),
     }

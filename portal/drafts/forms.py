@@ -11,6 +11,7 @@ from wtforms.widgets import HiddenInput
 from portal.drafts.models import DraftKind
 from portal.drafts.service import DraftDetails, ItemDetails
 from portal.forms import PortalForm
+from portal.readability import ReadingAgeCheck
 
 KIND_LABELS = {
     DraftKind.PRIORITY_ACTIONS: _l("Priority-action list"),
@@ -26,7 +27,7 @@ class LockedForm(PortalForm):
     lock_version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
-class DraftForm(LockedForm):
+class DraftForm(ReadingAgeCheck, LockedForm):
     kind = RadioField(
         _l("What kind of document is this?"),
         choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
@@ -67,7 +68,7 @@ class DraftForm(LockedForm):
         )
 
 
-class ItemForm(LockedForm):
+class ItemForm(ReadingAgeCheck, LockedForm):
     title = StringField(
         _l("Action"), validators=[DataRequired(_l("Enter the action")), Length(max=300)]
     )

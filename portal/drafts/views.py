@@ -26,6 +26,9 @@ from portal.ids import number_in_range
 from portal.panels.service import get_panel, sites_of
 from portal.rounds.service import open_round_on, rounds_for_draft
 from portal.security import csrf_checked_by_form
+from portal.summaries import service as summaries
+from portal.summaries.loaders import summary_for_reader
+from portal.summaries.models import SubjectKind
 
 
 def _load_draft(panel_id: int, draft_id: int, with_items: bool = False) -> Draft:
@@ -54,7 +57,7 @@ def list_drafts(panel_id: int) -> ResponseReturnValue:
 def new_draft(panel_id: int) -> ResponseReturnValue:
     form = DraftForm(lock_version=0)
     form.set_sites([(site.id, site.name) for site in sites_of(panel_id)])
-    if form.validate_on_submit():
+    if not form.checking_reading_age() and form.validate_on_submit():
         draft = service.create_draft(panel_id, form.details(), current_user.id)
         flash(gettext("Draft created. Now add its items."), "success")
         return redirect(url_for(".show_draft", panel_id=panel_id, draft_id=draft.id))
@@ -76,6 +79,7 @@ def show_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
                 number=draft.latest_version_number,
             )
         )
+    subject = summaries.Subject(SubjectKind.DRAFT, draft.id, draft.panel_id, draft.title)
     return _page(
         "drafts/working_copy.html",
         panel_id,
@@ -84,6 +88,9 @@ def show_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
         versions=service.version_numbers(draft),
         rounds=rounds_for_draft(draft.id),
         now=utcnow(),
+        summary_subject=subject,
+        summary_rows=summaries.team_rows(subject),
+        summarisable=draft.latest_version_number > 0,
     )
 
 
@@ -108,7 +115,7 @@ def edit_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
         site_id=str(draft.site_id or ""),
     )
     form.set_sites([(site.id, site.name) for site in sites_of(panel_id)])
-    if form.validate_on_submit():
+    if not form.checking_reading_age() and form.validate_on_submit():
         try:
             service.update_draft(draft, form.details(), form.lock_version.data or 0)
         except EditConflict:
@@ -124,7 +131,7 @@ def edit_draft(panel_id: int, draft_id: int) -> ResponseReturnValue:
 def new_item(panel_id: int, draft_id: int) -> ResponseReturnValue:
     draft = _load_draft(panel_id, draft_id)
     form = ItemForm(lock_version=draft.lock_version)
-    if form.validate_on_submit():
+    if not form.checking_reading_age() and form.validate_on_submit():
         try:
             service.add_item(draft, form.details(), form.lock_version.data or 0)
         except EditConflict:
@@ -143,7 +150,7 @@ def edit_item(panel_id: int, draft_id: int, item_id: int) -> ResponseReturnValue
     form = ItemForm(obj=item if request.method == "GET" else None)
     if request.method == "GET":
         form.lock_version.data = draft.lock_version
-    if form.validate_on_submit():
+    if not form.checking_reading_age() and form.validate_on_submit():
         try:
             service.update_item(draft, item, form.details(), form.lock_version.data or 0)
         except EditConflict:
@@ -229,6 +236,10 @@ def show_version(panel_id: int, draft_id: int, number: int) -> ResponseReturnVal
         version=version,
         versions=service.version_numbers(draft),
         open_round=open_round_on(version),
+        # Summaries are written against the latest published version, shown beside it.
+        translated_summary=summary_for_reader(SubjectKind.DRAFT, draft.id)
+        if version.number == draft.latest_version_number
+        else None,
         comments=comments_on_version(
             version, current_user.id, study_team=access.can(Action.TRIAGE_MANAGE, panel_id)
         ),

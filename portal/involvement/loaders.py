@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, render_template
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 
 from portal.access import found_or_404
 from portal.accounts.models import User
@@ -95,10 +95,13 @@ def statement_download(
         )
         return _download(body, PDF_TYPE, f"{stem}.pdf")
     if kind == "letter":
-        title = gettext("Letter about taking part")
-        body = render_pdf(
-            "involvement_letter.html", title=title, statement=statement, today=london_today()
-        )
+        # Written for the Jobcentre or a benefits adviser, so always in English, whatever
+        # language the member reads the portal in.
+        with force_locale("en"):
+            title = gettext("Letter about taking part")
+            body = render_pdf(
+                "involvement_letter.html", title=title, statement=statement, today=london_today()
+            )
         return _download(body, PDF_TYPE, f"letter-{start.isoformat()}-to-{end.isoformat()}.pdf")
     return None
 

@@ -85,7 +85,7 @@ def edit_agenda(panel_id: int, meeting_id: int) -> ResponseReturnValue:
 def new_agenda_item(panel_id: int, meeting_id: int) -> ResponseReturnValue:
     meeting = load_meeting(panel_id, meeting_id)
     form = AgendaItemForm(minutes=10)
-    if form.validate_on_submit():
+    if not form.checking_reading_age() and form.validate_on_submit():
         item = agenda.add_agenda_item(meeting, form.details())
         flash(gettext("Agenda item added."), "success")
         return redirect(_agenda_url(meeting, f"agenda-item-{item.id}"))
@@ -99,7 +99,7 @@ def edit_agenda_item(panel_id: int, meeting_id: int, agenda_item_id: int) -> Res
     meeting = load_meeting(panel_id, meeting_id)
     item = _load_item(meeting, agenda_item_id)
     form = AgendaItemForm(obj=item if request.method == "GET" else None)
-    if form.validate_on_submit():
+    if not form.checking_reading_age() and form.validate_on_submit():
         agenda.update_agenda_item(item, form.details())
         flash(gettext("Your changes have been saved."), "success")
         return redirect(_agenda_url(meeting, f"agenda-item-{item.id}"))
@@ -307,7 +307,7 @@ def publish_pack(panel_id: int, meeting_id: int) -> ResponseReturnValue:
     if not meeting.agenda_items:
         flash(gettext("Add at least one agenda item before you publish the pack."))
         return redirect(_agenda_url(meeting))
-    if form.validate_on_submit():
+    if not form.checking_reading_age() and form.validate_on_submit():
         first_time = not packs.pack_is_published(meeting)
         packs.publish_pack(meeting, (form.summary.data or "").strip())
         flash(

@@ -29,6 +29,7 @@ from portal.forms import PortalForm
 from portal.ids import number_in_range
 from portal.meetings.models import RsvpAnswer
 from portal.meetings.times import NoSuchLocalTime, london_to_utc
+from portal.readability import ReadingAgeCheck
 
 _DATE_PARTS = re.compile(r"^\s*(\d{1,2})[\s/.-]+(\d{1,2})[\s/.-]+(\d{4})\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
@@ -128,7 +129,7 @@ def _fill_span(form: TimeSpanForm, starts_at: datetime, ends_at: datetime) -> No
     form.end.data = end.strftime("%H:%M")
 
 
-class MeetingForm(PortalForm):
+class MeetingForm(ReadingAgeCheck, PortalForm):
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Enter a title")), Length(max=300)]
     )
@@ -183,7 +184,7 @@ class ConfirmForm(PortalForm):
     """A button that changes something: publish, cancel, reset."""
 
 
-class PollForm(PortalForm):
+class PollForm(ReadingAgeCheck, PortalForm):
     title = StringField(
         _l("What is the meeting?"), validators=[DataRequired(_l("Enter a title")), Length(max=300)]
     )

@@ -19,6 +19,7 @@ from wtforms.widgets import HiddenInput
 from portal.forms import PortalForm
 from portal.meetings.agenda import AgendaItemDetails
 from portal.meetings.models import ActionStatus
+from portal.readability import ReadingAgeCheck
 
 
 class MinutesField(IntegerField):
@@ -31,7 +32,7 @@ class MinutesField(IntegerField):
             raise ValueError(_l("Enter how many minutes, as a number, like 15")) from error
 
 
-class AgendaItemForm(PortalForm):
+class AgendaItemForm(ReadingAgeCheck, PortalForm):
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Enter a title")), Length(max=300)]
     )
@@ -92,7 +93,7 @@ class PaperForm(PortalForm):
         return int(self.draft_id.data) if self.draft_id.data else None
 
 
-class PreviousResultsForm(PortalForm):
+class PreviousResultsForm(ReadingAgeCheck, PortalForm):
     summary = TextAreaField(
         _l("Summary of the previous meeting's results"),
         validators=[

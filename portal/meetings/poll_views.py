@@ -55,6 +55,8 @@ def new_poll(panel_id: int) -> ResponseReturnValue:
         if len(form.slots.entries) < polls.MAX_SLOTS:
             form.slots.append_entry()
         return _poll_page("meetings/new_poll.html", panel_id, form=form, slot_error=None)
+    if form.checking_reading_age():
+        return _poll_page("meetings/new_poll.html", panel_id, form=form, slot_error=None)
     slot_error = None
     if form.validate_on_submit():
         filled = [entry.form for entry in form.slots.entries if not entry.form.is_empty()]

@@ -109,9 +109,9 @@ def _remind(meeting: Meeting, person: User, kind: str) -> int:
             db.session.add(ReminderSent(meeting_id=meeting.id, user_id=person.id, kind=kind))
     except IntegrityError:
         return 0
-    when = when_in_words(meeting.starts_at, meeting.ends_at, with_year=True)
     url = calendar.meeting_url(meeting)
     with force_locale(person.language or current_app.config["DEFAULT_LOCALE"]):
+        when = when_in_words(meeting.starts_at, meeting.ends_at, with_year=True)
         subject = gettext("Reminder: %(title)s, %(when)s", title=meeting.title, when=when)
         text = gettext("Reminder: you have a panel meeting on %(when)s.", when=when)
     told = tell(

@@ -153,12 +153,13 @@ def notify_members(meeting: Meeting, kind: str) -> int:
     # A new meeting is an invitation, which a paused member does not get; a change to or the
     # cancellation of one they may already have in their calendar still reaches them.
     people = active_people(meeting.panel_id, by_name=True, skip_paused=kind == "published")
-    when = when_in_words(meeting.starts_at, meeting.ends_at, with_year=True)
     url = calendar.meeting_url(meeting)
     for person in people:
         with force_locale(person.language or current_app.config["DEFAULT_LOCALE"]):
+            when = when_in_words(meeting.starts_at, meeting.ends_at, with_year=True)
             subject = _subject(kind, meeting.title, when)
             text = _text(kind, when)
+            invitation = calendar.invitation(meeting, attendee=person.email)
         tell(
             person,
             Kind.MEETING_CHANGE,
@@ -170,7 +171,7 @@ def notify_members(meeting: Meeting, kind: str) -> int:
             attachment=Attachment(
                 name="meeting.ics",
                 content_type=f"{calendar.ICS_TYPE}; method={method}",
-                body=calendar.invitation(meeting, attendee=person.email),
+                body=invitation,
             ),
             meeting=meeting,
             when=when,

@@ -60,7 +60,7 @@ def list_meetings(panel_id: int) -> ResponseReturnValue:
 @csrf_checked_by_form
 def new_meeting(panel_id: int) -> ResponseReturnValue:
     form = MeetingForm()
-    if form.validate_on_submit():
+    if not form.checking_reading_age() and form.validate_on_submit():
         details = _details(form)
         if details is not None:
             meeting = service.create_meeting(panel_id, details, current_user.id)
@@ -117,7 +117,7 @@ def edit_meeting(panel_id: int, meeting_id: int) -> ResponseReturnValue:
     form = MeetingForm()
     if not form.is_submitted():
         form.fill(meeting)
-    if form.validate_on_submit():
+    if not form.checking_reading_age() and form.validate_on_submit():
         details = _details(form)
         if details is not None:
             try:

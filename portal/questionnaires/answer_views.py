@@ -21,6 +21,8 @@ from portal.questionnaires.forms import AnswerPageForm, ConfirmForm, value_label
 from portal.questionnaires.loaders import load_questionnaire, page
 from portal.questionnaires.models import Question, Questionnaire, QuestionType
 from portal.security import csrf_checked_by_form
+from portal.summaries.loaders import summary_for_reader
+from portal.summaries.models import SubjectKind
 
 
 def _answerable(panel_id: int, questionnaire_id: int) -> Questionnaire:
@@ -125,6 +127,9 @@ def answer_page(panel_id: int, questionnaire_id: int, number: int) -> ResponseRe
         form=form,
         preview=False,
         from_check=request.args.get("from") == "check",
+        translated_summary=summary_for_reader(SubjectKind.QUESTIONNAIRE, questionnaire.id)
+        if number == 1
+        else None,
     ), (400 if errors else 200)
 
 

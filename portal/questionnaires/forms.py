@@ -26,6 +26,7 @@ from portal.questionnaires.service import (
     QuestionDetails,
     QuestionnaireDetails,
 )
+from portal.readability import ReadingAgeCheck
 from portal.templating import LONDON
 
 OPTION_LIMIT = 200  # an answer to choose from is a short line, shown as a radio label
@@ -72,7 +73,7 @@ def _london(day: date | None, at: time | None, default: time) -> datetime | None
     return datetime.combine(day, at or default, tzinfo=LONDON)
 
 
-class QuestionnaireForm(PortalForm):
+class QuestionnaireForm(ReadingAgeCheck, PortalForm):
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Enter a title")), Length(max=300)]
     )
@@ -169,7 +170,7 @@ class NewQuestionnaireForm(PortalForm):
     )
 
 
-class QuestionForm(PortalForm):
+class QuestionForm(ReadingAgeCheck, PortalForm):
     kind = RadioField(
         _l("Type of question"),
         choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],

@@ -29,6 +29,8 @@ from portal.questionnaires.models import Question, Questionnaire
 from portal.questionnaires.service import QuestionnaireDetails, QuestionsLocked
 from portal.questionnaires.starters import STARTERS
 from portal.security import csrf_checked_by_form
+from portal.summaries import service as summaries
+from portal.summaries.models import SubjectKind
 
 
 def _load_question(questionnaire: Questionnaire, question_id: int) -> Question:
@@ -114,10 +116,15 @@ def show_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnVa
                 ".answer_page", panel_id=panel_id, questionnaire_id=questionnaire.id, number=1
             )
         )
+    subject = summaries.Subject(
+        SubjectKind.QUESTIONNAIRE, questionnaire.id, panel_id, questionnaire.title
+    )
     return page(
         "questionnaires/builder.html",
         panel_id,
         questionnaire=questionnaire,
+        summary_subject=subject,
+        summary_rows=summaries.team_rows(subject),
         locked=service.has_answers(questionnaire.id),
         meeting=service.get_meeting(questionnaire.meeting_id),
         is_open=service.is_open(questionnaire),
@@ -148,7 +155,7 @@ def edit_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnVa
         )
         form.lock_version.data = str(questionnaire.lock_version)
     locked = service.has_answers(questionnaire.id)
-    if form.validate_on_submit():
+    if not form.checking_reading_age() and form.validate_on_submit():
         try:
             service.update_questionnaire(questionnaire, form.details(), form.seen_version())
         except service.DetailsConflict:
@@ -187,7 +194,7 @@ def edit_questionnaire(panel_id: int, questionnaire_id: int) -> ResponseReturnVa
 def new_question(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
     form = QuestionForm()
-    if form.validate_on_submit():
+    if not form.checking_reading_age() and form.validate_on_submit():
         try:
             question = service.add_question(questionnaire, form.details())
         except QuestionsLocked:
@@ -212,7 +219,7 @@ def edit_question(panel_id: int, questionnaire_id: int, question_id: int) -> Res
     form = QuestionForm()
     if request.method == "GET":
         form.load(service.question_details(question))
-    if form.validate_on_submit():
+    if not form.checking_reading_age() and form.validate_on_submit():
         try:
             service.update_question(questionnaire, question, form.details())
         except QuestionsLocked:

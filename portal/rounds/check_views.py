@@ -30,6 +30,8 @@ from portal.rounds.loaders import ROUND, load_round, render_round_page, round_ur
 from portal.rounds.models import OmissionCheck, Resonance, ReviewRound
 from portal.rounds.service import NotInRound, RoundClosed
 from portal.security import csrf_checked_by_form
+from portal.summaries.loaders import summary_for_reader
+from portal.summaries.models import SubjectKind
 
 
 def _changing() -> bool:
@@ -119,6 +121,10 @@ def start_check(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnVa
         check=check,
         first_page=_page_url(review_round, check_pages.page_keys(review_round)[0]),
         resume=resume,
+        # Summaries are written against the draft's latest published version.
+        translated_summary=summary_for_reader(SubjectKind.DRAFT, draft.id)
+        if review_round.version.number == draft.latest_version_number
+        else None,
     )
 
 

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from portal.db import utcnow
 from portal.forms import PortalForm
+from portal.readability import ReadingAgeCheck
 from portal.rounds.models import Resonance
 from portal.templating import LONDON
 from portal.text import lazy_translated, translated
@@ -97,7 +98,7 @@ class DeadlineForm(PortalForm):
         return valid
 
 
-class RoundForm(DeadlineForm):
+class RoundForm(ReadingAgeCheck, DeadlineForm):
     version = SelectField(_l("Which version should the panel check?"), coerce=str)
     instructions = TextAreaField(
         _l("Instructions for the panel"),

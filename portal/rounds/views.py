@@ -36,7 +36,7 @@ def new_round(panel_id: int, draft_id: int) -> ResponseReturnValue:
         return redirect(url_for("drafts.show_draft", panel_id=panel_id, draft_id=draft.id))
     form = RoundForm(version=str(numbers[-1]))
     form.set_versions(list(reversed(numbers)))
-    if form.validate_on_submit() and form.closes_at is not None:
+    if not form.checking_reading_age() and form.validate_on_submit() and form.closes_at is not None:
         version = get_version(draft, int(form.version.data or 0))
         if version is None:
             abort(404)

@@ -287,3 +287,18 @@ def test_an_administrator_sets_the_organisation_details(
     db.session.expire_all()
     assert organisation().signer_name == "A manager"
     assert client_as("researcher").get(url).status_code == 403
+
+
+def test_an_urdu_readers_statement_is_in_urdu_and_the_letter_for_an_adviser_in_english(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    _paid_history(cast)
+    cast.people["member"].language = "ur"
+    db.session.commit()
+    client = client_as("member")
+    url = f"{mine(cast)}/statement"
+    period = {"start": "1 3 2026", "end": "31 5 2026"}
+    statement = pdf_text(client.get(url, query_string={**period, "format": "pdf"}).data)
+    assert "Statement of involvement" not in statement and "£80.00" in statement
+    letter = pdf_text(client.get(url, query_string={**period, "format": "letter"}).data)
+    assert "not employment" in letter and "Total paid: £80.00" in letter

@@ -20,6 +20,8 @@ LOADED_WHEN_USED = {
     "segno": "the two-step QR code",
     "weasyprint": "PDFs",
     "notifications_python_client": "text messages, sent by the mail worker",
+    "textstat": "reading age advice, on the study team's forms",
+    "pkg_resources": "reading age advice (textstat reads its word list through it)",
 }
 
 SERVE_PAGES = """

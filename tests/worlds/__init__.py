@@ -18,6 +18,7 @@ from tests.worlds import (
     results,
     rights,
     rounds,
+    summaries,
 )
 
 DOMAINS: tuple[ModuleType, ...] = (
@@ -33,4 +34,5 @@ DOMAINS: tuple[ModuleType, ...] = (
     notifications,
     agreements,
     rights,
+    summaries,
 )
