@@ -29,7 +29,7 @@ from portal.involvement.models import (
     Choice,
     PayMethod,
 )
-from portal.text import translated
+from portal.text import lazy_translated
 
 
 class ChoiceForm(PortalForm):
@@ -45,7 +45,7 @@ class ChoiceForm(PortalForm):
     reduced_percent = OptionalRadioField(
         _l("How much of the usual amount?"),
         choices=[
-            SelectChoice(str(p), translated("%(p)s%% of the usual amount", p=p))
+            SelectChoice(str(p), lazy_translated("%(p)s%% of the usual amount", p=p))
             for p in REDUCED_PERCENTS
         ],
     )

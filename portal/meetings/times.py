@@ -39,10 +39,10 @@ def clock_in_words(moment: datetime) -> str:
     if moment.hour == 0 and moment.minute == 0:
         return gettext("midnight")
     hour = moment.hour % 12 or 12
-    suffix = "am" if moment.hour < 12 else "pm"
-    if moment.minute:
-        return f"{hour}:{moment.minute:02d}{suffix}"
-    return f"{hour}{suffix}"
+    time = f"{hour}:{moment.minute:02d}" if moment.minute else str(hour)
+    if moment.hour < 12:
+        return gettext("%(time)sam", time=time)
+    return gettext("%(time)spm", time=time)
 
 
 def day_in_words(moment: datetime, with_year: bool = False) -> str:

@@ -20,10 +20,12 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from portal.accounts.models import User
 from portal.db import sqlite_deferred_begin
 from portal.extensions import db
 from tests.browser.helpers import VisitLog, assert_no_browser_problems, track_visits
 from tests.browser.html_checker import HtmlChecker, start_html_checker
+from tests.language import require_compiled, speaking
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -75,6 +77,32 @@ def _test_thread_reads_without_locking() -> Iterator[None]:
     yield
     db.session.rollback()
     sqlite_deferred_begin.reset(token)
+
+
+@dataclass(frozen=True)
+class Language:
+    """The language a member-flow test runs in; ``tr`` answers in it for the whole test."""
+
+    code: str
+
+    def of(self, *members: User) -> None:
+        """These members chose this language (before they sign in)."""
+        for member in members:
+            member.language = self.code
+        db.session.commit()
+
+
+# The languages every member flow is tested in: English, and Urdu (written right to left).
+MEMBER_FLOW_LANGUAGES = ["en", "ur"]
+
+
+@pytest.fixture(params=MEMBER_FLOW_LANGUAGES, ids=MEMBER_FLOW_LANGUAGES)
+def language(request: pytest.FixtureRequest) -> Iterator[Language]:
+    """Runs a member-flow test once in each language; ``language.of(member)`` makes it theirs."""
+    code: str = request.param
+    require_compiled(code)
+    with speaking(code):
+        yield Language(code)
 
 
 @pytest.fixture(scope="session")

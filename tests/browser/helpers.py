@@ -1,5 +1,5 @@
-"""What browser tests share: the page checks (axe-core, the Nu HTML Checker, the console),
-signing in, and moving by keyboard."""
+"""What browser tests share: the page checks (axe-core, the Nu HTML Checker, the console, the
+page's language), signing in, and moving by keyboard."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import ConsoleMessage, Error, Page, Request, Response
 
 from portal.extensions import db
+from portal.languages import COOKIE, ENGLISH, direction
 from tests.factories import PASSWORD
+from tests.language import speaking, tr
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -165,8 +167,31 @@ def assert_accessible(page: Page) -> None:
     )
     assert violations == [], f"accessibility problems on {page.url}:\n{report}"
     assert_no_browser_problems(page)
+    assert_page_language(page)
     log: VisitLog = page.portal_visits  # type: ignore[attr-defined]
     log.checked = len(log.urls)
+
+
+def assert_page_language(page: Page) -> None:
+    """The page is in the language its reader chose (``<html lang dir>``), once a test has said
+    which: signing in as someone says theirs, ``browse_in`` says an anonymous browser's."""
+    code = getattr(page, "portal_language", None)
+    if code is None:
+        return
+    shown = page.evaluate("[document.documentElement.lang, document.documentElement.dir]")
+    assert shown == [code, direction(code)], (
+        f'{page.url} is in {shown}, not <html lang="{code}" dir="{direction(code)}">'
+    )
+
+
+def browse_in(page: Page, server: LiveServer, code: str) -> None:
+    """Make this browser choose ``code``, as the language menu does (``""``: no choice), and
+    check every page from now on is in it."""
+    context = page.context
+    context.clear_cookies(name=COOKIE)
+    if code:
+        context.add_cookies([{"name": COOKIE, "value": code, "url": server.url("/")}])
+    page.portal_language = code or ENGLISH  # type: ignore[attr-defined]
 
 
 def reload() -> None:
@@ -176,14 +201,17 @@ def reload() -> None:
 
 
 def sign_in_as(page: Page, server: LiveServer, user: User, password: str = PASSWORD) -> None:
-    """Sign in through the real sign-in form and land on the home page."""
-    page.goto(server.url("/sign-in"))
-    assert_accessible(page)
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_url(server.url("/"))
-    assert_accessible(page)
+    """Sign in through the real sign-in form, in the person's own language (chosen on the
+    sign-in page, as a member would), and land on the home page."""
+    browse_in(page, server, user.language)
+    with speaking(user.language):
+        page.goto(server.url("/sign-in"))
+        assert_accessible(page)
+        page.get_by_label(tr("Email address")).fill(user.email)
+        page.get_by_label(tr("Password"), exact=True).fill(password)
+        page.get_by_role("button", name=tr("Sign in"), exact=True).click()
+        page.wait_for_url(server.url("/"))
+        assert_accessible(page)
 
 
 def focused_text(page: Page) -> str:

@@ -17,9 +17,10 @@ from portal.accounts.two_step import turn_on
 from portal.extensions import db
 from portal.notifications.worker import deliver_due
 from portal.panels.models import Role
-from tests.browser.conftest import LiveServer
-from tests.browser.helpers import assert_accessible, reload, sign_in_as
+from tests.browser.conftest import Language, LiveServer
+from tests.browser.helpers import assert_accessible, browse_in, reload, sign_in_as
 from tests.factories import PASSWORD, make_panel, make_user
+from tests.language import tr
 from tests.mail_server import MailServer
 from tests.outbox import BASE_URL, last_mail_to, link_in
 
@@ -76,26 +77,29 @@ def link_from_smtp(app: Flask, server: MailServer, to: str, path_prefix: str) ->
 
 
 def sign_out_by_keyboard(page: Page, server: LiveServer) -> None:
-    tab_to_control(page, "Sign out")
+    tab_to_control(page, tr("Sign out"))
     page.keyboard.press("Enter")
     page.wait_for_url(server.url("/sign-in"))
-    expect(page.get_by_text("You have signed out.")).to_be_visible()
+    expect(page.get_by_text(tr("You have signed out."))).to_be_visible()
     assert_accessible(page)
 
 
 def test_invitation_acceptance_first_sign_in_and_sign_out_by_keyboard(
-    page: Page, live_server: LiveServer
+    page: Page, live_server: LiveServer, language: Language
 ) -> None:
     invite_newcomer("newcomer@example.org")
+    browse_in(page, live_server, language.code)  # chosen before, from the footer's menu
     link = link_in(last_mail_to("newcomer@example.org"), "/invitations/")
     page.goto(live_server.url(link))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Join Coventry LEAP")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        tr("Join %(panel)s", panel="Coventry LEAP")
+    )
     assert_accessible(page)
 
     # An empty form shows the error summary first.
-    tab_to_control(page, "Accept and join")
+    tab_to_control(page, tr("Accept and join"))
     page.keyboard.press("Enter")
-    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    expect(page.get_by_role("alert")).to_contain_text(tr("There is a problem"))
     assert_accessible(page)
 
     tab_to_element(page, "#display_name")
@@ -107,10 +111,12 @@ def test_invitation_acceptance_first_sign_in_and_sign_out_by_keyboard(
     assert_accessible(page)  # with the password field revealed
     tab_to_element(page, "#agree_privacy")
     page.keyboard.press("Space")
-    tab_to_control(page, "Accept and join")
+    tab_to_control(page, tr("Accept and join"))
     page.keyboard.press("Enter")
     page.wait_for_url(live_server.url("/"))
-    expect(page.get_by_text("Welcome. You have joined Coventry LEAP.")).to_be_visible()
+    expect(
+        page.get_by_text(tr("Welcome. You have joined %(panel)s.", panel="Coventry LEAP"))
+    ).to_be_visible()
     assert_accessible(page)
     sign_out_by_keyboard(page, live_server)
 
@@ -121,10 +127,10 @@ def test_invitation_acceptance_first_sign_in_and_sign_out_by_keyboard(
     page.keyboard.type(NEW_PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(live_server.url("/"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Nia")
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Hello, %(name)s", name="Nia"))
     assert_accessible(page)
 
-    tab_to_control(page, "Your account")
+    tab_to_control(page, tr("Your account"))
     page.keyboard.press("Enter")
     page.wait_for_url(live_server.url("/account"))
     expect(page.get_by_text("newcomer@example.org")).to_be_visible()
@@ -133,9 +139,10 @@ def test_invitation_acceptance_first_sign_in_and_sign_out_by_keyboard(
 
 
 def test_joining_and_signing_in_with_an_emailed_link_by_keyboard(
-    app: Flask, page: Page, live_server: LiveServer, smtp_server: MailServer
+    app: Flask, page: Page, live_server: LiveServer, smtp_server: MailServer, language: Language
 ) -> None:
     invite_newcomer("linker@example.org")
+    browse_in(page, live_server, language.code)
     page.goto(
         live_server.url(link_from_smtp(app, smtp_server, "linker@example.org", "/invitations/"))
     )
@@ -147,20 +154,20 @@ def test_joining_and_signing_in_with_an_emailed_link_by_keyboard(
     assert page.evaluate("document.activeElement.value") == "email_link"
     tab_to_element(page, "#agree_privacy")
     page.keyboard.press("Space")
-    tab_to_control(page, "Accept and join")
+    tab_to_control(page, tr("Accept and join"))
     page.keyboard.press("Enter")
     page.wait_for_url(live_server.url("/"))
     assert_accessible(page)
     sign_out_by_keyboard(page, live_server)
 
-    tab_to_control(page, "Email me a link to sign in")
+    tab_to_control(page, tr("Email me a link to sign in"))
     page.keyboard.press("Enter")
     page.wait_for_url("**/sign-in/email-link**")
     assert_accessible(page)
     tab_to_element(page, "#email")
     page.keyboard.type("linker@example.org")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Check your email"))
     assert_accessible(page)
 
     link = link_from_smtp(app, smtp_server, "linker@example.org", "/sign-in/link/")
@@ -169,18 +176,19 @@ def test_joining_and_signing_in_with_an_emailed_link_by_keyboard(
     tab_to_element(page, "main form button")  # the page's "Sign in" button, not the header's
     page.keyboard.press("Enter")
     page.wait_for_url(live_server.url("/"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Lou")
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Hello, %(name)s", name="Lou"))
     assert_accessible(page)
     sign_out_by_keyboard(page, live_server)
 
 
 def test_every_account_page_is_accessible_and_two_step_can_be_set_up(
-    page: Page, live_server: LiveServer
+    page: Page, live_server: LiveServer, language: Language
 ) -> None:
     person = make_user("pat@example.org", name="Pat")
+    language.of(person)
     sign_in_as(page, live_server, person)
     page.goto(live_server.url("/account"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Your account"))
     assert_accessible(page)
     for path in (
         "/account/name",
@@ -208,47 +216,52 @@ def test_every_account_page_is_accessible_and_two_step_can_be_set_up(
     page.keyboard.type("Patricia")
     page.keyboard.press("Enter")
     page.wait_for_url(live_server.url("/account"))
-    expect(page.get_by_text("We will call you Patricia.")).to_be_visible()
+    expect(page.get_by_text(tr("We will call you %(name)s.", name="Patricia"))).to_be_visible()
     assert_accessible(page)
 
     # Two-step verification: the QR code page, then the recovery codes.
     page.goto(live_server.url("/account/two-step-verification/set-up"))
     expect(
-        page.get_by_role("img", name="QR code to scan with your authenticator app")
+        page.get_by_role("img", name=tr("QR code to scan with your authenticator app"))
     ).to_be_visible()
     assert_accessible(page)
     secret = page.locator("#setup-key").inner_text().replace(" ", "")
-    page.get_by_label("Enter the 6-digit code your app shows").fill(pyotp.TOTP(secret).now())
-    page.get_by_label("Your current password").fill(PASSWORD)
-    page.get_by_role("button", name="Turn on two-step verification").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your recovery codes")
+    page.get_by_label(tr("Enter the 6-digit code your app shows")).fill(pyotp.TOTP(secret).now())
+    page.get_by_label(tr("Your current password")).fill(PASSWORD)
+    page.get_by_role("button", name=tr("Turn on two-step verification")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Your recovery codes"))
     assert_accessible(page)
-    expect(page.get_by_role("list", name="Recovery codes").get_by_role("listitem")).to_have_count(
-        10
-    )
+    expect(
+        page.get_by_role("list", name=tr("Recovery codes")).get_by_role("listitem")
+    ).to_have_count(10)
 
 
 def test_the_second_step_of_signing_in_works_without_javascript(
-    no_js_page: Page, live_server: LiveServer
+    no_js_page: Page, live_server: LiveServer, language: Language
 ) -> None:
     person = make_user("quinn@example.org", name="Quinn")
     secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     turn_on(person, secret)
-    db.session.commit()
+    language.of(person)
+    browse_in(no_js_page, live_server, language.code)
     no_js_page.goto(live_server.url("/sign-in"))
     assert_accessible(no_js_page)
-    no_js_page.get_by_label("Email address").fill(person.email)
-    no_js_page.get_by_label("Password", exact=True).fill(PASSWORD)
-    no_js_page.get_by_role("button", name="Sign in", exact=True).click()
+    no_js_page.get_by_label(tr("Email address")).fill(person.email)
+    no_js_page.get_by_label(tr("Password"), exact=True).fill(PASSWORD)
+    no_js_page.get_by_role("button", name=tr("Sign in"), exact=True).click()
     no_js_page.wait_for_url("**/sign-in/two-step")
-    expect(no_js_page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
+    expect(no_js_page.get_by_role("heading", level=1)).to_have_text(tr("Enter your security code"))
     assert_accessible(no_js_page)
-    no_js_page.get_by_label("Security code").fill("000000")
-    no_js_page.get_by_role("button", name="Continue").click()
-    expect(no_js_page.get_by_role("alert")).to_contain_text("That code is not right")
+    no_js_page.get_by_label(tr("Security code")).fill("000000")
+    no_js_page.get_by_role("button", name=tr("Continue")).click()
+    expect(no_js_page.get_by_role("alert")).to_contain_text(
+        tr("That code is not right. Enter the code your app shows now, or a recovery code")
+    )
     assert_accessible(no_js_page)
-    no_js_page.get_by_label("Security code").fill(pyotp.TOTP(secret).now())
-    no_js_page.get_by_role("button", name="Continue").click()
+    no_js_page.get_by_label(tr("Security code")).fill(pyotp.TOTP(secret).now())
+    no_js_page.get_by_role("button", name=tr("Continue")).click()
     no_js_page.wait_for_url(live_server.url("/"))
-    expect(no_js_page.get_by_role("heading", level=1)).to_have_text("Hello, Quinn")
+    expect(no_js_page.get_by_role("heading", level=1)).to_have_text(
+        tr("Hello, %(name)s", name="Quinn")
+    )
     assert_accessible(no_js_page)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.demo import DEMO_PASSWORD, load_demo
 from portal.extensions import db
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import Language, LiveServer
 from tests.browser.helpers import assert_accessible, reload, sign_in_as
 
 pytestmark = pytest.mark.browser
@@ -21,11 +21,12 @@ FIRST_PAGE_BUDGET = 100 * 1024
 
 
 def test_a_members_first_page_with_all_its_files_is_at_most_100_kb(
-    page: Page, live_server: LiveServer
+    page: Page, live_server: LiveServer, language: Language
 ) -> None:
     load_demo()
     reload()
     member = db.session.scalars(select(User).where(User.email == "member1@demo.invalid")).one()
+    language.of(member)
     sign_in_as(page, live_server, member, password=DEMO_PASSWORD)
 
     # Load the home page again as a browser that has nothing cached would, and add up every

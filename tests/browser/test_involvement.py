@@ -19,9 +19,10 @@ from portal.involvement.models import (
     InvolvementEntry,
     PaymentRule,
 )
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import Language, LiveServer
 from tests.browser.helpers import assert_accessible, reload, sign_in_as, tab_to
 from tests.involvement_data import PNG_BYTES, add_entry, add_rate
+from tests.language import tr
 from tests.roles import Cast
 
 pytestmark = pytest.mark.browser
@@ -35,7 +36,7 @@ def papers_folder(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_a_member_reads_their_record_chooses_how_to_be_paid_and_claims_an_expense(
-    phone_page: Page, live_server: LiveServer, cast: Cast, tmp_path: Path
+    phone_page: Page, live_server: LiveServer, cast: Cast, tmp_path: Path, language: Language
 ) -> None:
     page = phone_page
     add_rate(cast.panel, ActivityKind.PREPARATION, PaymentRule.PER_HOUR, 2500)
@@ -45,60 +46,68 @@ def test_a_member_reads_their_record_chooses_how_to_be_paid_and_claims_an_expens
         cast.people["researcher"].id,
         title="Reading the workshop papers",
     )
-    db.session.commit()
+    language.of(cast.people["member"])
     sign_in_as(page, live_server, cast.people["member"])
-    expect(page.get_by_text("Choose how you want to be paid")).to_be_visible()
+    expect(page.get_by_text(tr("Choose how you want to be paid"))).to_be_visible()
     tab_to(page, "Reading the workshop papers")  # the home page's newest involvement
     page.keyboard.press("Enter")
     page.wait_for_url("**/involvement#entry-*")
     expect(page.get_by_text("Reading the workshop papers").first).to_be_visible()
     assert_accessible(page)
 
-    tab_to(page, "Change")
+    tab_to(page, tr("Change"))
     page.keyboard.press("Enter")
     page.wait_for_url("**/involvement/choices")
     assert_accessible(page)
-    page.get_by_role("radio", name="Yes, but pay me a smaller amount").check()
-    page.get_by_role("button", name="Save my choice").click()
-    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Choose how much")
+    page.get_by_role("radio", name=tr("Yes, but pay me a smaller amount")).check()
+    page.get_by_role("button", name=tr("Save my choice")).click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(
+        tr("Choose how much of the usual amount")
+    )
     assert_accessible(page)
-    page.get_by_role("radio", name="50% of the usual amount").check()
-    page.get_by_role("radio", name="Shopping voucher").check()
-    page.get_by_role("button", name="Save my choice").click()
+    page.get_by_role("radio", name=tr("%(p)s%% of the usual amount", p=50)).check()
+    page.get_by_role("radio", name=tr("Shopping voucher")).check()
+    page.get_by_role("button", name=tr("Save my choice")).click()
     page.wait_for_url("**/involvement")
-    expect(page.get_by_text("A smaller amount: 50% of the usual fee.")).to_be_visible()
+    expect(
+        page.get_by_text(tr("A smaller amount: %(p)s%% of the usual fee.", p=50))
+    ).to_be_visible()
     expect(page.get_by_text("£18.75").first).to_be_visible()  # half of 1.5 hours at £25
     assert_accessible(page)
 
-    tab_to(page, "Claim an expense")
+    tab_to(page, tr("Claim an expense"))
     page.keyboard.press("Enter")
     page.wait_for_url("**/expenses/new")
     assert_accessible(page)
-    page.get_by_role("radio", name="Travel").check()
-    page.get_by_label("How much did it cost?").fill("-3")
-    page.get_by_label("When did you spend it?").fill("2 3 2026")
+    page.get_by_role("radio", name=tr("Travel")).check()
+    page.get_by_label(tr("How much did it cost?")).fill("-3")
+    page.get_by_label(tr("When did you spend it?")).fill("2 3 2026")
     picture = tmp_path / "ticket.pdf"
     picture.write_bytes(PNG_BYTES)
     page.locator("input[type=file][name=receipt]").set_input_files(picture)
-    page.get_by_role("button", name="Send claim").click()
-    expect(page.locator("#amount-error")).to_contain_text("cannot be less than £0")
-    expect(page.get_by_label("When did you spend it?")).to_have_value("2 3 2026")
+    page.get_by_role("button", name=tr("Send claim")).click()
+    expect(page.locator("#amount-error")).to_contain_text(tr("The amount cannot be less than £0"))
+    expect(page.get_by_label(tr("When did you spend it?"))).to_have_value("2 3 2026")
     assert_accessible(page)
-    page.get_by_label("How much did it cost?").fill("£3.40")
-    page.get_by_role("button", name="Send claim").click()
+    page.get_by_label(tr("How much did it cost?")).fill("£3.40")
+    page.get_by_role("button", name=tr("Send claim")).click()
     page.wait_for_url("**/involvement#expenses")
-    expect(page.get_by_text("Waiting for the study team")).to_be_visible()
+    expect(page.get_by_text(tr("Waiting for the study team"))).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="Why people choose each option").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Why people choose each option")
+    page.get_by_role("link", name=tr("Why people choose each option")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Why people choose each option"))
     assert_accessible(page)
     page.go_back()
-    page.get_by_role("link", name="Download a statement or a letter for a benefits adviser").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Statement and letter")
+    page.get_by_role(
+        "link", name=tr("Download a statement or a letter for a benefits adviser")
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Statement and letter"))
     assert_accessible(page)
-    page.get_by_label("From").fill("31 2 2026")
-    page.get_by_role("button", name="Download the statement (PDF)").click()
-    expect(page.locator("#start-error")).to_contain_text("Enter a real date")
+    page.get_by_label(tr("From")).fill("31 2 2026")
+    page.get_by_role("button", name=tr("Download the statement (PDF)")).click()
+    expect(page.locator("#start-error")).to_contain_text(
+        tr("Enter a real date, for example 14 3 2026")
+    )
     assert_accessible(page)
     reload()
     assert db.session.scalars(select(ExpenseClaim.amount_pence)).all() == [340]

@@ -13,8 +13,9 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.meetings import packs, papers
 from portal.meetings.models import AgendaItem, Meeting
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import Language, LiveServer
 from tests.browser.helpers import assert_accessible, reload, sign_in_as, tab_to
+from tests.language import ntr, tr
 from tests.papers_data import PDF_BYTES, make_meeting
 from tests.roles import Cast
 
@@ -97,7 +98,7 @@ def test_the_chair_builds_the_agenda_and_uploads_a_paper_without_javascript(
 
 
 def test_a_member_reads_the_pack_and_downloads_a_paper_by_keyboard(
-    page: Page, live_server: LiveServer, cast: Cast
+    page: Page, live_server: LiveServer, cast: Cast, language: Language
 ) -> None:
     meeting = make_meeting(cast.panel, title="Workshop 3", agenda=("Recruitment leaflet",))
     item = db.session.scalars(select(AgendaItem)).one()
@@ -109,14 +110,15 @@ def test_a_member_reads_the_pack_and_downloads_a_paper_by_keyboard(
         upload=papers.Upload("Draft leaflet.pdf", PDF_BYTES),
     )
     packs.publish_pack(meeting, "You said the leaflet was too long.")
-    db.session.commit()
+    language.of(cast.people["member"])
 
     sign_in_as(page, live_server, cast.people["member"])
     page.goto(meeting_url(live_server, meeting, "/pack"))
     assert_accessible(page)
     expect(page.get_by_role("heading", name="Recruitment leaflet")).to_be_visible()
-    expect(page.get_by_text("Total time: 20 minutes")).to_be_visible()
-    tab_to(page, "Download Draft leaflet")
+    twenty_minutes = ntr("%(num)d minute", "%(num)d minutes", 20)
+    expect(page.get_by_text(tr("Total time: %(time)s", time=twenty_minutes))).to_be_visible()
+    tab_to(page, tr("Download %(title)s", title="Draft leaflet"))
     with page.expect_download() as info:
         page.keyboard.press("Enter")
     download = info.value

@@ -9,9 +9,16 @@ from playwright.sync_api import Page, expect
 from portal.core.service import SupportContactDetails, replace_support_contacts
 from portal.extensions import db
 from portal.panels.models import Role
-from tests.browser.conftest import LiveServer
-from tests.browser.helpers import assert_accessible, focused_text, sign_in_as, tab_to
+from tests.browser.conftest import Language, LiveServer
+from tests.browser.helpers import (
+    assert_accessible,
+    browse_in,
+    focused_text,
+    sign_in_as,
+    tab_to,
+)
 from tests.factories import add_to_panel, make_panel, make_user
+from tests.language import tr
 
 pytestmark = pytest.mark.browser
 
@@ -85,50 +92,60 @@ def test_skip_link_and_header_work_with_the_keyboard_alone(
     assert_accessible(page)
 
 
-def test_a_signed_in_member_moves_around_by_keyboard(page: Page, live_server: LiveServer) -> None:
+def test_a_signed_in_member_moves_around_by_keyboard(
+    page: Page, live_server: LiveServer, language: Language
+) -> None:
     member = make_user(name="Keyboard member")
     add_to_panel(make_panel("Keyboard panel"), member, Role.MEMBER)
+    language.of(member)
     sign_in_as(page, live_server, member)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Keyboard member")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        tr("Hello, %(name)s", name="Keyboard member")
+    )
 
-    tab_to(page, "Drafts")
+    tab_to(page, tr("Drafts"))
     page.keyboard.press("Enter")
     page.wait_for_url("**/drafts")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Drafts")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(tr("Drafts"))
     assert_accessible(page)
 
-    tab_to(page, "Sign out")
+    tab_to(page, tr("Sign out"))
     page.keyboard.press("Enter")
     page.wait_for_url(live_server.url("/sign-in"))
-    expect(page.get_by_text("You have signed out.")).to_be_visible()
+    expect(page.get_by_text(tr("You have signed out."))).to_be_visible()
     assert_accessible(page)
 
 
 def test_signing_in_and_out_works_without_javascript(
-    no_js_page: Page, live_server: LiveServer
+    no_js_page: Page, live_server: LiveServer, language: Language
 ) -> None:
     member = make_user(name="No script member")
     add_to_panel(make_panel(), member, Role.MEMBER)
+    language.of(member)
     sign_in_as(no_js_page, live_server, member)
-    expect(no_js_page.get_by_role("heading", level=1)).to_have_text("Hello, No script member")
-    no_js_page.get_by_role("button", name="Sign out").click()
+    expect(no_js_page.get_by_role("heading", level=1)).to_have_text(
+        tr("Hello, %(name)s", name="No script member")
+    )
+    no_js_page.get_by_role("button", name=tr("Sign out")).click()
     no_js_page.wait_for_url(live_server.url("/sign-in"))
-    expect(no_js_page.get_by_text("You have signed out.")).to_be_visible()
+    expect(no_js_page.get_by_text(tr("You have signed out."))).to_be_visible()
     assert_accessible(no_js_page)
 
 
 def test_a_wrong_password_shows_an_error_summary_that_links_to_the_field(
-    page: Page, live_server: LiveServer
+    page: Page, live_server: LiveServer, language: Language
 ) -> None:
     member = make_user()
+    language.of(member)
+    browse_in(page, live_server, language.code)
     page.goto(live_server.url("/sign-in"))
     assert_accessible(page)
-    page.get_by_label("Email address").fill(member.email)
-    page.get_by_label("Password", exact=True).fill("not the right password at all")
-    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.get_by_label(tr("Email address")).fill(member.email)
+    page.get_by_label(tr("Password"), exact=True).fill("not the right password at all")
+    page.get_by_role("button", name=tr("Sign in"), exact=True).click()
     summary = page.get_by_role("alert")
-    expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_contain_text(tr("There is a problem"))
     assert_accessible(page)
-    expect(page.get_by_label("Email address")).to_have_value(member.email)
+    expect(page.get_by_label(tr("Email address"))).to_have_value(member.email)
     summary.get_by_role("link").first.click()
     assert page.evaluate("document.activeElement.id") == "password"

@@ -1,22 +1,32 @@
-"""Questionnaires in a real browser: a researcher builds one from the meeting-feedback template,
-two members answer it (one with the keyboard alone, one on a phone), and the results show."""
+"""Questionnaires in a real browser: a researcher builds one from the meeting-feedback template;
+two members answer one like it (one with the keyboard alone, one on a phone), and the results
+show."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from portal.accounts.models import User
 from portal.db import utcnow
 from portal.extensions import db
 from portal.panels.models import Role
-from portal.questionnaires.models import Question, Questionnaire
+from portal.questionnaires.models import Question, Questionnaire, QuestionType
+from portal.questionnaires.service import (
+    QuestionDetails,
+    create_questionnaire,
+    question_details,
+)
+from portal.questionnaires.starters import MEETING_FEEDBACK, MEETING_FEEDBACK_QUESTIONS
 from portal.templating import LONDON
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import Language, LiveServer
 from tests.browser.helpers import assert_accessible, reload, sign_in_as, tab_to
 from tests.factories import add_to_panel, make_panel, make_user
+from tests.language import speaking, tr
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +34,7 @@ TITLE = "Feedback on the June panel meeting"
 
 
 def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name=tr("Sign out")).click()
     page.wait_for_load_state("load")
     assert_accessible(page)
 
@@ -81,6 +91,49 @@ def build_from_template(page: Page, server: LiveServer, researcher: object) -> i
     return db.session.scalars(select(Questionnaire.id)).one()
 
 
+RANKING = QuestionDetails(
+    QuestionType.RANKING,
+    "Which topics should we cover next?",
+    options=("Recruitment", "Paying people", "Training"),
+    top_n=2,
+)
+
+
+def test_a_researcher_builds_a_questionnaire_from_the_template(
+    page: Page, live_server: LiveServer
+) -> None:
+    panel = make_panel("Study panel")
+    researcher = make_user(name="Rhea Researcher")
+    add_to_panel(panel, researcher, Role.RESEARCHER)
+    questionnaire_id = build_from_template(page, live_server, researcher)
+    reload()
+    built = db.session.scalars(
+        select(Question)
+        .where(Question.questionnaire_id == questionnaire_id)
+        .order_by(Question.position)
+    )
+    assert [question_details(question) for question in built] == [
+        *MEETING_FEEDBACK_QUESTIONS,
+        RANKING,
+    ]
+
+
+def open_like_the_built_one(panel_id: int, researcher_id: int) -> int:
+    """The questionnaire the researcher builds in the test above, made directly."""
+    today = utcnow().astimezone(LONDON).replace(hour=0, minute=0, second=0, microsecond=0)
+    details = replace(
+        MEETING_FEEDBACK,
+        title=TITLE,
+        opens_at=today - timedelta(days=1),
+        closes_at=today + timedelta(days=8),
+    )
+    questionnaire = create_questionnaire(
+        panel_id, details, researcher_id, (*MEETING_FEEDBACK_QUESTIONS, RANKING)
+    )
+    db.session.commit()
+    return questionnaire.id
+
+
 def ids_by_text(questionnaire_id: int) -> dict[str, int]:
     return {
         q.text: q.id
@@ -90,8 +143,8 @@ def ids_by_text(questionnaire_id: int) -> dict[str, int]:
     }
 
 
-def test_build_answer_by_keyboard_and_phone_and_see_the_results(
-    page: Page, phone_page: Page, live_server: LiveServer
+def test_members_answer_by_keyboard_and_phone_and_the_results_show(
+    page: Page, phone_page: Page, live_server: LiveServer, language: Language
 ) -> None:
     panel = make_panel("Study panel")
     researcher = make_user(name="Rhea Researcher")
@@ -100,8 +153,9 @@ def test_build_answer_by_keyboard_and_phone_and_see_the_results(
     add_to_panel(panel, researcher, Role.RESEARCHER)
     add_to_panel(panel, keyboard_member, Role.MEMBER)
     add_to_panel(panel, phone_member, Role.MEMBER)
+    language.of(keyboard_member, phone_member)
 
-    questionnaire_id = build_from_template(page, live_server, researcher)
+    questionnaire_id = open_like_the_built_one(panel.id, researcher.id)
     ids = ids_by_text(questionnaire_id)
 
     # A member who uses only the keyboard finds it on their home page.
@@ -118,20 +172,20 @@ def test_build_answer_by_keyboard_and_phone_and_see_the_results(
         page.keyboard.press("Space")
         for _ in range(steps):
             page.keyboard.press("ArrowDown")
-    tab_to(page, "Save and continue")
+    tab_to(page, tr("Save and continue"))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your ideas")
     assert_accessible(page)
     tab_to_field(page, f"q-{ids['What should we change for the next meeting?']}")
     page.keyboard.type("Shorter breaks between items")
-    tab_to(page, "Save and check your answers")
+    tab_to(page, tr("Save and check your answers"))
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Check your answers"))
     assert_accessible(page)
     expect(page.get_by_text("Shorter breaks between items")).to_be_visible()
-    tab_to(page, "Send my answers")
+    tab_to(page, tr("Send my answers"))
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Your answers have been sent")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(tr("Your answers have been sent"))
     assert_accessible(page)
     sign_out(page)
 
@@ -139,28 +193,37 @@ def test_build_answer_by_keyboard_and_phone_and_see_the_results(
     sign_in_as(phone_page, live_server, phone_member)
     phone_page.get_by_role("link", name=TITLE).click()
     assert_accessible(phone_page)
-    phone_page.get_by_role("button", name="Save and continue").click()
-    expect(phone_page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    phone_page.get_by_role("button", name=tr("Save and continue")).click()
+    expect(phone_page.get_by_role("heading", name=tr("There is a problem"))).to_be_visible()
     assert_accessible(phone_page)
     for text, answer in (
-        ("The meeting was accessible for me", "Agree"),
-        ("I felt listened to", "Strongly agree"),
+        ("The meeting was accessible for me", tr("Agree")),
+        ("I felt listened to", tr("Strongly agree")),
     ):
         phone_page.get_by_role("group", name=text).get_by_label(answer, exact=True).check()
-    phone_page.get_by_role("button", name="Save and continue").click()
+    phone_page.get_by_role("button", name=tr("Save and continue")).click()
     expect(phone_page.get_by_role("heading", level=1)).to_have_text("Your ideas")
     assert_accessible(phone_page)
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page is {width} pixels wide on a 375-pixel screen"
-    phone_page.get_by_role("button", name="Save and check your answers").click()
+    phone_page.get_by_role("button", name=tr("Save and check your answers")).click()
     assert_accessible(phone_page)
-    phone_page.get_by_role("button", name="Send my answers").click()
-    expect(phone_page.get_by_role("heading", level=1)).to_contain_text("have been sent")
+    phone_page.get_by_role("button", name=tr("Send my answers")).click()
+    expect(phone_page.get_by_role("heading", level=1)).to_contain_text(
+        tr("Your answers have been sent")
+    )
     assert_accessible(phone_page)
 
     # The researcher sees that two anonymous answers are held back until it closes.
+    with speaking(researcher.language):
+        see_the_results(page, live_server, researcher, panel.id, questionnaire_id)
+
+
+def see_the_results(
+    page: Page, live_server: LiveServer, researcher: User, panel_id: int, questionnaire_id: int
+) -> None:
     sign_in_as(page, live_server, researcher)
-    results_url = live_server.url(f"/panels/{panel.id}/questionnaires/{questionnaire_id}/results")
+    results_url = live_server.url(f"/panels/{panel_id}/questionnaires/{questionnaire_id}/results")
     page.goto(results_url)
     assert_accessible(page)
     expect(page.get_by_text("2 people have sent answers.")).to_be_visible()
@@ -184,7 +247,7 @@ def test_build_answer_by_keyboard_and_phone_and_see_the_results(
 
 
 def test_a_priority_vote_works_without_javascript(
-    no_js_page: Page, live_server: LiveServer
+    no_js_page: Page, live_server: LiveServer, language: Language
 ) -> None:
     from portal.questionnaires.service import QuestionnaireDetails, create_questionnaire
     from portal.questionnaires.starters import PRIORITY_VOTE, PRIORITY_VOTE_QUESTIONS
@@ -206,26 +269,27 @@ def test_a_priority_vote_works_without_javascript(
         researcher.id,
         PRIORITY_VOTE_QUESTIONS,
     )
-    db.session.commit()
+    language.of(member)
     page = no_js_page
     sign_in_as(page, live_server, member)
     page.get_by_role("link", name="Priority vote").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Priority vote")
     assert_accessible(page)
     options = PRIORITY_VOTE_QUESTIONS[0].options
-    page.get_by_label("Place 1").select_option(options[7])
-    page.get_by_label("Place 2").select_option(options[7])
-    page.get_by_role("button", name="Save and continue").click()
-    expect(page.get_by_role("link", name=f"You chose {options[7]} more than once")).to_be_visible()
+    page.get_by_label(tr("Place %(place)d", place=1)).select_option(options[7])
+    page.get_by_label(tr("Place %(place)d", place=2)).select_option(options[7])
+    page.get_by_role("button", name=tr("Save and continue")).click()
+    repeated = tr("You chose %(item)s more than once. Choose each item only once.", item=options[7])
+    expect(page.get_by_role("link", name=repeated)).to_be_visible()
     assert_accessible(page)
     for place, option in enumerate((options[7], options[0], options[3], options[1], options[2]), 1):
-        page.get_by_label(f"Place {place}", exact=False).select_option(option)
-    page.get_by_role("button", name="Save and continue").click()
+        page.get_by_label(tr("Place %(place)d", place=place), exact=False).select_option(option)
+    page.get_by_role("button", name=tr("Save and continue")).click()
     assert_accessible(page)
-    page.get_by_role("button", name="Save and check your answers").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    page.get_by_role("button", name=tr("Save and check your answers")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Check your answers"))
     assert_accessible(page)
     expect(page.get_by_text(f"1. {options[7]}")).to_be_visible()
-    page.get_by_role("button", name="Send my answers").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("have been sent")
+    page.get_by_role("button", name=tr("Send my answers")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(tr("Your answers have been sent"))
     assert_accessible(page)

@@ -17,14 +17,15 @@ from portal.extensions import db
 from portal.feedback.models import EntryKind, FeedbackEntry
 from portal.panels.models import Role
 from portal.rounds.models import OmissionCheck, ReviewRound
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import Language, LiveServer
 from tests.browser.helpers import assert_accessible, reload, sign_in_as, tab_to
 from tests.factories import add_to_panel, make_panel, make_user
+from tests.language import tr
 
 pytestmark = pytest.mark.browser
 
 
-def _round_for(member_name: str) -> tuple[object, str]:
+def _round_for(member_name: str) -> tuple[User, str]:
     panel = make_panel("Codesign panel")
     member = make_user(name=member_name)
     researcher = make_user(name="Study researcher")
@@ -69,15 +70,18 @@ def press_and_wait(page: Page, key: str = "Enter") -> None:
     assert_accessible(page)
 
 
-def complete_check_by_keyboard(page: Page, live_server: LiveServer, name: str) -> None:
+def complete_check_by_keyboard(
+    page: Page, live_server: LiveServer, name: str, language: Language
+) -> None:
     member, title = _round_for(name)
+    language.of(member)
     sign_in_as(page, live_server, member)
 
-    tab_to(page, f"Check: {title}")
+    tab_to(page, tr("Check: %(title)s", title=title))
     press_and_wait(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(page.get_by_text("Some actions talk about discrimination.")).to_be_visible()
-    tab_to(page, "Continue")
+    tab_to(page, tr("Continue"))
     press_and_wait(page)
 
     # Action 1: "Yes, strongly" is the first choice; Space selects it.
@@ -86,17 +90,21 @@ def complete_check_by_keyboard(page: Page, live_server: LiveServer, name: str) -
     page.keyboard.press("Space")
     tab_to_field(page, "comment")
     page.keyboard.type("Peer workers helped me most.")
-    tab_to(page, "Save and continue")
+    tab_to(page, tr("Save and continue"))
     press_and_wait(page)
 
     # Action 2: stop without choosing anything; coming back opens the same action.
     expect(page.get_by_role("heading", level=1)).to_have_text("Work with schools on mental health")
-    tab_to(page, "Save and come back later")
+    tab_to(page, tr("Save and come back later"))
     press_and_wait(page)
-    expect(page.get_by_text("Your answers are saved.")).to_be_visible()
-    tab_to(page, f"Check: {title}")
+    expect(
+        page.get_by_text(
+            tr("Your answers are saved. You can come back and finish before the deadline.")
+        )
+    ).to_be_visible()
+    tab_to(page, tr("Check: %(title)s", title=title))
     press_and_wait(page)
-    tab_to(page, "Continue where you left off")
+    tab_to(page, tr("Continue where you left off"))
     press_and_wait(page)
 
     # Action 2 again: arrow keys move the choice within the group.
@@ -104,41 +112,41 @@ def complete_check_by_keyboard(page: Page, live_server: LiveServer, name: str) -
     tab_to_field(page, "resonance")
     page.keyboard.press("Space")
     page.keyboard.press("ArrowDown")
-    tab_to(page, "Save and continue")
+    tab_to(page, tr("Save and continue"))
     press_and_wait(page)
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Is anything important missing?")
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Is anything important missing?"))
     tab_to_field(page, "actions-0-description")
     page.keyboard.type("Interpreters at appointments")
     tab_to_field(page, "actions-0-why_it_matters")
     page.keyboard.type("Not everyone speaks English well.")
-    tab_to(page, "Add another missing action")
+    tab_to(page, tr("Add another missing action"))
     press_and_wait(page)
     tab_to_field(page, "actions-1-description")
     page.keyboard.type("Longer appointments")
-    tab_to(page, "Save and continue")
+    tab_to(page, tr("Save and continue"))
     press_and_wait(page)
 
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Should anything be worded differently?"
+        tr("Should anything be worded differently?")
     )
     tab_to_field(page, "text")
     page.keyboard.type("Say 'peer worker' not 'PSW'.")
-    tab_to(page, "Save and continue")
+    tab_to(page, tr("Save and continue"))
     press_and_wait(page)
 
     tab_to_field(page, "text")
     page.keyboard.type("Thank you for asking us.")
-    tab_to(page, "Save and continue")
+    tab_to(page, tr("Save and continue"))
     press_and_wait(page)
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Check your answers"))
     main = page.locator("main")
-    for text in ("Yes, strongly", "Yes, partly", "Interpreters at appointments"):
+    for text in (tr("Yes, strongly"), tr("Yes, partly"), "Interpreters at appointments"):
         expect(main).to_contain_text(text)
-    tab_to(page, "Send my answers")
+    tab_to(page, tr("Send my answers"))
     press_and_wait(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Answers sent")
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Answers sent"))
 
     reload()
     check = db.session.scalars(select(OmissionCheck)).one()
@@ -149,18 +157,20 @@ def complete_check_by_keyboard(page: Page, live_server: LiveServer, name: str) -
 
 
 def test_a_member_completes_an_omission_check_by_keyboard_on_a_phone(
-    phone_page: Page, live_server: LiveServer
+    phone_page: Page, live_server: LiveServer, language: Language
 ) -> None:
     assert phone_page.viewport_size == {"width": 375, "height": 740}
-    complete_check_by_keyboard(phone_page, live_server, "Phone member")
+    complete_check_by_keyboard(phone_page, live_server, "Phone member", language)
     overflow = phone_page.evaluate(
         "document.documentElement.scrollWidth > document.documentElement.clientWidth"
     )
     assert not overflow, "the page scrolls sideways on a phone"
 
 
-def test_the_same_check_works_without_javascript(no_js_page: Page, live_server: LiveServer) -> None:
-    complete_check_by_keyboard(no_js_page, live_server, "No script member")
+def test_the_same_check_works_without_javascript(
+    no_js_page: Page, live_server: LiveServer, language: Language
+) -> None:
+    complete_check_by_keyboard(no_js_page, live_server, "No script member", language)
 
 
 def test_a_researcher_opens_extends_and_closes_a_round(page: Page, live_server: LiveServer) -> None:
