@@ -26,7 +26,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from portal.panels.models import Membership, Role
-from portal.panels.service import active_membership
+from portal.panels.service import active_membership, memberships_of
 
 T = TypeVar("T")
 View = TypeVar("View", bound=Callable[..., Any])
@@ -260,6 +260,20 @@ def membership_in(panel_id: int) -> Membership | None:
             membership = active_membership(panel_id, current_user.id)
         cache[panel_id] = membership
     return cache[panel_id]
+
+
+def my_memberships() -> list[Membership]:
+    """The signed-in person's active memberships with their panels, by panel name: loaded once
+    per request for the header, the page and the access policy alike (which learns them too,
+    so ``can`` asks no more); an empty list for someone not signed in."""
+    if not current_user.is_authenticated:
+        return []
+    if "my_memberships" not in g:
+        g.my_memberships = memberships_of(current_user.id)
+        known = g.setdefault("memberships", {})
+        for membership in g.my_memberships:
+            known.setdefault(membership.panel_id, membership)
+    return list(g.my_memberships)
 
 
 def can(action: Action | str, panel_id: int) -> bool:

@@ -8,7 +8,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal import languages
-from portal.access import admin_page, public_page
+from portal.access import admin_page, my_memberships, public_page
 from portal.accounts import account
 from portal.accounts.signin import safe_next
 from portal.core import service
@@ -25,7 +25,7 @@ from portal.security import csrf_checked_by_form
 def home() -> ResponseReturnValue:
     if not current_user.is_authenticated:
         return render_template("core/welcome.html")
-    memberships = panels.memberships_of(current_user.id)
+    memberships = my_memberships()
     return render_template(
         "core/home.html",
         memberships=memberships,
@@ -37,7 +37,7 @@ def home() -> ResponseReturnValue:
 @bp.get("/support")
 @public_page
 def support() -> ResponseReturnValue:
-    memberships = panels.memberships_of(current_user.id) if current_user.is_authenticated else []
+    memberships = my_memberships()
     return render_template(
         "core/support.html",
         contacts=service.support_contacts(),
