@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import has_request_context, request
+from flask import Response, current_app, has_request_context, request
 from flask_login import current_user
 
-from portal.languages import COOKIE, LANGUAGES, supported
+from portal.languages import COOKIE, COOKIE_SECONDS, LANGUAGES, supported
 
 
 def chosen_in_browser() -> str | None:
@@ -24,3 +24,20 @@ def select_locale() -> str | None:
     if current_user and current_user.is_authenticated and supported(current_user.language):
         return str(current_user.language)
     return chosen_in_browser() or request.accept_languages.best_match(list(LANGUAGES))
+
+
+def remember_in_browser(response: Response, code: str) -> Response:
+    """Keep ``code`` as this browser's language (for the sign-in page and after signing out);
+    "" forgets it, so the browser's own preference is followed again."""
+    if not code:
+        response.delete_cookie(COOKIE, samesite="Lax")
+        return response
+    response.set_cookie(
+        COOKIE,
+        code,
+        max_age=COOKIE_SECONDS,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response

@@ -29,6 +29,7 @@ from portal.accounts.reauthentication import (
 )
 from portal.accounts.sessions import current_session_hash, end_current_session
 from portal.accounts.two_step import two_step_is_on
+from portal.language_choice import remember_in_browser
 from portal.notifications.preferences import summary_for
 from portal.security import csrf_checked_by_form
 
@@ -143,7 +144,9 @@ def change_language() -> ResponseReturnValue:
     form = LanguageForm(language=user.language)
     if form.validate_on_submit():
         account.change_language(user, form.language.data or "")
-        return _saved(gettext("Your language has been saved."))
+        return remember_in_browser(
+            _saved(gettext("Your language has been saved.")), form.language.data or ""
+        )
     return render_template("accounts/account/language.html", form=form)
 
 

@@ -38,10 +38,12 @@ def request_email_change(user: User, new_email: str) -> None:
     if address == user.email:
         return
     service_name = current_app.config["SERVICE_NAME"]
-    if find_user_by_email(address) is not None:
+    holder = find_user_by_email(address)
+    if holder is not None:
         tell_address(
             address,
             Kind.ACCOUNT,
+            locale=holder.language or None,  # it is theirs: in their language
             subject=plain_later(
                 "This email address already has a %(service)s account", service=service_name
             ),
@@ -52,6 +54,7 @@ def request_email_change(user: User, new_email: str) -> None:
         tell_address(
             address,
             Kind.ACCOUNT,
+            locale=user.language or None,  # the person's own new address
             subject=plain_later(
                 "Confirm your new email address for %(service)s", service=service_name
             ),

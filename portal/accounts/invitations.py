@@ -13,7 +13,7 @@ import enum
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import gettext
+from flask_babel import LazyString, gettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
@@ -89,19 +89,22 @@ def invite(panel_id: int, email: str, role: Role, invited_by_id: int) -> Invitat
     panel = db.session.get_one(Panel, panel_id)
     inviter = db.session.get(User, invited_by_id)
     service_name = current_app.config["SERVICE_NAME"]
+    # Someone who already has an account is invited in their own language.
+    known = find_user_by_email(address)
     tell_address(
         address,
         Kind.INVITATION,
+        locale=(known.language or None) if known else None,
         subject=plain_later("You are invited to join %(panel)s", panel=panel.name),
         template="invitation",
         panel_name=panel.name,
         study_name=panel.study_name,
         inviter_name=inviter.display_name if inviter else service_name,
-        role_name=_role_name(role),
+        role_name=LazyString(_role_name, role),  # worded as the email is written
         link=public_link(f"/invitations/{token}"),
         expires_at=invitation.expires_at,
     )
-    existing = find_user_by_email(address)
+    existing = known
     detail = f"invitation {invitation.id}; role: {role.value}"
     if replaced:
         detail += f"; replaces {replaced} earlier invitation(s)"

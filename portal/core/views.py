@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
@@ -15,6 +15,7 @@ from portal.core import service
 from portal.core.blueprint import bp
 from portal.core.forms import SupportContactsForm
 from portal.core.home import home_sections
+from portal.language_choice import remember_in_browser
 from portal.panels import service as panels
 from portal.rights.support import crisis_lines, panel_contacts
 from portal.security import csrf_checked_by_form
@@ -99,13 +100,4 @@ def choose_language() -> ResponseReturnValue:
         return redirect(back)
     if current_user.is_authenticated:
         account.change_language(current_user, code)
-    response = redirect(back)
-    response.set_cookie(
-        languages.COOKIE,
-        code,
-        max_age=languages.COOKIE_SECONDS,
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
+    return remember_in_browser(redirect(back), code)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask import current_app
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from portal.accounts.models import User
@@ -63,4 +64,6 @@ def feed_for_token(token: str) -> str | None:
         )
         .order_by(Meeting.starts_at)
     )
-    return calendar.feed(meetings, gettext("Panel meetings"))
+    # Fetched by a calendar program, not the person's browser: worded in their own language.
+    with force_locale(user.language or current_app.config["DEFAULT_LOCALE"]):
+        return calendar.feed(meetings, gettext("Panel meetings"))

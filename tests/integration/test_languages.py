@@ -17,9 +17,12 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.meetings import jobs as meeting_jobs
 from portal.meetings import service as meetings
+from portal.meetings.calendar import feed_token
+from portal.meetings.feeds import reset_feed
+from portal.meetings.models import MeetingStatus
 from portal.templating import london_time, long_date
-from tests.conftest import csrf_token_from
-from tests.factories import make_user, sign_in
+from tests.conftest import csrf_token_from, submit_form
+from tests.factories import PASSWORD, make_user, sign_in
 from tests.outbox import last_mail_to, mail_to
 from tests.roles import Cast
 
@@ -214,3 +217,55 @@ def test_meeting_invitations_and_reminders_speak_each_members_language(
     ).replace("\r\n ", "")
     chair_mail = mail_to(cast.people["chair"].email)
     assert any("Panel meeting 7" in m.subject and m.subject.isascii() for m in chair_mail)
+
+
+def test_choosing_on_the_account_page_keeps_it_in_the_browser_too(client: FlaskClient) -> None:
+    member = make_user("farah@example.org")
+    sign_in(client, member)
+    saved = submit_form(client, "/account/language", {"language": "ur"})
+    assert "portal_language=ur" in saved.headers["Set-Cookie"]
+    # "The language my web browser asks for" forgets the browser's choice as well.
+    forgot = submit_form(client, "/account/language", {"language": ""})
+    assert "portal_language=;" in forgot.headers["Set-Cookie"]
+    html = client.get("/account", headers={"Accept-Language": "bn"}).get_data(as_text=True)
+    assert 'lang="bn"' in _html_tag(html)
+
+
+def test_the_calendar_feed_speaks_its_owners_language(app: Flask, cast: Cast) -> None:
+    member = cast.people["member"]
+    member.language = "ur"
+    start = utcnow() + timedelta(days=9)
+    meetings.create_meeting(
+        cast.panel.id,
+        meetings.MeetingDetails(
+            title="Panel meeting 8",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            joining_link="https://meet.example.org/panel",
+        ),
+        None,
+    ).status = MeetingStatus.PUBLISHED
+    feed = reset_feed(member.id)
+    db.session.commit()
+    # Fetched by a calendar program that asks for English, with no session of the member's.
+    body = (
+        app.test_client()
+        .get(
+            f"/calendar-feed/{feed_token(member.id, feed.version)}.ics",
+            headers={"Accept-Language": "en"},
+        )
+        .get_data(as_text=True)
+        .replace("\r\n ", "")
+    )
+    assert said("ur", "Panel meetings") in body
+    assert said("ur", "Join online: %(link)s").split("%(link)s")[0].strip() in body
+
+
+def test_a_new_address_is_confirmed_in_the_persons_own_language(client: FlaskClient) -> None:
+    member = make_user("gul@example.org")
+    member.language = "pa"
+    db.session.commit()
+    sign_in(client, member)
+    submit_form(client, "/account/email", {"email": "gul.new@example.org", "current_password": PASSWORD})
+    message = last_mail_to("gul.new@example.org")
+    assert re.search("[\u0a00-\u0a7f]", message.subject), message.subject
