@@ -266,6 +266,8 @@ def test_a_new_address_is_confirmed_in_the_persons_own_language(client: FlaskCli
     member.language = "pa"
     db.session.commit()
     sign_in(client, member)
-    submit_form(client, "/account/email", {"email": "gul.new@example.org", "current_password": PASSWORD})
+    submit_form(
+        client, "/account/email", {"email": "gul.new@example.org", "current_password": PASSWORD}
+    )
     message = last_mail_to("gul.new@example.org")
     assert re.search("[\u0a00-\u0a7f]", message.subject), message.subject
