@@ -46,10 +46,14 @@ def typed(days: int) -> str:
     return f"{day.day} {day.month} {day.year}"
 
 
+def clock(typed_time: str) -> str:
+    """A clock time typed as "6:30pm", worded as the page words it in the test's language."""
+    return tr(f"%(time)s{typed_time[-2:]}", time=typed_time[:-2])
+
+
 def time_span(start: str, end: str) -> str:
-    """The end of "Tuesday 14 March, 6pm to 7:30pm", composed as the page composes it (the
-    clock times themselves, "6pm", are written the same in every language for now)."""
-    return tr("%(day)s, %(start)s to %(end)s", day="", start=start, end=end)
+    """The end of "Tuesday 14 March, 6pm to 7:30pm", composed as the page composes it."""
+    return tr("%(day)s, %(start)s to %(end)s", day="", start=clock(start), end=clock(end))
 
 
 def test_the_chair_offers_times_in_a_poll_and_makes_the_meeting_without_javascript(
