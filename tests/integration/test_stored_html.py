@@ -2,7 +2,8 @@
 
 Members' words are rendered to HTML once, when saved, and kept beside the text. These tests
 walk every page that shows a comment, as each person who can see it, after the member changes
-it and after they withdraw it.
+it and after they withdraw it; and every page that shows a meeting's venue, its accessibility
+information and a member's access note, after they are changed.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable
 
 from flask.testing import FlaskClient
 
+from portal.meetings.models import Meeting
 from tests.conftest import submit_form
 from tests.integration.feedback_helpers import (
     entry_for,
@@ -19,6 +21,7 @@ from tests.integration.feedback_helpers import (
     published_draft,
     version_url,
 )
+from tests.integration.meeting_helpers import add_meeting, future_day, meeting_form, publish
 from tests.roles import Cast
 
 
@@ -74,3 +77,74 @@ def test_a_withdrawn_comments_words_show_to_nobody(
             answer = client.get(url)
             assert answer.status_code == 200, (role, url)
             assert "regret" not in answer.get_data(as_text=True), (role, url)
+
+
+def _meeting_url(cast: Cast, meeting: Meeting) -> str:
+    return f"/panels/{cast.panel.id}/meetings/{meeting.id}"
+
+
+def _page(client: FlaskClient, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True)
+
+
+def test_an_edited_meetings_venue_and_accessibility_information_show_the_new_words_never_the_old(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    chair = client_as("chair")
+    day = future_day()
+    meeting = add_meeting(
+        chair,
+        cast.panel.id,
+        day=day,
+        venue="The **Old Town Hall**",
+        access_info="A **ramp** by the side door",
+    )
+    publish(chair, meeting)
+    assert str(meeting.venue_html) == '<p dir="auto">The <strong>Old Town Hall</strong></p>'
+    url = _meeting_url(cast, meeting)
+    assert "<strong>ramp</strong> by the side door" in _page(client_as("member"), url)
+
+    changed = submit_form(
+        chair,
+        url + "/edit",
+        meeting_form(
+            day=day, venue="The *Riverside Library*", access_info="A *lift* to every floor"
+        ),
+    )
+    assert changed.status_code == 302
+    for role in ("member", "chair", "researcher"):
+        html = _page(client_as(role), url)
+        assert "The <em>Riverside Library</em>" in html, role
+        assert "A <em>lift</em> to every floor" in html, role
+        assert "Old Town Hall" not in html and "side door" not in html, role
+
+
+def test_a_changed_meeting_access_note_shows_its_new_words_and_never_the_old(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    chair = client_as("chair")
+    meeting = add_meeting(chair, cast.panel.id)
+    publish(chair, meeting)
+    url = _meeting_url(cast, meeting)
+    member = client_as("member")
+    reply = {"answer": "attending", "access_note": "A **sign language interpreter**"}
+    assert submit_form(member, url + "/reply", reply).status_code == 302
+    assert "<strong>sign language interpreter</strong>" in _page(chair, url + "/replies")
+
+    reply = {"answer": "attending", "access_note": "A *space for my wheelchair*"}
+    assert submit_form(member, url + "/reply", reply).status_code == 302
+    pages = {"member": [url], "chair": [url + "/replies"], "researcher": [url + "/replies"]}
+    for role, urls in pages.items():
+        for page_url in urls:
+            html = _page(client_as(role), page_url)
+            assert "A <em>space for my wheelchair</em>" in html, (role, page_url)
+            assert "interpreter" not in html, (role, page_url)
+
+    # Taking the note away leaves nothing of it behind.
+    reply = {"answer": "attending", "access_note": ""}
+    assert submit_form(member, url + "/reply", reply).status_code == 302
+    for role, urls in pages.items():
+        for page_url in urls:
+            assert "wheelchair" not in _page(client_as(role), page_url), (role, page_url)
