@@ -3,17 +3,22 @@
 Members' words are rendered to HTML once, when saved, and kept beside the text. These tests
 walk every page that shows a comment, as each person who can see it, after the member changes
 it and after they withdraw it; and every page that shows a meeting's venue, its accessibility
-information and a member's access note, after they are changed.
+information and a member's access note, after they are changed, erased or forgotten.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
-from portal.meetings.models import Meeting
+from portal.extensions import db
+from portal.meetings.models import Meeting, Rsvp
+from portal.rights import retention
 from tests.conftest import submit_form
+from tests.factories import add_to_panel, make_user, sign_in
 from tests.integration.feedback_helpers import (
     entry_for,
     last_comment,
@@ -148,3 +153,52 @@ def test_a_changed_meeting_access_note_shows_its_new_words_and_never_the_old(
     for role, urls in pages.items():
         for page_url in urls:
             assert "wheelchair" not in _page(client_as(role), page_url), (role, page_url)
+
+
+def test_an_erased_members_meeting_access_note_shows_to_nobody(
+    app: Flask, cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    person = make_user(name="A member to be erased")
+    add_to_panel(cast.panel, person)
+    client = app.test_client()
+    sign_in(client, person)
+    chair = client_as("chair")
+    meeting = add_meeting(chair, cast.panel.id)
+    publish(chair, meeting)
+    url = _meeting_url(cast, meeting)
+    reply = {"answer": "attending", "access_note": "I bring my **assistance dog**"}
+    assert submit_form(client, url + "/reply", reply).status_code == 302
+    assert "<strong>assistance dog</strong>" in _page(chair, url + "/replies")
+
+    erased = submit_form(client_as("admin"), f"/admin/people/{person.id}/erase", {"words": "keep"})
+    assert erased.status_code == 302
+
+    for role in ("chair", "researcher"):
+        for page_url in (url, url + "/replies"):
+            assert "assistance dog" not in _page(client_as(role), page_url), (role, page_url)
+    db.session.expire_all()
+    note = db.session.scalars(select(Rsvp).where(Rsvp.user_id == person.id)).one()
+    assert (note.access_note, str(note.access_note_html)) == ("", "")
+
+
+def test_meeting_access_notes_forgotten_when_their_time_is_up_show_to_nobody(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    chair = client_as("chair")
+    meeting = add_meeting(chair, cast.panel.id)
+    publish(chair, meeting)
+    url = _meeting_url(cast, meeting)
+    member = client_as("member")
+    reply = {"answer": "attending", "access_note": "I need the papers in **large print**"}
+    assert submit_form(member, url + "/reply", reply).status_code == 302
+
+    retention.forget_involvement_administration(cast.panel.id)
+    db.session.commit()
+
+    pages = {"member": [url], "chair": [url + "/replies"], "researcher": [url + "/replies"]}
+    for role, urls in pages.items():
+        for page_url in urls:
+            assert "large print" not in _page(client_as(role), page_url), (role, page_url)
+    db.session.expire_all()
+    note = db.session.scalars(select(Rsvp).where(Rsvp.meeting_id == meeting.id)).one()
+    assert (note.access_note, str(note.access_note_html)) == ("", "")
