@@ -97,6 +97,9 @@ class Meeting(TimestampMixin, db.Model):
     joining_link: Mapped[str] = mapped_column(String(500), default="")
     venue: Mapped[str] = mapped_column(default="")
     accessibility_info: Mapped[str] = mapped_column(default="")
+    # ``venue`` and ``accessibility_info`` as safe HTML, kept in step by ``keep_html``.
+    venue_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
+    accessibility_info_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
     # Said before the meeting's details when it may talk about something upsetting.
     content_note: Mapped[str] = mapped_column(default="", server_default="")
     status: Mapped[MeetingStatus] = mapped_column(
@@ -197,6 +200,8 @@ class Rsvp(TimestampMixin, db.Model):
     answer: Mapped[RsvpAnswer] = mapped_column(enum_column(RsvpAnswer, "rsvp_answer"))
     # Seen only by the chair and the study team.
     access_note: Mapped[str] = mapped_column(default="")
+    # ``access_note`` as safe HTML, kept in step by ``keep_html``.
+    access_note_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
 
     user: Mapped[User] = relationship(lazy="raise")
 
@@ -279,4 +284,7 @@ class CalendarFeed(db.Model):
     reset_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+keep_html(Meeting.venue, Meeting.venue_html)
+keep_html(Meeting.accessibility_info, Meeting.accessibility_info_html)
 keep_html(AgendaItem.description, AgendaItem.description_html)
+keep_html(Rsvp.access_note, Rsvp.access_note_html)

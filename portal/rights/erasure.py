@@ -113,7 +113,10 @@ def erase(person: User, *, delete_words: bool) -> str:
     db.session.execute(delete(LinkRequest).where(func.lower(LinkRequest.email) == email))
     db.session.execute(delete(OutboxMessage).where(func.lower(OutboxMessage.to_address) == email))
     _forget_contact_choices(person.id)
-    db.session.execute(update(Rsvp).where(Rsvp.user_id == person.id).values(access_note=""))
+    # A bulk update skips ``keep_html``: the note's stored HTML is cleared with it.
+    db.session.execute(
+        update(Rsvp).where(Rsvp.user_id == person.id).values(access_note="", access_note_html="")
+    )
     db.session.execute(update(PollAnswer).where(PollAnswer.user_id == person.id).values(note=""))
     if delete_words:
         for model, column in (

@@ -85,7 +85,12 @@ def forget_involvement_administration(panel_id: int) -> None:
 
     forget_references(panel_id)
     meetings = select(Meeting.id).where(Meeting.panel_id == panel_id)
-    db.session.execute(update(Rsvp).where(Rsvp.meeting_id.in_(meetings)).values(access_note=""))
+    # A bulk update skips ``keep_html``: the notes' stored HTML is cleared with them.
+    db.session.execute(
+        update(Rsvp)
+        .where(Rsvp.meeting_id.in_(meetings))
+        .values(access_note="", access_note_html="")
+    )
     db.session.execute(delete(SupportRequest).where(SupportRequest.panel_id == panel_id))
     db.session.execute(delete(PanelContact).where(PanelContact.panel_id == panel_id))
 

@@ -88,6 +88,36 @@ def test_upgrading_renders_the_safe_html_of_words_people_wrote_before(
     assert '<p dir="auto">More time for <em>questions</em> (0).</p>' in answers
 
 
+def test_upgrading_renders_the_safe_html_of_meeting_words_written_before(
+    empty_database_app: Flask,
+) -> None:
+    from bench.seed import seed
+
+    with empty_database_app.app_context():
+        upgrade()
+        seed(comments=1, members=2, items=1, password="a password long enough to pass")
+        db.session.remove()
+        # Back to before the meeting's words were kept as HTML; they change there, then forward.
+        downgrade(revision="0017")
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE meeting SET venue = 'The **Old Town Hall**'"))
+            connection.execute(text("UPDATE rsvp SET access_note = 'A *quiet* room'"))
+        upgrade()
+        with db.engine.connect() as connection:
+            meeting = connection.execute(
+                text("SELECT venue_html, accessibility_info_html FROM meeting")
+            ).one()
+            notes = connection.execute(text("SELECT access_note_html FROM rsvp")).scalars().all()
+            agenda = connection.execute(text("SELECT count(*) FROM agenda_item")).scalar()
+        db.session.remove()
+    assert meeting.venue_html == '<p dir="auto">The <strong>Old Town Hall</strong></p>'
+    assert meeting.accessibility_info_html == (
+        '<p dir="auto">Captions are on. Take a break whenever you need.</p>'
+    )
+    assert notes == ['<p dir="auto">A <em>quiet</em> room</p>'] * 2
+    assert agenda == 1  # undoing the columns kept the rows that refer to the meeting
+
+
 def test_a_new_migration_is_numbered_next_in_the_chain(tmp_path: Path) -> None:
     copy = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, copy, ignore=shutil.ignore_patterns("__pycache__"))

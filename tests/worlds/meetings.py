@@ -98,7 +98,7 @@ def grow(world: World, count: int) -> None:
         Rsvp,
         RsvpAnswer,
     )
-    from tests.growth import insert_rows, people_for, token
+    from tests.growth import Wording, insert_rows, people_for, token
 
     panel_id = world.cast.panel.id
     now = datetime.now(UTC).replace(microsecond=0)
@@ -137,6 +137,7 @@ def grow(world: World, count: int) -> None:
     )
     people = people_for(world, "meetings", count)
     answers = list(RsvpAnswer)
+    access_note = Wording("I need captions.")
     insert_rows(
         Rsvp,
         [
@@ -144,7 +145,8 @@ def grow(world: World, count: int) -> None:
                 "meeting_id": world.values["meeting_id"],
                 "user_id": user_id,
                 "answer": answers[number % len(answers)],
-                "access_note": "I need captions." if number % 4 == 0 else "",
+                "access_note": access_note.text(number) if number % 4 == 0 else "",
+                "access_note_html": access_note.html(number) if number % 4 == 0 else "",
             }
             for number, user_id in enumerate(people)
         ],
