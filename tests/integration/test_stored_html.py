@@ -88,6 +88,13 @@ def _meeting_url(cast: Cast, meeting: Meeting) -> str:
     return f"/panels/{cast.panel.id}/meetings/{meeting.id}"
 
 
+def _published_meeting(cast: Cast, chair: FlaskClient) -> tuple[Meeting, str]:
+    """A meeting the chair has made and published, and its page's address."""
+    meeting = add_meeting(chair, cast.panel.id)
+    publish(chair, meeting)
+    return meeting, _meeting_url(cast, meeting)
+
+
 def _page(client: FlaskClient, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, url
@@ -130,9 +137,7 @@ def test_a_changed_meeting_access_note_shows_its_new_words_and_never_the_old(
     cast: Cast, client_as: Callable[[str], FlaskClient]
 ) -> None:
     chair = client_as("chair")
-    meeting = add_meeting(chair, cast.panel.id)
-    publish(chair, meeting)
-    url = _meeting_url(cast, meeting)
+    meeting, url = _published_meeting(cast, chair)
     member = client_as("member")
     reply = {"answer": "attending", "access_note": "A **sign language interpreter**"}
     assert submit_form(member, url + "/reply", reply).status_code == 302
@@ -163,9 +168,7 @@ def test_an_erased_members_meeting_access_note_shows_to_nobody(
     client = app.test_client()
     sign_in(client, person)
     chair = client_as("chair")
-    meeting = add_meeting(chair, cast.panel.id)
-    publish(chair, meeting)
-    url = _meeting_url(cast, meeting)
+    meeting, url = _published_meeting(cast, chair)
     reply = {"answer": "attending", "access_note": "I bring my **assistance dog**"}
     assert submit_form(client, url + "/reply", reply).status_code == 302
     assert "<strong>assistance dog</strong>" in _page(chair, url + "/replies")
@@ -185,9 +188,7 @@ def test_meeting_access_notes_forgotten_when_their_time_is_up_show_to_nobody(
     cast: Cast, client_as: Callable[[str], FlaskClient]
 ) -> None:
     chair = client_as("chair")
-    meeting = add_meeting(chair, cast.panel.id)
-    publish(chair, meeting)
-    url = _meeting_url(cast, meeting)
+    meeting, url = _published_meeting(cast, chair)
     member = client_as("member")
     reply = {"answer": "attending", "access_note": "I need the papers in **large print**"}
     assert submit_form(member, url + "/reply", reply).status_code == 302
