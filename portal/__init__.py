@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from portal.components import ComponentLoader
 from portal.config import load_config
 from portal.extensions import babel, csrf, db, limiter, login_manager
 from portal.language_choice import select_locale
@@ -49,7 +50,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         "loader": ChoiceLoader(
             [
                 FileSystemLoader(str(ROOT / "templates")),
-                PackageLoader("nhsuk_frontend_jinja"),
+                # Each component rendered once for each set of parameters: portal.components.
+                ComponentLoader(PackageLoader("nhsuk_frontend_jinja")),
             ]
         ),
     }
