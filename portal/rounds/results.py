@@ -78,6 +78,15 @@ def get_round(panel_id: int, draft_id: int, round_id: int) -> ReviewRound | None
     )
 
 
+@dataclass(frozen=True)
+class AnswerLine:
+    """One answer about one item: how many gave it, and their share of those who answered."""
+
+    answer: Resonance
+    count: int
+    share: int
+
+
 @dataclass
 class ItemTally:
     """How members answered about one item."""
@@ -94,6 +103,11 @@ class ItemTally:
         if not self.answered:
             return 0
         return round(100 * self.counts[answer] / self.answered)
+
+    @property
+    def lines(self) -> list[AnswerLine]:
+        """Each answer in order, with its count and share, worked out once for the page."""
+        return [AnswerLine(answer, self.counts[answer], self.share(answer)) for answer in ANSWERS]
 
 
 def _submitted(review_round: ReviewRound) -> Any:
