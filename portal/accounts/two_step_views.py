@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
-from portal.access import admin_page, public_page, signed_in_page
+from portal.access import admin_page, my_memberships, public_page, signed_in_page
 from portal.accounts import two_step
 from portal.accounts.account_forms import (
     ReauthenticateForm,
@@ -35,6 +35,7 @@ from portal.accounts.signin import (
 )
 from portal.audit.service import AuditAction, record
 from portal.extensions import client_address, csrf, db, limiter
+from portal.panels.models import Role
 from portal.security import csrf_checked_by_form
 
 SETUP_SECRET_KEY = "two_step_setup_secret"  # noqa: S105  (the name of a session key)
@@ -259,6 +260,9 @@ def _send_to_set_up_first() -> ResponseReturnValue | None:
         return None
     if not current_user.is_authenticated or two_step.two_step_is_on(current_user):
         return None
-    if not two_step.must_set_up(current_user._get_current_object()):
+    # Only staff can be required to set it up: a member's page asks nothing more of the database
+    # (their memberships are loaded once per request for the header anyway).
+    staff = current_user.is_admin or any(m.role is Role.RESEARCHER for m in my_memberships())
+    if not staff or not two_step.must_set_up(current_user._get_current_object()):
         return None
     return redirect(url_for("accounts.set_up_two_step"))

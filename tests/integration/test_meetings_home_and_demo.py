@@ -63,7 +63,7 @@ def test_home_shows_next_meetings_and_polls_waiting_for_an_answer(
         member.get("/")
     # The exact count: a new query on this page must be a deliberate change. (The page and the
     # header share one load of the memberships.)
-    assert few.queries == 12  # type: ignore[attr-defined]  (3 of them: involvement)
+    assert few.queries == 11  # type: ignore[attr-defined]  (3 of them: involvement)
     for number in range(20):
         _meeting(cast, f"Meeting {number}", 5 + number, MeetingStatus.PUBLISHED)
         _poll(cast, f"Poll {number}")
