@@ -104,32 +104,43 @@ def _value(key: Any) -> Any:
 
 
 class Components:
-    """``nhsuk_component``: the markup of one component for the given parameters."""
+    """The markup of one component for the given parameters, kept for the next time.
+
+    Called as ``nhsuk_component`` by the macro files ``ComponentLoader`` serves, and as
+    ``kept_macro(file, name, params)`` by a portal template for a macro of its own that follows
+    the same rule: it reads nothing but its parameters (every word it shows, translated, is one
+    of them), so what it gives for the same parameters is always the same.
+    """
 
     def __init__(self, environment: Environment) -> None:
         self.environment = environment
         self.kept = lru_cache(maxsize=MAX_KEPT)(self._render_key)
 
     def render(self, component: str, name: str, params: Any, caller: Any = None) -> Markup:
+        macro_file = f"{ORIGINAL}components/{component}/macro.jinja"
         if caller is not None and not isinstance(caller, Undefined):
             # Called with a block ({% call %}): the block's own markup is the content.
-            return self._render(component, name, params, caller=caller)
-        try:
-            key = _key(params)
-        except _Unkeyable:
-            return self._render(component, name, params)
-        return self.kept(component, name, key)
+            return self._render(macro_file, name, params, caller=caller)
+        return self.macro(macro_file, name, params)
 
     __call__ = render
 
-    def _render_key(self, component: str, name: str, key: Any) -> Markup:
-        return self._render(component, name, _value(key))
+    def macro(self, macro_file: str, name: str, params: Any) -> Markup:
+        try:
+            key = _key(params)
+        except _Unkeyable:
+            return self._render(macro_file, name, params)
+        return self.kept(macro_file, name, key)
 
-    def _render(self, component: str, name: str, params: Any, **block: Any) -> Markup:
-        macro_file = f"{ORIGINAL}components/{component}/macro.jinja"
+    def _render_key(self, macro_file: str, name: str, key: Any) -> Markup:
+        return self._render(macro_file, name, _value(key))
+
+    def _render(self, macro_file: str, name: str, params: Any, **block: Any) -> Markup:
         macro = getattr(self.environment.get_template(macro_file).module, name)
         return Markup(macro(params, **block))  # noqa: S704  (what the macro gave)
 
 
 def init_components(environment: Environment) -> None:
-    environment.globals["nhsuk_component"] = Components(environment)
+    components = Components(environment)
+    environment.globals["nhsuk_component"] = components
+    environment.globals["kept_macro"] = components.macro

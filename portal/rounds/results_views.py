@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, ngettext
@@ -19,6 +21,7 @@ from portal.rounds.blueprint import bp
 from portal.rounds.models import Resonance, ReviewRound
 from portal.security import csrf_checked_by_form
 from portal.spreadsheets import csv_zip_bytes, workbook_bytes
+from portal.text import translated
 
 ANSWER_LABELS = {
     Resonance.STRONGLY: _l("Yes, strongly"),
@@ -33,6 +36,47 @@ LISTS = ("people", "said", "missing", "other")
 
 def answer_labels() -> dict[Resonance, str]:
     return {answer: str(label) for answer, label in ANSWER_LABELS.items()}
+
+
+def item_results(tallies: list[results.ItemTally]) -> list[dict[str, Any]]:
+    """Each item's answers as the parameters of its chart and table
+    (``templates/rounds/_item_result.html``), every word translated here: the same answers in
+    the same language always give the same markup, so it is rendered once and kept."""
+    labels = answer_labels()
+    headings = {
+        "question": gettext("Does it match their lived experience?"),
+        "people": gettext("People"),
+        "share": gettext("Share"),
+        "total": gettext("Total who answered"),
+    }
+    shown = []
+    for tally in tallies:
+        item = tally.item
+        lines = [
+            {
+                "label": labels[line.answer],
+                "count": line.count,
+                "share": line.share,
+                "people": ngettext("%(num)d person", "%(num)d people", line.count),
+            }
+            for line in tally.lines
+        ]
+        shown.append(
+            {
+                "id": item.id,
+                "heading": translated(
+                    "Item %(number)d: %(title)s", number=item.position, title=item.title
+                ),
+                "chart_title": gettext(
+                    "Bar chart of answers about item %(number)d", number=item.position
+                ),
+                "caption": gettext("Answers about item %(number)d", number=item.position),
+                "answered": tally.answered,
+                "lines": lines,
+                **headings,
+            }
+        )
+    return shown
 
 
 class ReminderForm(PortalForm):
@@ -60,8 +104,7 @@ def show_results(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
         version=review_round.version,
         draft=review_round.version.draft,
         is_open=review_round.is_open(utcnow()),
-        tallies=results.item_tallies(review_round),
-        answers=results.ANSWERS,
+        item_results=item_results(results.item_tallies(review_round)),
         answer_labels=answer_labels(),
         summary=results.response_summary(review_round),
         people=results.respondents(review_round, pages["people"]),

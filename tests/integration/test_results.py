@@ -91,6 +91,37 @@ def test_the_team_sees_counts_shares_and_a_described_chart_for_each_item(
     assert chart.group(0).count('class="portal-chart__label"') == 4
 
 
+def test_each_items_chart_follows_new_answers_a_new_title_and_the_readers_language(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    # Each item's chart and table are kept once rendered (portal.components): what is kept must
+    # never outlive the answers, the words or the language it was made for.
+    review_round = make_round(cast.panel, cast.people["researcher"])
+    answer_round(review_round, cast.people["member"], [S, N])
+    researcher = client_as("researcher")
+    first = text_of(researcher.get(results_url(review_round)).get_data(as_text=True))
+    assert "Yes, strongly 1 100%" in first
+
+    answer_round(review_round, cast.people["chair"], [N, N])
+    again = text_of(researcher.get(results_url(review_round)).get_data(as_text=True))
+    assert "Yes, strongly 1 50%" in again and "No 1 50%" in again
+    assert "Yes, strongly 1 100%" not in again
+
+    item = results.item_tallies(review_round)[0].item
+    item.title = "Peer support on every ward, day and night"
+    db.session.commit()
+    renamed = text_of(researcher.get(results_url(review_round)).get_data(as_text=True))
+    assert "Item 1: Peer support on every ward, day and night" in renamed
+    assert "Item 1: Peer support in every ward" not in renamed
+
+    cast.people["researcher"].language = "ur"
+    db.session.commit()
+    urdu = researcher.get(results_url(review_round)).get_data(as_text=True)
+    assert "Total who answered" not in urdu
+    assert re.search("[\u0600-\u06ff]", urdu)
+    assert "Peer support on every ward, day and night" in urdu
+
+
 def test_the_team_reads_everything_members_said_made_harmless(
     cast: Cast, client_as: Callable[[str], FlaskClient]
 ) -> None:
