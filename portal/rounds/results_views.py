@@ -6,8 +6,9 @@ from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations, gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from portal.access import Action, found_or_404, panel_page
 from portal.audit.service import AuditAction, record
@@ -21,7 +22,6 @@ from portal.rounds.blueprint import bp
 from portal.rounds.models import Resonance, ReviewRound
 from portal.security import csrf_checked_by_form
 from portal.spreadsheets import csv_zip_bytes, workbook_bytes
-from portal.text import translated
 
 ANSWER_LABELS = {
     Resonance.STRONGLY: _l("Yes, strongly"),
@@ -41,36 +41,45 @@ def answer_labels() -> dict[Resonance, str]:
 def item_results(tallies: list[results.ItemTally]) -> list[dict[str, Any]]:
     """Each item's answers as the parameters of its chart and table
     (``templates/rounds/_item_result.html``), every word translated here: the same answers in
-    the same language always give the same markup, so it is rendered once and kept."""
+    the same language always give the same markup, so it is rendered once and kept.
+
+    The translations are looked up once for the page, not once for each of some 300 sentences.
+    """
+    words = get_translations()
     labels = answer_labels()
     headings = {
-        "question": gettext("Does it match their lived experience?"),
-        "people": gettext("People"),
-        "share": gettext("Share"),
-        "total": gettext("Total who answered"),
+        "question": words.ugettext("Does it match their lived experience?"),
+        "people": words.ugettext("People"),
+        "share": words.ugettext("Share"),
+        "total": words.ugettext("Total who answered"),
     }
+    # The sentence is ours and the translators'; Markup's % escapes the item's title.
+    heading = Markup(words.ugettext("Item %(number)d: %(title)s"))  # noqa: S704
+    chart_title = words.ugettext("Bar chart of answers about item %(number)d")
+    caption = words.ugettext("Answers about item %(number)d")
+    people: dict[int, str] = {}
     shown = []
     for tally in tallies:
         item = tally.item
-        lines = [
-            {
-                "label": labels[line.answer],
-                "count": line.count,
-                "share": line.share,
-                "people": ngettext("%(num)d person", "%(num)d people", line.count),
-            }
-            for line in tally.lines
-        ]
+        lines = []
+        for line in tally.lines:
+            if line.count not in people:
+                said = words.ungettext("%(num)d person", "%(num)d people", line.count)
+                people[line.count] = said % {"num": line.count}
+            lines.append(
+                {
+                    "label": labels[line.answer],
+                    "count": line.count,
+                    "share": line.share,
+                    "people": people[line.count],
+                }
+            )
         shown.append(
             {
                 "id": item.id,
-                "heading": translated(
-                    "Item %(number)d: %(title)s", number=item.position, title=item.title
-                ),
-                "chart_title": gettext(
-                    "Bar chart of answers about item %(number)d", number=item.position
-                ),
-                "caption": gettext("Answers about item %(number)d", number=item.position),
+                "heading": heading % {"number": item.position, "title": item.title},
+                "chart_title": chart_title % {"number": item.position},
+                "caption": caption % {"number": item.position},
                 "answered": tally.answered,
                 "lines": lines,
                 **headings,
