@@ -46,7 +46,10 @@ def test_the_status_tag_is_nhsuk_markup(app: Flask) -> None:
 
     nhsuk = """{% from "nhsuk/components/tag/macro.jinja" import tag %}{{
       tag({"text": status_labels[status], "classes": classes}) }}"""
-    ours = '{% include "feedback/_status_tag.html" %}'
+    ours = (
+        '{% from "feedback/_status_tag.html" import status_tag %}'
+        "{{ status_tag(status, status_labels) }}"
+    )
     colours = {"new": "blue", "acknowledged": "aqua-green", "actioned": "green"}
     colours |= {"not_actioned": "grey", "duplicate": "purple"}
     with app.test_request_context("/"):
