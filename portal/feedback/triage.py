@@ -86,6 +86,10 @@ class Page:
     total: int
     number: int
     size: int = PAGE_SIZE
+    # True when more entries match than were counted (``COUNTED_UP_TO``): ``total`` is then
+    # that many, and whether a next page exists is known from the page itself.
+    more: bool = False
+    has_next: bool = False
 
     @property
     def count(self) -> int:
@@ -108,6 +112,12 @@ class FilterChoices:
     sites: list[tuple[int, str]] = field(default_factory=list)
     rounds: list[tuple[int, str]] = field(default_factory=list)
     researchers: list[tuple[int, str]] = field(default_factory=list)
+
+
+# The inbox counts the entries its filters match up to this many; beyond it, it says "more
+# than 1000 entries": counting reads every matching entry, so an exact count of a long-running
+# study's inbox would cost more with every entry.
+COUNTED_UP_TO = 1000
 
 
 # --- loading ------------------------------------------------------------------------------
@@ -144,8 +154,10 @@ def _filtered(query: Select[Any], panel_id: int, filters: InboxFilters) -> Selec
 
 
 def inbox_count_query(panel_id: int, filters: InboxFilters) -> Select[Any]:
-    """How many entries the filters match (each filter has an index that answers it)."""
-    return _filtered(select(func.count(FeedbackEntry.id)), panel_id, filters)
+    """How many entries the filters match, counted up to one more than ``COUNTED_UP_TO`` (each
+    filter has an index that answers it)."""
+    matching = _filtered(select(FeedbackEntry.id), panel_id, filters).limit(COUNTED_UP_TO + 1)
+    return select(func.count()).select_from(matching.subquery())
 
 
 def inbox_rows_query(panel_id: int, filters: InboxFilters, number: int) -> Select[Any]:
@@ -164,15 +176,20 @@ def inbox_rows_query(panel_id: int, filters: InboxFilters, number: int) -> Selec
 
 
 def inbox_page(panel_id: int, filters: InboxFilters, number: int) -> Page:
-    """One page of the inbox, newest first: two queries, whatever the number of entries."""
-    total = db.session.scalar(inbox_count_query(panel_id, filters)) or 0
-    number = min(max(1, number), max(1, math.ceil(total / PAGE_SIZE)))
-    query = inbox_rows_query(panel_id, filters, number)
+    """One page of the inbox, newest first: two queries, and the same work however many
+    entries there are (a count of every one would read each of them)."""
+    counted = db.session.scalar(inbox_count_query(panel_id, filters)) or 0
+    more = counted > COUNTED_UP_TO
+    total = min(counted, COUNTED_UP_TO)
+    number = max(1, number) if more else min(max(1, number), max(1, math.ceil(total / PAGE_SIZE)))
+    # One row more than a page says whether there is a next page beyond those counted.
+    query = inbox_rows_query(panel_id, filters, number).limit(PAGE_SIZE + 1)
     rows = [
         InboxRow(entry, code or "", bool(consent))
         for entry, code, consent in db.session.execute(query)
     ]
-    return Page(rows=rows, total=total, number=number)
+    has_next = len(rows) > PAGE_SIZE
+    return Page(rows=rows[:PAGE_SIZE], total=total, number=number, more=more, has_next=has_next)
 
 
 def researchers_of(panel_id: int) -> list[tuple[int, str]]:

@@ -1,5 +1,6 @@
 """Every filter the study team's inbox offers is answered from an index, on both databases;
-so is the results page's look-up of the round's last reminder in the outbox.
+so is the results page's look-up of the round's last reminder in the outbox. A long inbox is
+counted only up to a limit.
 
 The plans are read with the database's own EXPLAIN: ``EXPLAIN QUERY PLAN`` on SQLite, and
 PostgreSQL's ``EXPLAIN`` with sequential scans priced out of reach, so a plan that still reads
@@ -9,19 +10,28 @@ entries in a long study; a page that reads them all slows every researcher's vis
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import Select, func, insert, select, text
 
 from portal.db import utcnow
 from portal.extensions import db
 from portal.feedback.models import EntryKind, FeedbackEntry, TriageStatus
-from portal.feedback.triage import InboxFilters, inbox_count_query, inbox_rows_query
+from portal.feedback.triage import (
+    COUNTED_UP_TO,
+    PAGE_SIZE,
+    InboxFilters,
+    inbox_count_query,
+    inbox_rows_query,
+)
 from portal.notifications.models import OutboxMessage
 from portal.rounds.reminders import _reminder_keys
 from tests.factories import make_panel, make_user
+from tests.roles import Cast
 
 ENTRIES = 3000
 
@@ -105,3 +115,50 @@ def test_the_results_page_finds_the_rounds_last_reminder_through_the_outboxs_ind
     query = select(func.max(OutboxMessage.created_at)).where(_reminder_keys(review_round))  # type: ignore[arg-type]
     plan = plan_of(query)
     assert looks_up_by_index(plan, "dedupe_key", table="outbox_message"), "\n".join(plan)
+
+
+def test_a_long_inbox_says_more_than_it_counts_and_still_pages_to_the_end(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    # Counting every entry would read each of them on every visit; beyond COUNTED_UP_TO the
+    # inbox says "more than" and still lets the team page through to the oldest entry.
+    from datetime import timedelta
+
+    author = cast.people["member"]
+    start = utcnow()
+    extra = 15
+    db.session.execute(
+        insert(FeedbackEntry),
+        [
+            {
+                "panel_id": cast.panel.id,
+                "kind": EntryKind.COMMENT,
+                "author_id": author.id,
+                "text": f"Entry number {number}",
+                "text_html": f"<p>Entry number {number}</p>",
+                "preview_html": f"<p>Entry number {number}</p>",
+                "created_at": start - timedelta(minutes=number),
+                "updated_at": start,
+            }
+            for number in range(COUNTED_UP_TO + extra)
+        ],
+    )
+    db.session.commit()
+    team = client_as("researcher")
+    inbox = f"/panels/{cast.panel.id}/inbox"
+
+    first = team.get(inbox).get_data(as_text=True)
+    assert f"More than {COUNTED_UP_TO} entries" in first
+    assert "Entry number 0<" in first
+    assert "Page 2" in first and "Page 2 of" not in first
+
+    last_counted = COUNTED_UP_TO // PAGE_SIZE
+    beyond = team.get(f"{inbox}?page={last_counted + 1}").get_data(as_text=True)
+    assert f"Entry number {COUNTED_UP_TO}<" in beyond  # the 1001st newest, past those counted
+    assert f"Page {last_counted}" in beyond  # a way back
+    assert f"Entry number {COUNTED_UP_TO + extra - 1}<" in beyond  # the oldest is on this page
+    assert f"?page={last_counted + 2}" not in beyond  # and nothing after it
+
+    # A filter that matches fewer than were counted is counted exactly.
+    answered = team.get(f"{inbox}?status=actioned").get_data(as_text=True)
+    assert "0 entries" in answered
