@@ -41,6 +41,9 @@ class Questionnaire(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(300))
     introduction: Mapped[str] = mapped_column(default="")
     privacy_note: Mapped[str] = mapped_column(default="")
+    # ``introduction`` and ``privacy_note`` as safe HTML, kept in step by ``keep_html``.
+    introduction_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
+    privacy_note_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
     # Said before the first question when it may talk about something upsetting.
     content_note: Mapped[str] = mapped_column(default="", server_default="")
     anonymous: Mapped[bool] = mapped_column(default=False)
@@ -134,4 +137,6 @@ class Completion(db.Model):
     completed_on: Mapped[date]
 
 
+keep_html(Questionnaire.introduction, Questionnaire.introduction_html)
+keep_html(Questionnaire.privacy_note, Questionnaire.privacy_note_html)
 keep_html(Answer.text, Answer.text_html)
