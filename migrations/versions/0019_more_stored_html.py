@@ -1,6 +1,7 @@
 """drafts' summaries and items, a round's instructions, a poll's description, minutes, actions,
-a meeting's summary of previous results, a questionnaire's introduction and privacy note and a
-panel's description kept as safe HTML beside the text, so pages do not render them on every view
+a meeting's summary of previous results, a questionnaire's introduction and privacy note, a
+question's help text and a panel's description kept as safe HTML beside the text, so pages do
+not render them on every view
 
 Revision ID: 0019
 Revises: 0018
@@ -36,6 +37,7 @@ STORED = (
     ("meeting_action", "description", "description_html"),
     ("questionnaire", "introduction", "introduction_html"),
     ("questionnaire", "privacy_note", "privacy_note_html"),
+    ("question", "help_text", "help_text_html"),
     ("panel", "description", "description_html"),
 )
 BATCH = 1000

@@ -78,6 +78,8 @@ class Question(db.Model):
     kind: Mapped[QuestionType] = mapped_column(enum_column(QuestionType, "question_type"))
     text: Mapped[str] = mapped_column(String(500))
     help_text: Mapped[str] = mapped_column(default="")
+    # ``help_text`` as safe HTML, for a section's page; kept in step by ``keep_html``.
+    help_text_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
     required: Mapped[bool] = mapped_column(default=False)
     # Choices for choice and ranking questions, in order; N for a ranking.
     options: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -139,4 +141,5 @@ class Completion(db.Model):
 
 keep_html(Questionnaire.introduction, Questionnaire.introduction_html)
 keep_html(Questionnaire.privacy_note, Questionnaire.privacy_note_html)
+keep_html(Question.help_text, Question.help_text_html)
 keep_html(Answer.text, Answer.text_html)

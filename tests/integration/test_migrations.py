@@ -155,6 +155,7 @@ def test_upgrading_renders_the_safe_html_of_drafts_rounds_minutes_and_more_writt
             connection.execute(text("UPDATE draft SET summary = 'What the **panel** said'"))
             connection.execute(text("UPDATE version_item SET what = 'Train *every* team'"))
             connection.execute(text("UPDATE meeting_action SET description = 'Print the *poster*'"))
+            connection.execute(text("UPDATE question SET help_text = 'Choose *one*'"))
         upgrade()
         with db.engine.connect() as connection:
 
@@ -175,6 +176,7 @@ def test_upgrading_renders_the_safe_html_of_drafts_rounds_minutes_and_more_writt
                 "action": read("SELECT description_html FROM meeting_action"),
                 "introduction": read("SELECT introduction_html FROM questionnaire"),
                 "privacy": read("SELECT privacy_note_html FROM questionnaire"),
+                "help": read("SELECT help_text_html FROM question"),
                 "panel": read("SELECT description_html FROM panel"),
             }
             items = connection.execute(text("SELECT count(*) FROM version_item")).scalar()
@@ -202,6 +204,7 @@ def test_upgrading_renders_the_safe_html_of_drafts_rounds_minutes_and_more_writt
         '<p dir="auto">It takes about <strong>five minutes</strong>.</p>'
     ]
     assert html["privacy"] == ['<p dir="auto">Only the <em>study team</em> reads it.</p>']
+    assert html["help"] == ['<p dir="auto">Choose <em>one</em></p>'] * 5
     assert html["panel"] == ['<p dir="auto">A panel for <strong>East London</strong>.</p>']
     # Undoing the columns kept the rows that refer to the tables that lost them.
     assert (items, comments) == (2, 1)

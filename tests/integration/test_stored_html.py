@@ -26,7 +26,7 @@ from portal.extensions import db
 from portal.meetings.jobs import send_due_packs
 from portal.meetings.models import AgendaItem, Meeting, MeetingAction, Rsvp
 from portal.panels.models import Panel
-from portal.questionnaires.models import QuestionType
+from portal.questionnaires.models import Question, QuestionType
 from portal.questionnaires.service import QuestionDetails
 from portal.rights import retention
 from tests.conftest import hidden_inputs, submit_form
@@ -443,7 +443,10 @@ def test_pages_showing_saved_words_never_render_them_on_view(
         cast,
         introduction="An *introduction*.",
         privacy_note="A *privacy* note.",
-        questions=(QuestionDetails(QuestionType.YES_NO_NOT_SURE, "Could you hear everyone?"),),
+        questions=(
+            QuestionDetails(QuestionType.SECTION, "About the meeting", "Say what you *think*."),
+            QuestionDetails(QuestionType.YES_NO_NOT_SURE, "Could you hear everyone?"),
+        ),
     )
     chair, member = client_as("chair"), client_as("member")
     poll = open_poll(chair, cast.panel.id)
@@ -510,7 +513,11 @@ def test_pages_showing_saved_words_never_render_them_on_view(
         ("member", meeting_url + "/pack", ("<em>said</em>", "<em>Hello</em>")),
         ("chair", meeting_url + "/agenda", ("<em>Hello</em>",)),
         ("researcher", questionnaires, ("<em>introduction</em>", "<em>privacy</em>")),
-        ("member", questionnaires + "/answer/1", ("<em>introduction</em>", "<em>privacy</em>")),
+        (
+            "member",
+            questionnaires + "/answer/1",
+            ("<em>introduction</em>", "<em>privacy</em>", "<em>think</em>"),
+        ),
         ("admin", f"/admin/panels/{cast.panel.id}", ("<em>Ours</em>",)),
         ("member", f"/panels/{cast.panel.id}/comments/{comment.id}/withdraw", ("<em>Mine</em>",)),
     )
@@ -528,13 +535,17 @@ def test_pages_showing_saved_words_never_render_them_on_view(
     assert "<em>said</em>" in email.html_body
 
 
-def test_a_changed_questionnaire_introduction_and_privacy_note_show_the_new_words(
+def test_a_changed_questionnaire_introduction_privacy_note_and_help_show_the_new_words(
     cast: Cast, client_as: Callable[[str], FlaskClient]
 ) -> None:
     questionnaire = make_questionnaire(
         cast,
         introduction="It takes a **lantern** minute.",
         privacy_note="Only the **lantern** team reads it.",
+        questions=(
+            QuestionDetails(QuestionType.SECTION, "About the meeting", "Why the **lantern**."),
+            QuestionDetails(QuestionType.YES_NO_NOT_SURE, "Could you hear everyone?"),
+        ),
     )
     url = f"/panels/{cast.panel.id}/questionnaires/{questionnaire.id}"
     today = datetime.now(UTC).date()
@@ -551,14 +562,24 @@ def test_a_changed_questionnaire_introduction_and_privacy_note_show_the_new_word
         "closes_on": (today + timedelta(days=7)).isoformat(),
         "closes_time": "17:00",
     }
-    assert submit_form(client_as("researcher"), url + "/edit", details).status_code == 302
+    researcher = client_as("researcher")
+    assert submit_form(researcher, url + "/edit", details).status_code == 302
+    section_id = db.session.scalars(
+        select(Question.id).where(
+            Question.questionnaire_id == questionnaire.id, Question.kind == QuestionType.SECTION
+        )
+    ).one()
+    section = {"kind": "section", "text": "About the meeting", "help_text": "Why the *harbour*."}
+    changed = submit_form(researcher, f"{url}/questions/{section_id}/edit", section)
+    assert changed.status_code == 302
 
     introduction = "It takes a <em>harbour</em> minute."
     privacy = "Only the <em>harbour</em> team reads it."
-    builder = _page(client_as("researcher"), url)
+    builder = _page(researcher, url)
     _shows_new_never_old(builder, introduction, privacy, where="builder")
     answering = _page(client_as("member"), url + "/answer/1")
-    _shows_new_never_old(answering, introduction, privacy, where="answer page")
+    help_text = "Why the <em>harbour</em>."
+    _shows_new_never_old(answering, introduction, privacy, help_text, where="answer page")
 
 
 def test_a_changed_panel_description_shows_its_new_words_and_never_the_old(
