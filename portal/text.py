@@ -3,9 +3,10 @@
 People write in a small Markdown subset (paragraphs, lists, bold, italic, links). It is
 rendered, then cleaned with bleach so only that subset survives: no scripts, no styles, no
 images, no attributes except a link's address, and only web and email addresses as links.
-Templates show user text through the ``user_text`` filter, or, for text shown on busy pages, the
-safe HTML kept beside it in a ``*_html`` column (``keep_html``): rendered here when the text is
-saved or changed, so a page shows it without rendering it again on every view.
+Templates show saved text through the safe HTML kept beside it in a ``*_html`` column
+(``keep_html``): rendered here when the text is saved or changed, so a page shows it without
+rendering it again on every view. The ``user_text`` filter is for words that are not a saved
+column: what a person just typed and could not save, or words handed to an email.
 
 A translated sentence that carries a person's words (an item's title, a name) is built with
 ``translated`` or ``lazy_translated`` here: the sentence is the translators' and is trusted, the

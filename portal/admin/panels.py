@@ -14,6 +14,7 @@ from portal.audit.service import AuditAction, record
 from portal.db import utcnow
 from portal.extensions import db
 from portal.panels.models import Membership, Panel, Site
+from portal.text import render_user_text
 
 
 class PanelEditConflict(RuntimeError):
@@ -80,6 +81,8 @@ def update_panel(panel: Panel, details: PanelDetails, lock_version: int) -> None
         .values(
             name=details.name,
             description=details.description,
+            # One UPDATE skips ``keep_html``: the description's safe HTML is rendered here.
+            description_html=render_user_text(details.description),
             lock_version=lock_version + 1,
             updated_at=utcnow(),
         )

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import TimestampMixin, enum_column, utcnow
 from portal.extensions import db
+from portal.text import StoredHTML, keep_html
 
 if TYPE_CHECKING:
     from portal.panels.models import Panel, Site
@@ -41,6 +42,10 @@ class ItemFields:
     who: Mapped[str] = mapped_column(String(300), default="")
     by_when: Mapped[str] = mapped_column(String(100), default="")
     resources: Mapped[str] = mapped_column(default="")
+    # ``description``, ``what`` and ``resources`` as safe HTML, kept in step by ``keep_html``.
+    description_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
+    what_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
+    resources_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
 
 
 class Draft(TimestampMixin, db.Model):
@@ -59,6 +64,8 @@ class Draft(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(300))
     source: Mapped[str] = mapped_column(String(300), default="")
     summary: Mapped[str] = mapped_column(default="")
+    # ``summary`` as safe HTML, kept in step by ``keep_html``.
+    summary_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
     content_note: Mapped[str] = mapped_column(default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     lock_version: Mapped[int] = mapped_column(default=1)
@@ -102,6 +109,8 @@ class DraftVersion(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     source: Mapped[str] = mapped_column(String(300), default="")
     summary: Mapped[str] = mapped_column(default="")
+    # ``summary`` as safe HTML, kept in step by ``keep_html``.
+    summary_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
     content_note: Mapped[str] = mapped_column(default="")
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -126,3 +135,13 @@ class VersionItem(ItemFields, db.Model):
     )
 
     version: Mapped[DraftVersion] = relationship(back_populates="items", lazy="raise")
+
+
+keep_html(Draft.summary, Draft.summary_html)
+keep_html(DraftVersion.summary, DraftVersion.summary_html)
+keep_html(DraftItem.description, DraftItem.description_html)
+keep_html(DraftItem.what, DraftItem.what_html)
+keep_html(DraftItem.resources, DraftItem.resources_html)
+keep_html(VersionItem.description, VersionItem.description_html)
+keep_html(VersionItem.what, VersionItem.what_html)
+keep_html(VersionItem.resources, VersionItem.resources_html)

@@ -42,6 +42,8 @@ class AvailabilityPoll(TimestampMixin, db.Model):
     panel_id: Mapped[int] = mapped_column(ForeignKey("panel.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(default="")
+    # ``description`` as safe HTML, kept in step by ``keep_html``.
+    description_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
     closes_at: Mapped[datetime]
     status: Mapped[PollStatus] = mapped_column(
         enum_column(PollStatus, "poll_status"), default=PollStatus.OPEN
@@ -110,6 +112,10 @@ class Meeting(TimestampMixin, db.Model):
     # Raised by every saved edit of the details, so a second person's edit meets a conflict.
     lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
     previous_results_summary: Mapped[str] = mapped_column(default="")
+    # ``previous_results_summary`` as safe HTML, kept in step by ``keep_html``.
+    previous_results_summary_html: Mapped[str] = mapped_column(
+        StoredHTML, default="", server_default=""
+    )
     pack_published_at: Mapped[datetime | None]
     pack_sent_at: Mapped[datetime | None]
     minutes_agreed_at: Mapped[datetime | None]
@@ -233,6 +239,8 @@ class MinutesRevision(db.Model):
     )
     number: Mapped[int]
     body: Mapped[str]
+    # ``body`` as safe HTML, kept in step by ``keep_html``.
+    body_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
     shared_at: Mapped[datetime | None]
     written_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     written_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -252,6 +260,8 @@ class MeetingAction(TimestampMixin, db.Model):
         ForeignKey("meeting.id", ondelete="CASCADE"), index=True
     )
     description: Mapped[str]
+    # ``description`` as safe HTML, kept in step by ``keep_html``.
+    description_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
     owner: Mapped[str] = mapped_column(String(200), default="")
     due_on: Mapped[date | None]
     status: Mapped[ActionStatus] = mapped_column(
@@ -284,7 +294,11 @@ class CalendarFeed(db.Model):
     reset_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+keep_html(AvailabilityPoll.description, AvailabilityPoll.description_html)
 keep_html(Meeting.venue, Meeting.venue_html)
 keep_html(Meeting.accessibility_info, Meeting.accessibility_info_html)
 keep_html(AgendaItem.description, AgendaItem.description_html)
+keep_html(Meeting.previous_results_summary, Meeting.previous_results_summary_html)
 keep_html(Rsvp.access_note, Rsvp.access_note_html)
+keep_html(MinutesRevision.body, MinutesRevision.body_html)
+keep_html(MeetingAction.description, MeetingAction.description_html)

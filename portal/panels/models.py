@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.db import TimestampMixin, enum_column
 from portal.extensions import db
 from portal.panels.roles import Role
+from portal.text import StoredHTML, keep_html
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
@@ -23,6 +24,9 @@ class Panel(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     study_name: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(default="")
+    # ``description`` as safe HTML, kept in step by ``keep_html`` (and by ``update_panel``, whose
+    # one UPDATE skips it).
+    description_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
     pseudonym_prefix: Mapped[str] = mapped_column(String(16), default="LEAP")
     next_pseudonym_number: Mapped[int] = mapped_column(default=1)
     # Goes up with every change to the name or description, so two administrators editing at
@@ -72,3 +76,6 @@ class Membership(TimestampMixin, db.Model):
 
     panel: Mapped[Panel] = relationship(back_populates="memberships", lazy="raise")
     user: Mapped[User] = relationship(back_populates="memberships", lazy="raise")
+
+
+keep_html(Panel.description, Panel.description_html)

@@ -41,6 +41,9 @@ class Questionnaire(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(300))
     introduction: Mapped[str] = mapped_column(default="")
     privacy_note: Mapped[str] = mapped_column(default="")
+    # ``introduction`` and ``privacy_note`` as safe HTML, kept in step by ``keep_html``.
+    introduction_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
+    privacy_note_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
     # Said before the first question when it may talk about something upsetting.
     content_note: Mapped[str] = mapped_column(default="", server_default="")
     anonymous: Mapped[bool] = mapped_column(default=False)
@@ -75,6 +78,8 @@ class Question(db.Model):
     kind: Mapped[QuestionType] = mapped_column(enum_column(QuestionType, "question_type"))
     text: Mapped[str] = mapped_column(String(500))
     help_text: Mapped[str] = mapped_column(default="")
+    # ``help_text`` as safe HTML, for a section's page; kept in step by ``keep_html``.
+    help_text_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
     required: Mapped[bool] = mapped_column(default=False)
     # Choices for choice and ranking questions, in order; N for a ranking.
     options: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -134,4 +139,7 @@ class Completion(db.Model):
     completed_on: Mapped[date]
 
 
+keep_html(Questionnaire.introduction, Questionnaire.introduction_html)
+keep_html(Questionnaire.privacy_note, Questionnaire.privacy_note_html)
+keep_html(Question.help_text, Question.help_text_html)
 keep_html(Answer.text, Answer.text_html)

@@ -32,6 +32,8 @@ class ReviewRound(TimestampMixin, db.Model):
         ForeignKey("draft_version.id", ondelete="CASCADE"), index=True
     )
     instructions: Mapped[str] = mapped_column(default="")
+    # ``instructions`` as safe HTML, kept in step by ``keep_html``.
+    instructions_html: Mapped[str] = mapped_column(StoredHTML, default="", server_default="")
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     closes_at: Mapped[datetime]
     closed_early_at: Mapped[datetime | None]
@@ -122,6 +124,7 @@ class MissingAction(db.Model):
     check: Mapped[OmissionCheck] = relationship(back_populates="missing_actions", lazy="raise")
 
 
+keep_html(ReviewRound.instructions, ReviewRound.instructions_html)
 keep_html(OmissionCheck.rewording, OmissionCheck.rewording_html)
 keep_html(OmissionCheck.general_comment, OmissionCheck.general_comment_html)
 keep_html(ItemAnswer.comment, ItemAnswer.comment_html)

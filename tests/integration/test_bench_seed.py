@@ -51,6 +51,15 @@ def test_the_bench_seed_makes_a_round_and_an_inbox_people_can_open(client: Flask
     ).get_data(as_text=True)
     assert "How did the workshop go?" in answers and "More time for" in answers
     assert "Bench panel" in client.get("/").get_data(as_text=True)  # the team's home page
+    # The draft, round, pack and questionnaire are made through the ORM: their words show as HTML.
+    panel = f"/panels/{seeded.panel_id}"
+    version = client.get(f"{panel}/drafts/{seeded.draft_id}/versions/1").get_data(as_text=True)
+    assert "What <strong>we heard</strong> in the focus groups." in version
+    assert "What people said about <em>" in version
+    builder = client.get(f"{panel}/questionnaires/{seeded.questionnaire_id}").get_data(as_text=True)
+    assert "It takes about <strong>five minutes</strong>." in builder
+    pack = client.get(f"{panel}/meetings/{seeded.meeting_id}/pack").get_data(as_text=True)
+    assert '<p dir="auto">You said the list was too long. We shortened it.</p>' in pack
 
 
 def test_the_bench_seed_gives_a_member_feedback_and_a_questionnaire_they_answered(

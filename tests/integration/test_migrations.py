@@ -118,6 +118,98 @@ def test_upgrading_renders_the_safe_html_of_meeting_words_written_before(
     assert agenda == 1  # undoing the columns kept the rows that refer to the meeting
 
 
+def test_upgrading_renders_the_safe_html_of_drafts_rounds_minutes_and_more_written_before(
+    empty_database_app: Flask,
+) -> None:
+    from bench.seed import seed
+    from portal.db import utcnow
+    from portal.meetings.models import AvailabilityPoll, MeetingAction, MinutesRevision
+    from portal.panels.models import Panel
+    from portal.questionnaires.models import Questionnaire
+
+    with empty_database_app.app_context():
+        upgrade()
+        seeded = seed(comments=1, members=2, items=2, password="a password long enough to pass")
+        db.session.add_all(
+            [
+                MinutesRevision(meeting_id=seeded.meeting_id, number=1, body="We *met*."),
+                MeetingAction(meeting_id=seeded.meeting_id, description="Print the leaflet"),
+                AvailabilityPoll(
+                    panel_id=seeded.panel_id,
+                    title="When can you come?",
+                    description="About *an hour*.",
+                    closes_at=utcnow(),
+                ),
+            ]
+        )
+        panel = db.session.get(Panel, seeded.panel_id)
+        questionnaire = db.session.get(Questionnaire, seeded.questionnaire_id)
+        assert panel is not None and questionnaire is not None
+        panel.description = "A panel for **East London**."
+        questionnaire.privacy_note = "Only the *study team* reads it."
+        db.session.commit()
+        db.session.remove()
+        # Back to before these words were kept as HTML; some change there, then forward.
+        downgrade(revision="0018")
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE draft SET summary = 'What the **panel** said'"))
+            connection.execute(text("UPDATE version_item SET what = 'Train *every* team'"))
+            connection.execute(text("UPDATE meeting_action SET description = 'Print the *poster*'"))
+            connection.execute(text("UPDATE question SET help_text = 'Choose *one*'"))
+        upgrade()
+        with db.engine.connect() as connection:
+
+            def read(query: str) -> list[object]:
+                return list(connection.execute(text(query)).scalars())
+
+            html = {
+                "draft": read("SELECT summary_html FROM draft"),
+                "version": read("SELECT summary_html FROM draft_version"),
+                "draft items": read("SELECT description_html FROM draft_item ORDER BY id"),
+                "version items": read("SELECT description_html FROM version_item ORDER BY id"),
+                "what": read("SELECT what_html FROM version_item"),
+                "resources": read("SELECT resources_html FROM version_item"),
+                "instructions": read("SELECT instructions_html FROM review_round"),
+                "poll": read("SELECT description_html FROM availability_poll"),
+                "summary": read("SELECT previous_results_summary_html FROM meeting"),
+                "minutes": read("SELECT body_html FROM minutes_revision"),
+                "action": read("SELECT description_html FROM meeting_action"),
+                "introduction": read("SELECT introduction_html FROM questionnaire"),
+                "privacy": read("SELECT privacy_note_html FROM questionnaire"),
+                "help": read("SELECT help_text_html FROM question"),
+                "panel": read("SELECT description_html FROM panel"),
+            }
+            items = connection.execute(text("SELECT count(*) FROM version_item")).scalar()
+            comments = connection.execute(text("SELECT count(*) FROM comment")).scalar()
+        db.session.remove()
+    assert html["draft"] == ['<p dir="auto">What the <strong>panel</strong> said</p>']
+    assert html["version"] == [
+        '<p dir="auto">What <strong>we heard</strong> in the focus groups.</p>'
+    ]
+    for key in ("draft items", "version items"):
+        assert html[key] == [
+            '<p dir="auto">What people said about <em>staff diversity across roles</em>.</p>',
+            '<p dir="auto">What people said about <em>training on ethnicity and cultures</em>.</p>',
+        ], key
+    assert html["what"] == ['<p dir="auto">Train <em>every</em> team</p>'] * 2
+    assert html["resources"] == ["", ""]  # no text, no HTML
+    assert html["instructions"] == [
+        '<p dir="auto">Tell us which actions match your experience.</p>'
+    ]
+    assert html["poll"] == ['<p dir="auto">About <em>an hour</em>.</p>']
+    assert html["summary"] == ['<p dir="auto">You said the list was too long. We shortened it.</p>']
+    assert html["minutes"] == ['<p dir="auto">We <em>met</em>.</p>']
+    assert html["action"] == ['<p dir="auto">Print the <em>poster</em></p>']
+    assert html["introduction"] == [
+        '<p dir="auto">It takes about <strong>five minutes</strong>.</p>'
+    ]
+    assert html["privacy"] == ['<p dir="auto">Only the <em>study team</em> reads it.</p>']
+    assert html["help"] == ['<p dir="auto">Choose <em>one</em></p>'] * 5
+    assert html["panel"] == ['<p dir="auto">A panel for <strong>East London</strong>.</p>']
+    # Undoing the columns kept the rows that refer to the tables that lost them.
+    assert (items, comments) == (2, 1)
+
+
 def test_a_new_migration_is_numbered_next_in_the_chain(tmp_path: Path) -> None:
     copy = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, copy, ignore=shutil.ignore_patterns("__pycache__"))

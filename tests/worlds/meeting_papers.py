@@ -112,6 +112,8 @@ def add(world: World) -> None:
 
 AGENDA_ITEM = Wording("What we will talk about in part NUMBER, and *why*.")
 MINUTES_COMMENT = Wording("About point NUMBER of the minutes: **please** add what I said.")
+MINUTES = Wording("Minutes, version NUMBER: we *agreed* the plan.")
+ACTION = Wording("Grown action NUMBER: send the **notes** round")
 
 
 def grow(world: World, count: int) -> None:
@@ -185,7 +187,8 @@ def grow(world: World, count: int) -> None:
             {
                 "meeting_id": meeting_id,
                 "number": number,
-                "body": f"Minutes, version {number}.",
+                "body": MINUTES.text(number),
+                "body_html": MINUTES.html(number),
                 "shared_at": None,
                 "written_by_id": chair_id,
             }
@@ -198,7 +201,8 @@ def grow(world: World, count: int) -> None:
         [
             {
                 "meeting_id": meeting_id,
-                "description": f"Grown action {position}",
+                "description": ACTION.text(position),
+                "description_html": ACTION.html(position),
                 "owner": "The chair",
                 "status": statuses[position % len(statuses)],
             }

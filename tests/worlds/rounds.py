@@ -11,13 +11,14 @@ from portal.db import utcnow
 from portal.drafts.models import DraftVersion, VersionItem
 from portal.extensions import db
 from portal.rounds.models import ReviewRound
-from tests.growth import insert_rows
+from tests.growth import Wording, insert_rows
 
 if TYPE_CHECKING:
     from tests.world import World
 
 RESEARCHERS = {"researcher"}
 MEMBERS_AND_CHAIR = {"member", "chair"}
+INSTRUCTIONS = Wording("Grown round NUMBER: tell us what *matches* your experience.")
 
 # Panel endpoint -> the panel roles ("member", "chair", "researcher") that may open it.
 ALLOWED: dict[str, set[str]] = {
@@ -87,7 +88,8 @@ def grow(world: World, count: int) -> None:
             {
                 "panel_id": world.cast.panel.id,
                 "version_id": version_ids[number % len(version_ids)],
-                "instructions": f"Grown round {number}",
+                "instructions": INSTRUCTIONS.text(number),
+                "instructions_html": INSTRUCTIONS.html(number),
                 "opened_at": now - timedelta(days=number % 30 + 1),
                 "closes_at": now + timedelta(days=number % 30 - 10),
                 "closed_early_at": now if number % 7 == 0 else None,
