@@ -74,19 +74,25 @@ _LIST = "list"
 
 
 def _key(value: Any) -> Any:
+    """``value`` as a key: the same only for values a component shows the same way. Called for
+    every value of every component a page shows, so the commonest types are tried first."""
     kind = type(value)
     if kind is str:
         return value
-    if kind is int or kind is float or kind is bool or value is None:
-        return (kind.__name__, value)
+    if kind is dict:
+        return (_DICT, tuple([(name, _key(item)) for name, item in value.items()]))
+    if kind is list or kind is tuple:
+        return (_LIST, tuple([_key(item) for item in value]))
+    if kind is int or kind is bool or kind is float or value is None:
+        return (kind, value)  # the type keeps True, 1 and 1.0 apart
+    if kind is Markup:
+        return (_MARKUP, str(value))
     if isinstance(value, Undefined):
         raise _Unkeyable
-    if hasattr(value, "__html__"):  # Markup, or a lazy translation (escaped as markup)
+    if hasattr(value, "__html__"):  # a lazy translation, which is escaped as markup
         return (_MARKUP, str(value.__html__()))
     if isinstance(value, Mapping):
-        return (_DICT, tuple((name, _key(item)) for name, item in value.items()))
-    if kind is list or kind is tuple:
-        return (_LIST, tuple(_key(item) for item in value))
+        return (_DICT, tuple([(name, _key(item)) for name, item in value.items()]))
     raise _Unkeyable
 
 
