@@ -10,8 +10,6 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask.globals import _cv_app
 from flask_babel import (
-    format_date,
-    format_datetime,
     get_locale,
     get_translations,
     gettext,
@@ -24,6 +22,7 @@ from wtforms import Field, Form
 from wtforms.fields import FieldList, FormField
 
 from portal import languages
+from portal.dates import format_date, format_datetime
 from portal.panels.models import Membership
 from portal.panels.service import is_paused
 from portal.readability import advice
