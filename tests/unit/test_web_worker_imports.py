@@ -16,6 +16,7 @@ LOADED_WHEN_USED = {
     "flask_migrate": "migrations",
     "authlib": "single sign-on",
     "requests": "single sign-on",
+    "cryptography": "single sign-on (checking the identity provider's signed tokens)",
     "openpyxl": "spreadsheet exports",
     "icalendar": "calendar files",
     "segno": "the two-step QR code",
