@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -68,6 +67,10 @@ class EmailAddress:
         self.message = message
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
+        # Imported here: only forms that take an email address need it, and every worker
+        # would otherwise hold it.
+        from email_validator import EmailNotValidError, validate_email
+
         address = (field.data or "").strip()
         local, at, domain = address.rpartition("@")
         reserved = _reserved_suffix(domain) if at else None
@@ -90,6 +93,8 @@ class EmailAddress:
 
 def _reserved_suffix(domain: str) -> str | None:
     """The special-use name ``domain`` ends in ("invalid" for "demo.invalid"), if any."""
+    from email_validator import SPECIAL_USE_DOMAIN_NAMES
+
     name = domain.lower().rstrip(".")
     return next(
         (

@@ -26,7 +26,6 @@ from wsgiref.headers import Headers
 
 from flask import Flask
 from whitenoise import WhiteNoise
-from whitenoise.compress import Compressor
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +63,10 @@ def build_hashed_files(static_folder: Path) -> dict[str, str]:
     known = set(sources)
     for name in sources:
         _hash_file(static_folder, name, known, manifest, visiting=set())
+    # Imported here: only the build compresses, and it brings gzip, Brotli and a thread pool
+    # that every web worker would otherwise hold.
+    from whitenoise.compress import Compressor
+
     compressor = Compressor(quiet=True)
     for name in manifest.values():
         path = out / name

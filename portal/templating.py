@@ -3,16 +3,13 @@ put dates, times, lengths and file sizes into words."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from functools import lru_cache
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel import dates as babel_dates
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask.globals import _cv_app
 from flask_babel import (
-    format_date,
     get_locale,
     get_translations,
     gettext,
@@ -26,6 +23,7 @@ from wtforms.fields import FieldList, FormField
 
 from portal import languages
 from portal.components import init_components
+from portal.dates import format_date, format_datetime
 from portal.panels.models import Membership
 from portal.panels.service import is_paused
 from portal.readability import advice
@@ -136,23 +134,7 @@ def load_navigation() -> list[dict[str, Any]]:
 
 def london_time(value: datetime, format: str = "EEEE d MMMM yyyy, h:mma") -> str:
     """A UTC moment as people in England read it, right across clock changes."""
-    local = value.astimezone(LONDON)
-    if not _TIME_FIELDS.intersection(format):
-        # Only the day is shown: every moment of a day has the same words.
-        local = datetime.combine(local.date(), time(12), LONDON)
-    locale = get_locale() or current_app.config["DEFAULT_LOCALE"]
-    return _london_words(local, format, str(locale))
-
-
-# The letters of a date pattern that show the time of day (babel.dates).
-_TIME_FIELDS = frozenset("hHKkmsSAaBbzZvVOXx")
-
-
-@lru_cache(maxsize=1024)
-def _london_words(local: datetime, format: str, locale: str) -> str:
-    """Babel's words for a moment, kept: a list of 25 entries often shows the same days."""
-    words = babel_dates.format_datetime(local, format, tzinfo=LONDON, locale=locale)
-    return words.replace("AM", "am").replace("PM", "pm")
+    return format_datetime(value.astimezone(LONDON), format).replace("AM", "am").replace("PM", "pm")
 
 
 def duration_words(minutes: int) -> str:

@@ -12,9 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import format_date, gettext
+from flask_babel import gettext
 
 from portal.accounts.models import User
+from portal.dates import format_date
 from portal.extensions import db
 from portal.involvement.choices import choice_of
 from portal.involvement.entries import entries_of

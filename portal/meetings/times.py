@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_date, gettext
+from flask_babel import gettext
+
+from portal.dates import format_date
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -180,7 +180,7 @@ def test_dates_follow_the_language_in_uk_time() -> None:
         assert "ਜੁਲਾਈ" in london_time(summer) and "1:00" in london_time(summer)  # 13:00 BST
 
 
-def test_dates_kept_for_a_list_are_the_london_day_in_the_readers_language() -> None:
+def test_dates_in_lists_are_the_london_day_in_the_readers_language() -> None:
     # 23:30 UTC on 30 June is half past midnight on 1 July in London (summer time).
     late = datetime(2027, 6, 30, 23, 30, tzinfo=UTC)
     earlier = datetime(2027, 6, 30, 22, 0, tzinfo=UTC)  # 11pm on 30 June in London
