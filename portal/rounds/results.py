@@ -106,7 +106,7 @@ class ItemTally:
 
     @property
     def lines(self) -> list[AnswerLine]:
-        """Each answer in order, with its count and share, worked out once for the page."""
+        """Each answer in order, with its count and its share of those who answered."""
         return [AnswerLine(answer, self.counts[answer], self.share(answer)) for answer in ANSWERS]
 
 
