@@ -95,6 +95,11 @@ class Page:
     def count(self) -> int:
         return max(1, math.ceil(self.total / self.size))
 
+    @property
+    def next_page(self) -> bool:
+        """Is there a page after this one? Beyond those counted, the page itself knows."""
+        return self.has_next if self.more else self.number < self.count
+
 
 @dataclass(frozen=True)
 class TriageDecision:
