@@ -11,7 +11,7 @@ filter made to fail, so none of them renders those words again on view.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -124,6 +124,21 @@ def _page(client: FlaskClient, url: str) -> str:
     return response.get_data(as_text=True)
 
 
+# Where a member's access note shows: their own meeting page, and the replies the team read.
+def _note_pages(url: str) -> dict[str, list[str]]:
+    return {"member": [url], "chair": [url + "/replies"], "researcher": [url + "/replies"]}
+
+
+def _each_page(
+    client_as: Callable[[str], FlaskClient], pages: dict[str, list[str]]
+) -> Iterator[tuple[tuple[str, str], str]]:
+    """Each page as its role sees it: ((role, address), the page's HTML)."""
+    for role, urls in pages.items():
+        client = client_as(role)
+        for url in urls:
+            yield (role, url), _page(client, url)
+
+
 def test_an_edited_meetings_venue_and_accessibility_information_show_the_new_words_never_the_old(
     cast: Cast, client_as: Callable[[str], FlaskClient]
 ) -> None:
@@ -168,19 +183,15 @@ def test_a_changed_meeting_access_note_shows_its_new_words_and_never_the_old(
 
     reply = {"answer": "attending", "access_note": "A *space for my wheelchair*"}
     assert submit_form(member, url + "/reply", reply).status_code == 302
-    pages = {"member": [url], "chair": [url + "/replies"], "researcher": [url + "/replies"]}
-    for role, urls in pages.items():
-        for page_url in urls:
-            html = _page(client_as(role), page_url)
-            assert "A <em>space for my wheelchair</em>" in html, (role, page_url)
-            assert "interpreter" not in html, (role, page_url)
+    for seen_by, html in _each_page(client_as, _note_pages(url)):
+        assert "A <em>space for my wheelchair</em>" in html, seen_by
+        assert "interpreter" not in html, seen_by
 
     # Taking the note away leaves nothing of it behind.
     reply = {"answer": "attending", "access_note": ""}
     assert submit_form(member, url + "/reply", reply).status_code == 302
-    for role, urls in pages.items():
-        for page_url in urls:
-            assert "wheelchair" not in _page(client_as(role), page_url), (role, page_url)
+    for seen_by, html in _each_page(client_as, _note_pages(url)):
+        assert "wheelchair" not in html, seen_by
 
 
 def test_an_erased_members_meeting_access_note_shows_to_nobody(
@@ -219,10 +230,8 @@ def test_meeting_access_notes_forgotten_when_their_time_is_up_show_to_nobody(
     retention.forget_involvement_administration(cast.panel.id)
     db.session.commit()
 
-    pages = {"member": [url], "chair": [url + "/replies"], "researcher": [url + "/replies"]}
-    for role, urls in pages.items():
-        for page_url in urls:
-            assert "large print" not in _page(client_as(role), page_url), (role, page_url)
+    for seen_by, html in _each_page(client_as, _note_pages(url)):
+        assert "large print" not in html, seen_by
     db.session.expire_all()
     note = db.session.scalars(select(Rsvp).where(Rsvp.meeting_id == meeting.id)).one()
     assert (note.access_note, str(note.access_note_html)) == ("", "")
