@@ -1,6 +1,6 @@
-"""The box and the status tag beside each row of a list, and each row of the attendance sheet,
-are written out by hand for speed; they must stay the markup NHS.UK's checkboxes, tag and
-radios macros give (white space aside)."""
+"""The box beside each row of a list and each row of the attendance sheet are written out by
+hand for speed, and the status tag is NHS.UK's tag kept once rendered: all must stay the markup
+NHS.UK's checkboxes, tag and radios macros give (white space aside)."""
 
 from __future__ import annotations
 
