@@ -38,6 +38,7 @@ from portal.questionnaires.models import (
     QuestionType,
     Submission,
 )
+from portal.rounds.counts import recount
 from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck, Resonance, ReviewRound
 from portal.text import render_preview, render_user_text
 
@@ -313,6 +314,7 @@ def _answer_round(
             )
         )
     db.session.flush()
+    recount(review_round.id)
 
 
 def _comment(

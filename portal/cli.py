@@ -97,5 +97,23 @@ def create_admin_command(email: str, name: str, password: str) -> None:
     click.echo(f"Administrator {email} created.")
 
 
+@portal_cli.command("recount-rounds")
+def recount_rounds_command() -> None:
+    """Count every review round's answers again, after answers were changed in the database by
+    hand (the portal keeps the counts itself as members send and change their answers)."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.rounds.counts import counted_now, kept, recount
+    from portal.rounds.models import ReviewRound
+
+    rounds = list(db.session.scalars(select(ReviewRound.id).order_by(ReviewRound.id)))
+    wrong = [round_id for round_id in rounds if kept(round_id) != counted_now(round_id)]
+    for round_id in wrong:
+        recount(round_id)
+    db.session.commit()
+    click.echo(f"{len(rounds)} rounds checked; counts made again for {len(wrong)}.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(portal_cli)

@@ -10,6 +10,7 @@ from portal.drafts.models import DraftKind, DraftVersion, VersionItem
 from portal.drafts.service import DraftDetails, ItemDetails, add_item, create_draft, publish
 from portal.extensions import db
 from portal.panels.models import Panel
+from portal.rounds.counts import recount
 from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck, Resonance, ReviewRound
 
 
@@ -83,6 +84,8 @@ def answer_round(
                 check_id=check.id, position=position, description=description, why_it_matters=why
             )
         )
+    # Written straight to the tables, as the demo study is: the kept counts are made again.
+    recount(review_round.id)
     db.session.commit()
     return check
 

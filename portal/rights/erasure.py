@@ -35,6 +35,7 @@ from portal.notifications.tell import tell
 from portal.panels.models import Membership
 from portal.questionnaires.models import Submission
 from portal.rights.models import DataExport, ErasureRequest, ErasureStatus, SupportRequest
+from portal.rounds.counts import forget_checks
 from portal.rounds.models import OmissionCheck
 from portal.text import StoredHTML
 
@@ -119,6 +120,7 @@ def erase(person: User, *, delete_words: bool) -> str:
     )
     db.session.execute(update(PollAnswer).where(PollAnswer.user_id == person.id).values(note=""))
     if delete_words:
+        forget_checks(OmissionCheck.user_id == person.id)
         for model, column in (
             (FeedbackEntry, FeedbackEntry.author_id),
             (Comment, Comment.author_id),

@@ -28,6 +28,7 @@ from portal.notifications.tell import tell
 from portal.panels.models import Membership, Panel
 from portal.questionnaires.models import Questionnaire, Submission
 from portal.rights.models import PanelContact, ResearchAction, RetentionPolicy, SupportRequest
+from portal.rounds.counts import forget_checks
 from portal.rounds.models import OmissionCheck, ReviewRound
 from portal.text import plain_later
 
@@ -106,6 +107,7 @@ def end_research_record(panel_id: int, action: ResearchAction) -> int:
         questionnaires = select(Questionnaire.id).where(Questionnaire.panel_id == panel_id)
         db.session.execute(delete(FeedbackEntry).where(FeedbackEntry.panel_id == panel_id))
         db.session.execute(delete(Comment).where(Comment.panel_id == panel_id))
+        forget_checks(OmissionCheck.round_id.in_(rounds))
         db.session.execute(delete(OmissionCheck).where(OmissionCheck.round_id.in_(rounds)))
         db.session.execute(
             delete(Submission).where(Submission.questionnaire_id.in_(questionnaires))

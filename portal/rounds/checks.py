@@ -23,6 +23,7 @@ from portal.involvement.entries import record_round_check
 from portal.links import portal_path
 from portal.notifications.kinds import Kind
 from portal.notifications.tell import tell
+from portal.rounds import counts
 from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck, Resonance, ReviewRound
 from portal.rounds.service import NotInRound, RoundClosed
 
@@ -88,12 +89,18 @@ def save_item_answer(
     if item_in_round(review_round, item_id) is None:
         raise NotInRound
     check = _open_check(review_round, user_id)
+    comment = comment.strip()
     answer = next((a for a in check.answers if a.version_item_id == item_id), None)
     if answer is None:
         answer = ItemAnswer(version_item_id=item_id)
         check.answers.append(answer)
+        before: tuple[Resonance | None, str] = (None, "")
+    else:
+        before = (answer.resonance, answer.comment)
     answer.resonance = resonance
     answer.comment = comment
+    if check.submitted_at is not None:
+        counts.count_changed_answer(review_round.id, item_id, before, (resonance, comment))
     _after_change(check, review_round, resume_page)
     return check
 
@@ -143,6 +150,8 @@ def submit_check(review_round: ReviewRound, user_id: int) -> OmissionCheck:
     check.submitted_at = utcnow()
     check.resume_page = "answers"
     db.session.flush()
+    if first_time:
+        counts.count_sent_check(check)
     draft = review_round.version.draft
     route_omission_check(check, review_round, draft)
     record_round_check(review_round.panel_id, review_round.id, review_round.version.title, user_id)

@@ -15,6 +15,7 @@ from portal.drafts.models import Draft, DraftVersion
 from portal.extensions import db
 from portal.feedback.routing import route_omission_check
 from portal.panels.models import Panel
+from portal.rounds.counts import recount
 from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck, Resonance, ReviewRound
 
 S, P, N, U = Resonance.STRONGLY, Resonance.PARTLY, Resonance.NO, Resonance.NOT_SURE
@@ -118,3 +119,4 @@ def load_rounds_demo(panel: Panel, people: dict[str, User], draft_title: str) ->
         db.session.add(check)
         db.session.flush()
         route_omission_check(check, review_round, review_round.version.draft)
+    recount(review_round.id)

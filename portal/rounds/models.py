@@ -124,6 +124,24 @@ class MissingAction(db.Model):
     check: Mapped[OmissionCheck] = relationship(back_populates="missing_actions", lazy="raise")
 
 
+class RoundItemCount(db.Model):
+    """How many of those who sent their answers gave each answer about one item of a round, and
+    how many wrote a comment on it: kept by ``portal.rounds.counts`` as answers are sent, changed
+    and removed, so the results page reads one row for each item instead of every answer."""
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("review_round.id", ondelete="CASCADE"), primary_key=True
+    )
+    version_item_id: Mapped[int] = mapped_column(
+        ForeignKey("version_item.id", ondelete="CASCADE"), primary_key=True
+    )
+    strongly: Mapped[int] = mapped_column(default=0, server_default="0")
+    partly: Mapped[int] = mapped_column(default=0, server_default="0")
+    no_match: Mapped[int] = mapped_column(default=0, server_default="0")
+    not_sure: Mapped[int] = mapped_column(default=0, server_default="0")
+    comments: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
 keep_html(ReviewRound.instructions, ReviewRound.instructions_html)
 keep_html(OmissionCheck.rewording, OmissionCheck.rewording_html)
 keep_html(OmissionCheck.general_comment, OmissionCheck.general_comment_html)

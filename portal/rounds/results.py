@@ -2,7 +2,8 @@
 
 Only submitted omission checks count. Reminders to those who have not answered are in
 ``reminders``. Every loader here runs a fixed number of queries however
-many members, items or answers a round has; long lists come one page at a time.
+many members, items or answers a round has; long lists come one page at a time. The answers
+and comments about each item are counted as they are sent (``counts``), not on every view.
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from portal.drafts.models import Draft, DraftVersion, VersionItem
 from portal.extensions import db
 from portal.panels.models import Membership
 from portal.panels.service import MEMBERS_AND_CHAIR, active_in_panel
-from portal.rounds.models import ItemAnswer, MissingAction, OmissionCheck, Resonance, ReviewRound
+from portal.rounds.counts import COLUMNS
+from portal.rounds.models import (
+    ItemAnswer,
+    MissingAction,
+    OmissionCheck,
+    Resonance,
+    ReviewRound,
+    RoundItemCount,
+)
 
 PAGE_SIZE = 20
 ANSWERS: tuple[Resonance, ...] = (
@@ -89,10 +98,11 @@ class AnswerLine:
 
 @dataclass
 class ItemTally:
-    """How members answered about one item."""
+    """How members answered about one item, and how many commented on it."""
 
     item: VersionItem
     counts: dict[Resonance, int] = field(default_factory=lambda: dict.fromkeys(ANSWERS, 0))
+    comments: int = 0
 
     @property
     def answered(self) -> int:
@@ -115,23 +125,28 @@ def _submitted(review_round: ReviewRound) -> Any:
 
 
 def item_tallies(review_round: ReviewRound) -> list[ItemTally]:
-    """Every item of the round's version, in order, with the count of each answer."""
-    items = db.session.scalars(
-        select(VersionItem)
+    """Every item of the round's version, in order, with the count of each answer and of
+    comments, from the counts kept as answers are sent (``portal.rounds.counts``)."""
+    rows = db.session.execute(
+        select(VersionItem, RoundItemCount)
+        .outerjoin(
+            RoundItemCount,
+            and_(
+                RoundItemCount.version_item_id == VersionItem.id,
+                RoundItemCount.round_id == review_round.id,
+            ),
+        )
         .where(VersionItem.version_id == review_round.version_id)
         .order_by(VersionItem.position)
     )
-    tallies = {item.id: ItemTally(item) for item in items}
-    counts = db.session.execute(
-        select(ItemAnswer.version_item_id, ItemAnswer.resonance, func.count())
-        .join(OmissionCheck, OmissionCheck.id == ItemAnswer.check_id)
-        .where(_submitted(review_round), ItemAnswer.resonance.is_not(None))
-        .group_by(ItemAnswer.version_item_id, ItemAnswer.resonance)
-    )
-    for item_id, resonance, count in counts:
-        if item_id in tallies:
-            tallies[item_id].counts[resonance] = count
-    return list(tallies.values())
+    tallies = []
+    for item, kept in rows:
+        tally = ItemTally(item)
+        if kept is not None:
+            tally.counts = {answer: getattr(kept, COLUMNS[answer]) for answer in ANSWERS}
+            tally.comments = kept.comments
+        tallies.append(tally)
+    return tallies
 
 
 @dataclass(frozen=True)
@@ -210,10 +225,28 @@ def _with_author(query: Select[Any], review_round: ReviewRound) -> Select[Any]:
     )
 
 
-def item_comments(review_round: ReviewRound, page: int) -> Page[Any]:
-    """Comments members made on single items, by item. Rows: ``position``, ``title``,
-    ``resonance``, ``comment``, ``pseudonym_code``, ``display_name``."""
-    condition = (_submitted(review_round), func.trim(ItemAnswer.comment) != "")
+def item_comments(review_round: ReviewRound, tallies: list[ItemTally], page: int) -> Page[Any]:
+    """Comments members made on single items, by item (``tallies`` are the round's, from
+    ``item_tallies``). Rows: ``position``, ``title``, ``resonance``, ``comment``,
+    ``comment_html``, ``pseudonym_code``, ``display_name``, ``may_quote``.
+
+    Each item's count of comments says which items the page's comments are about, so only
+    those items' answers are read, however many members and items the round has.
+    """
+    total = sum(tally.comments for tally in tallies)
+    number = min(max(1, page), max(1, math.ceil(total / PAGE_SIZE)))
+    first = (number - 1) * PAGE_SIZE  # how many comments come before this page
+    before = 0
+    skip = 0
+    items: list[int] = []
+    for tally in tallies:
+        if before + tally.comments > first and before < first + PAGE_SIZE:
+            if not items:
+                skip = first - before
+            items.append(tally.item.id)
+        before += tally.comments
+    if not items:
+        return Page(rows=[], number=number, total=total)
     query = _with_author(
         select(
             VersionItem.position,
@@ -227,14 +260,15 @@ def item_comments(review_round: ReviewRound, page: int) -> Page[Any]:
         .join(OmissionCheck, OmissionCheck.id == ItemAnswer.check_id)
         .join(VersionItem, VersionItem.id == ItemAnswer.version_item_id),
         review_round,
+    ).where(
+        _submitted(review_round),
+        ItemAnswer.version_item_id.in_(items),
+        ItemAnswer.comment != "",
     )
-    query = query.where(*condition).order_by(VersionItem.position, OmissionCheck.id)
-    count = (
-        select(func.count(ItemAnswer.id))
-        .join(OmissionCheck, OmissionCheck.id == ItemAnswer.check_id)
-        .where(*condition)
+    rows = db.session.execute(
+        query.order_by(VersionItem.position, OmissionCheck.id).limit(PAGE_SIZE).offset(skip)
     )
-    return _page(query, count, page)
+    return Page(rows=list(rows), number=number, total=total)
 
 
 def missing_actions(review_round: ReviewRound, page: int) -> Page[Any]:

@@ -242,3 +242,28 @@ def _alembic_config(directory: Path) -> Config:
     config = Config()
     config.set_main_option("script_location", str(directory))
     return config
+
+
+def test_upgrading_counts_the_answers_already_sent_in_each_round(
+    empty_database_app: Flask,
+) -> None:
+    from bench.seed import seed
+    from portal.rounds.counts import counted_now, kept
+
+    with empty_database_app.app_context():
+        upgrade()
+        seeded = seed(comments=1, members=4, items=2, password="a password long enough to pass")
+        db.session.commit()
+        db.session.remove()
+        # Back to before the counts were kept; answers change there, then forward.
+        downgrade(revision="0019")
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE item_answer SET resonance = 'no' WHERE id = 1"))
+            connection.execute(text("UPDATE item_answer SET comment = '' WHERE id = 2"))
+        upgrade()
+        made, counted = kept(seeded.round_id), counted_now(seeded.round_id)
+        db.session.remove()
+    assert made == counted
+    # Three members sent answers about two items: every answer is counted, once.
+    assert sum(made[item]["comments"] for item in made) == 5
+    assert sum(sum(n for key, n in made[item].items() if key != "comments") for item in made) == 6
