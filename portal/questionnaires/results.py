@@ -1,18 +1,22 @@
 """Results: counts, percentages, medians, free text and ranking scores for every question.
 
-All the answers are read in one query and counted here, so the number of queries does not grow
-with the number of answers or questions.
+The database counts: one query returns, for each question, how many people sent each distinct
+answer (a choice, a set of choices or a ranking); another returns one page of each text
+question's written answers. So the number of queries, and the rows read, do not grow with the
+number of people who answered.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from statistics import median
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, String, and_, case, cast, func, select
 
 from portal.extensions import db
+from portal.paging import PAGE_SIZE, Page, last_page
 from portal.questionnaires.answer_pages import allowed_values
 from portal.questionnaires.forms import value_label
 from portal.questionnaires.models import Answer, Question, Questionnaire, QuestionType, Submission
@@ -39,13 +43,17 @@ class RankedItem:
     by_place: list[int]  # how many people put it 1st, 2nd, …
 
 
+TEXT_KINDS = (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT)
+
+
 @dataclass
 class QuestionResult:
     question: Question
     answered: int = 0
     rows: list[Row] = field(default_factory=list)
     median: str = ""
-    texts: list[str] = field(default_factory=list)  # safe HTML, stored when answered
+    # One page of the written answers, as the safe HTML stored when they were sent.
+    texts: Page[str] = field(default_factory=lambda: Page(rows=[], number=1, total=0))
     ranking: list[RankedItem] = field(default_factory=list)
 
 
@@ -57,29 +65,12 @@ class Results:
     questions: list[QuestionResult]
 
 
-def answer_rows(questionnaire_id: int) -> list[tuple[int, str, list[str], str]]:
-    """Every sent answer of a questionnaire, in the random order of submission ids, with its
-    text's stored safe HTML."""
-    return [
-        (question_id, text, list(choices or []), text_html)
-        for question_id, text, choices, text_html in db.session.execute(
-            select(Answer.question_id, Answer.text, Answer.choices, Answer.text_html)
-            .join(Submission, Submission.id == Answer.submission_id)
-            .where(Submission.questionnaire_id == questionnaire_id, Submission.is_final.is_(True))
-            .order_by(Answer.submission_id, Answer.question_id)
-        )
-    ]
+def _sent(questionnaire_id: int) -> list[ColumnElement[bool]]:
+    return [Submission.questionnaire_id == questionnaire_id, Submission.is_final.is_(True)]
 
 
 def count_sent(questionnaire_id: int) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(Submission.id)).where(
-                Submission.questionnaire_id == questionnaire_id, Submission.is_final.is_(True)
-            )
-        )
-        or 0
-    )
+    return db.session.scalar(select(func.count(Submission.id)).where(*_sent(questionnaire_id))) or 0
 
 
 def _too_few(questionnaire: Questionnaire, total: int) -> bool:
@@ -91,19 +82,105 @@ def held_back(questionnaire: Questionnaire) -> bool:
     return _too_few(questionnaire, count_sent(questionnaire.id))
 
 
-def results_of(questionnaire: Questionnaire) -> Results:
-    """The results of a questionnaire whose questions are loaded."""
+@dataclass
+class _Counted:
+    """What the database counted for one question."""
+
+    answered: int = 0
+    written: int = 0  # answers with words in them
+    choices: list[tuple[list[str], int]] = field(default_factory=list)  # distinct answer, people
+
+
+def _counts(questionnaire_id: int) -> dict[int, _Counted]:
+    """For each question, how many sent each distinct answer, in one grouped query.
+
+    A JSON list is compared as its text, which is the same for the same list on both databases:
+    it is written by the same encoder and PostgreSQL's ``json`` keeps the text it is given.
+    """
+    chosen = cast(Answer.choices, String)
+    query = (
+        select(
+            Answer.question_id,
+            chosen,
+            func.count(),
+            func.count(case((Answer.text != "", 1))),
+        )
+        .join(Submission, Submission.id == Answer.submission_id)
+        .where(*_sent(questionnaire_id))
+        .group_by(Answer.question_id, chosen)
+    )
+    counted: dict[int, _Counted] = defaultdict(_Counted)
+    decoded: dict[str | None, list[str]] = {}
+    for question_id, choices, people, written in db.session.execute(query):
+        entry = counted[question_id]
+        entry.answered += people
+        entry.written += written
+        if choices not in decoded:
+            value = json.loads(choices) if choices else []
+            decoded[choices] = [str(v) for v in value] if isinstance(value, list) else []
+        if decoded[choices]:
+            entry.choices.append((decoded[choices], people))
+    return counted
+
+
+def _written_pages(questionnaire_id: int, pages: Mapping[int, int]) -> dict[int, list[str]]:
+    """One page of written answers for each text question in ``pages`` (question id to page
+    number), in one query: the answers are numbered within their question, in the random order
+    of submission ids, and each question keeps the numbers of its page."""
+    if not pages:
+        return {}
+    numbered = (
+        select(
+            Answer.question_id,
+            Answer.text_html,
+            func.row_number()
+            .over(partition_by=Answer.question_id, order_by=Answer.submission_id)
+            .label("position"),
+        )
+        .join(Submission, Submission.id == Answer.submission_id)
+        .where(*_sent(questionnaire_id), Answer.question_id.in_(list(pages)), Answer.text != "")
+        .subquery()
+    )
+    skipped = case(
+        {question_id: (number - 1) * PAGE_SIZE for question_id, number in pages.items()},
+        value=numbered.c.question_id,
+        else_=0,
+    )
+    query = (
+        select(numbered.c.question_id, numbered.c.text_html)
+        .where(
+            and_(
+                numbered.c.position > skipped,
+                numbered.c.position <= skipped + PAGE_SIZE,
+            )
+        )
+        .order_by(numbered.c.question_id, numbered.c.position)
+    )
+    texts: dict[int, list[str]] = defaultdict(list)
+    for question_id, text_html in db.session.execute(query):
+        texts[question_id].append(text_html)
+    return texts
+
+
+def results_of(
+    questionnaire: Questionnaire, text_pages: Mapping[int, int] | None = None
+) -> Results:
+    """The results of a questionnaire whose questions are loaded; ``text_pages`` says which page
+    of a text question's written answers to show (the first by default)."""
     total = count_sent(questionnaire.id)
     hidden = _too_few(questionnaire, total)
-    by_question: dict[int, list[tuple[str, list[str]]]] = defaultdict(list)
-    if not hidden:
-        for question_id, text, choices, text_html in answer_rows(questionnaire.id):
-            # Only what is shown is needed: a text answer's safe HTML, or the chosen values.
-            by_question[question_id].append((text_html if text else "", choices))
+    questions = [q for q in questionnaire.questions if q.kind is not QuestionType.SECTION]
+    counted = {} if hidden else _counts(questionnaire.id)
+    wanted = text_pages or {}
+    pages = {
+        q.id: min(max(1, wanted.get(q.id, 1)), last_page(counted[q.id].written))
+        for q in questions
+        if q.kind in TEXT_KINDS and q.id in counted and counted[q.id].written
+    }
+    texts = _written_pages(questionnaire.id, pages)
     results = [
-        _tally(question, by_question.get(question.id, []))
-        for question in questionnaire.questions
-        if question.kind is not QuestionType.SECTION
+        _tally(question, counted.get(question.id, _Counted()), texts, pages)
+        for question in questions
     ]
     return Results(questionnaire=questionnaire, total=total, hidden=hidden, questions=results)
 
@@ -112,27 +189,51 @@ def _percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
-def _tally(question: Question, answers: list[tuple[str, list[str]]]) -> QuestionResult:
-    result = QuestionResult(question=question, answered=len(answers))
-    if question.kind in (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT):
-        result.texts = [text for text, _ in answers if text]
+def _tally(
+    question: Question,
+    counted: _Counted,
+    texts: Mapping[int, list[str]],
+    pages: Mapping[int, int],
+) -> QuestionResult:
+    result = QuestionResult(question=question, answered=counted.answered)
+    if question.kind in TEXT_KINDS:
+        result.texts = Page(
+            rows=texts.get(question.id, []),
+            number=pages.get(question.id, 1),
+            total=counted.written,
+        )
         return result
     if question.kind is QuestionType.RANKING:
-        result.ranking = rank(question, [choices for _, choices in answers])
+        result.ranking = ranked(question, counted.choices)
         return result
-    counts = Counter(value for _, choices in answers for value in choices)
+    people: Counter[str] = Counter()
+    for choices, count in counted.choices:
+        for value in choices:
+            people[value] += count
     result.rows = [
-        Row(value_label(question.kind, value), counts[value], _percent(counts[value], len(answers)))
+        Row(
+            value_label(question.kind, value),
+            people[value],
+            _percent(people[value], counted.answered),
+        )
         for value in allowed_values(question)
     ]
-    if question.kind is QuestionType.AGREE_SCALE and answers:
-        result.median = scale_median([int(c[0]) for _, c in answers if c])
+    if question.kind is QuestionType.AGREE_SCALE:
+        points = [
+            (int(choices[0]), count) for choices, count in counted.choices if choices[0].isdigit()
+        ]
+        if points:
+            result.median = scale_median(points)
     return result
 
 
-def scale_median(values: list[int]) -> str:
-    """The middle answer on the 5-point scale, in words."""
-    middle = median(values)
+def scale_median(points: Iterable[tuple[int, int]]) -> str:
+    """The middle answer on the 5-point scale, in words, from each point and how many chose it.
+    With an even number of answers it is halfway between the two in the middle: a point, or the
+    two points it falls between."""
+    ordered = sorted(points)
+    people = sum(count for _, count in ordered)
+    middle = (_nth(ordered, (people - 1) // 2) + _nth(ordered, people // 2)) / 2
     if middle == int(middle):
         return value_label(QuestionType.AGREE_SCALE, str(int(middle)))
     below = value_label(QuestionType.AGREE_SCALE, str(int(middle)))
@@ -140,18 +241,33 @@ def scale_median(values: list[int]) -> str:
     return f"{below} – {above}"
 
 
+def _nth(ordered: list[tuple[int, int]], index: int) -> int:
+    """The value at ``index`` of the answers written out in order, without writing them out."""
+    seen = 0
+    for value, count in ordered:
+        seen += count
+        if index < seen:
+            return value
+    raise IndexError(index)
+
+
 def rank(question: Question, rankings: list[list[str]]) -> list[RankedItem]:
     """Score by reverse position: with a top N, first place scores N, second N - 1, and so on.
     Items with the same score share a place and are marked as tied."""
+    return ranked(question, [(ranking, 1) for ranking in rankings])
+
+
+def ranked(question: Question, rankings: Iterable[tuple[list[str], int]]) -> list[RankedItem]:
+    """``rank`` for each distinct ranking and how many people gave it."""
     options = list(question.options or [])
     places = question.top_n or len(options)
     scores: Counter[str] = Counter()
     by_place: dict[str, list[int]] = {option: [0] * places for option in options}
-    for ranking in rankings:
+    for ranking, people in rankings:
         for index, option in enumerate(ranking[:places]):
             if option in by_place:
-                scores[option] += places - index
-                by_place[option][index] += 1
+                scores[option] += (places - index) * people
+                by_place[option][index] += people
     ordered = sorted(options, key=lambda option: (-scores[option], options.index(option)))
     items: list[RankedItem] = []
     for option in ordered:

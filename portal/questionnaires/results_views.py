@@ -8,6 +8,7 @@ from flask import Response, abort, request
 from flask.typing import ResponseReturnValue
 
 from portal.access import Action, panel_page
+from portal.ids import page_number
 from portal.questionnaires import export
 from portal.questionnaires.blueprint import bp
 from portal.questionnaires.loaders import load_questionnaire, page
@@ -19,16 +20,41 @@ from portal.questionnaires.service import is_closed, is_open
 @panel_page(Action.QUESTIONNAIRE_RESULTS)
 def questionnaire_results(panel_id: int, questionnaire_id: int) -> ResponseReturnValue:
     questionnaire = load_questionnaire(panel_id, questionnaire_id)
+    results = results_of(questionnaire, _text_pages())
+    # Each list's page, so that moving through one list keeps the others where they are.
+    here = {
+        f"text-{result.question.id}": result.texts.number
+        for result in results.questions
+        if result.texts.number > 1
+    }
+    here.update(panel_id=panel_id, questionnaire_id=questionnaire_id)
+    if request.args.get("raw") == "1":
+        here["raw"] = 1
     return page(
         "questionnaires/results.html",
         panel_id,
         questionnaire=questionnaire,
-        results=results_of(questionnaire),
+        results=results,
+        here=here,
         small_numbers=SMALL_NUMBERS,
         is_open=is_open(questionnaire),
         is_closed=is_closed(questionnaire),
         show_raw=request.args.get("raw") == "1",
     )
+
+
+def _text_pages() -> dict[int, int]:
+    """Which page of each text question's written answers to show, from ``?text-<question
+    id>=N``; a name or a number that is not one is left out, and the results keep only the
+    questionnaire's own questions."""
+    pages: dict[int, int] = {}
+    for name in request.args:
+        question_id = name.removeprefix("text-")
+        if question_id != name and question_id.isascii() and question_id.isdigit():
+            number = request.args.get(name, type=page_number)
+            if number and len(question_id) < 19:
+                pages[int(question_id)] = number
+    return pages
 
 
 def _file_name(title: str, suffix: str) -> str:

@@ -8,9 +8,8 @@ and comments about each item are counted as they are sent (``counts``), not on e
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import joinedload
@@ -19,6 +18,7 @@ from portal.accounts.models import User
 from portal.agreements.service import consents_to_quote
 from portal.drafts.models import Draft, DraftVersion, VersionItem
 from portal.extensions import db
+from portal.paging import PAGE_SIZE, Page, last_page
 from portal.panels.models import Membership
 from portal.panels.service import MEMBERS_AND_CHAIR, active_in_panel
 from portal.rounds.counts import COLUMNS
@@ -31,7 +31,6 @@ from portal.rounds.models import (
     RoundItemCount,
 )
 
-PAGE_SIZE = 20
 ANSWERS: tuple[Resonance, ...] = (
     Resonance.STRONGLY,
     Resonance.PARTLY,
@@ -41,30 +40,10 @@ ANSWERS: tuple[Resonance, ...] = (
 # The people a round asks: panel members with lived experience, the chair among them.
 ANSWERING_ROLES = MEMBERS_AND_CHAIR
 
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of a long list."""
-
-    rows: list[T]
-    number: int
-    total: int
-    size: int = PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.size))
-
-    @property
-    def first_position(self) -> int:
-        return (self.number - 1) * self.size + 1
-
 
 def _page(query: Select[Any], count_query: Select[Any], number: int) -> Page[Any]:
     total = db.session.scalar(count_query) or 0
-    last = max(1, math.ceil(total / PAGE_SIZE))
+    last = last_page(total)
     number = min(max(1, number), last)
     rows = list(db.session.execute(query.limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)))
     return Page(rows=rows, number=number, total=total)
@@ -234,7 +213,7 @@ def item_comments(review_round: ReviewRound, tallies: list[ItemTally], page: int
     those items' answers are read, however many members and items the round has.
     """
     total = sum(tally.comments for tally in tallies)
-    number = min(max(1, page), max(1, math.ceil(total / PAGE_SIZE)))
+    number = min(max(1, page), last_page(total))
     first = (number - 1) * PAGE_SIZE  # how many comments come before this page
     before = 0
     skip = 0

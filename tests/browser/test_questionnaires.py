@@ -245,6 +245,33 @@ def see_the_results(
     assert_accessible(page)
     expect(page.get_by_role("columnheader", name="Put in place 2")).to_be_visible()
 
+    # With more written answers than a page holds, each text question pages on its own.
+    from portal.questionnaires.models import Answer, Submission
+
+    ids = ids_by_text(questionnaire_id)
+    for number in range(22):
+        submission = Submission(
+            id=f"{number:032x}", questionnaire_id=questionnaire_id, is_final=True
+        )
+        db.session.add(submission)
+        for text in (
+            "What should we change for the next meeting?",
+            "Is there anything else you want to tell us?",
+        ):
+            db.session.add(
+                Answer(submission_id=submission.id, question_id=ids[text], text=f"Idea {number}")
+            )
+    db.session.commit()
+    page.goto(results_url)
+    assert_accessible(page)
+    expect(page.get_by_text("Showing 1 to 20 of 23")).to_be_visible()
+    expect(page.get_by_text("Showing 1 to 20 of 22")).to_be_visible()
+    changes = page.get_by_role("navigation", name="What should we change for the next meeting?")
+    changes.get_by_role("link", name="Page 2 of 2").click()
+    assert_accessible(page)
+    expect(page.get_by_text("Showing 21 to 23 of 23")).to_be_visible()
+    expect(page.get_by_text("Showing 1 to 20 of 22")).to_be_visible()
+
 
 def test_a_priority_vote_works_without_javascript(
     no_js_page: Page, live_server: LiveServer, language: Language

@@ -509,6 +509,88 @@ def test_ranking_scores_use_reverse_position_and_show_ties() -> None:
     assert next(i for i in items if i.label == "A").by_place == [1, 1]
 
 
+def test_the_scale_median_of_counted_answers_is_the_middle_person() -> None:
+    from portal.questionnaires.results import scale_median
+
+    # 1, 2, 2, 5: halfway between "Disagree" and "Disagree" is "Disagree".
+    assert scale_median([(5, 1), (1, 1), (2, 2)]) == "Disagree"
+    # 2, 4: halfway is the point between them.
+    assert scale_median([(2, 1), (4, 1)]) == "Neither agree nor disagree"
+    # 3, 4: halfway falls between two points, and both are named.
+    assert scale_median([(3, 1), (4, 1)]) == "Neither agree nor disagree – Agree"
+    assert scale_median([(4, 3)]) == "Agree"
+
+
+def _send_directly(questionnaire: Questionnaire, answers: list[dict[str, Any]]) -> None:
+    """Sent submissions written straight to the database, one per entry of ``answers`` (question
+    id to its text or choices), in the order of their ids."""
+    for number, values in enumerate(answers):
+        submission = Submission(
+            id=f"{questionnaire.id:08x}{number:024x}",
+            questionnaire_id=questionnaire.id,
+            is_final=True,
+        )
+        db.session.add(submission)
+        for question_id, value in values.items():
+            field_values = {"text": value} if isinstance(value, str) else {"choices": value}
+            db.session.add(
+                Answer(submission_id=submission.id, question_id=question_id, **field_values)
+            )
+    db.session.commit()
+
+
+def test_written_answers_come_twenty_at_a_time_with_each_list_keeping_its_page(
+    cast: Cast, client_as: Callable[[str], FlaskClient]
+) -> None:
+    questionnaire = make_questionnaire(
+        cast,
+        questions=(
+            QuestionDetails(QuestionType.LONG_TEXT, "What went well?"),
+            QuestionDetails(QuestionType.SHORT_TEXT, "One word for it"),
+            QuestionDetails(QuestionType.AGREE_SCALE, "I felt listened to"),
+        ),
+    )
+    ids = question_ids(questionnaire.id)
+    well, word, scale = ids["What went well?"], ids["One word for it"], ids["I felt listened to"]
+    _send_directly(
+        questionnaire,
+        [
+            # The last answer leaves the long question empty: it counts as an answer, not words.
+            {
+                well: "" if n == 24 else f"Went well {n:02d}",
+                word: f"Word {n:02d}",
+                scale: [str(n % 5 + 1)],
+            }
+            for n in range(25)
+        ]
+        + [{word: f"Word {n:02d}"} for n in range(25, 45)],
+    )
+    researcher = client_as("researcher")
+    url = f"{base(cast, questionnaire)}/results"
+
+    first = researcher.get(url).text
+    assert "25 people answered this question." in first  # the long question
+    assert first.count("Went well ") == 20
+    assert "Showing 1 to 20 of 24" in first and "Showing 1 to 20 of 45" in first
+    assert f"text-{well}=2#result-{well}" in first
+
+    second = researcher.get(f"{url}?text-{well}=2&text-{word}=3").text
+    shown = {f"Went well {n:02d}" for n in range(24) if f"Went well {n:02d}" in second}
+    earlier = {f"Went well {n:02d}" for n in range(24) if f"Went well {n:02d}" in first}
+    assert len(shown) == 4 and not shown & earlier  # the other four, none seen twice
+    assert "Showing 21 to 24 of 24" in second and "Showing 41 to 45 of 45" in second
+    # Going back on one list keeps the other where it is.
+    assert (
+        f"text-{well}=1&amp;text-{word}=3" in second or f"text-{word}=3&amp;text-{well}=1" in second
+    )
+    # A page past the end shows the last; a page that is not a number shows the first.
+    assert "Showing 41 to 45 of 45" in researcher.get(f"{url}?text-{word}=99").text
+    assert "Showing 1 to 20 of 45" in researcher.get(f"{url}?text-{word}=two").text
+    # The scale counted in the database: 25 answers, 5 of each point, so the middle is 3.
+    assert "Median (middle answer):</strong> Neither agree nor disagree" in first
+    assert first.count(">5</td>") == 5 and first.count(">20%</td>") == 5
+
+
 def test_results_for_200_answers_to_20_questions_take_as_many_queries_as_for_2(
     cast: Cast, client_as: Callable[[str], FlaskClient], count_queries: Callable[[], Any]
 ) -> None:
