@@ -5,9 +5,10 @@ Comments are in ``portal.feedback.comments``, the inbox and answers in ``portal.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 
 from portal.extensions import db
 from portal.feedback.models import FeedbackEntry, TriageStatus
@@ -33,19 +34,26 @@ def home_feedback(user_id: int, memberships: list[Membership]) -> dict[str, Any]
     }
 
 
-def _assigned_to(user_id: int, memberships: list[Membership]) -> list[tuple[int, int]]:
-    """(panel id, number of new or acknowledged entries assigned to this researcher)."""
-    panel_ids = [m.panel_id for m in memberships if m.role is Role.RESEARCHER]
-    if not panel_ids:
-        return []
-    rows = db.session.execute(
+# Asked on every researcher's home page: built once with the values bound when it runs, as
+# building a statement costs more than running it (README: "What keeps pages fast").
+@cache
+def _assigned() -> Select[Any]:
+    return (
         select(FeedbackEntry.panel_id, func.count(FeedbackEntry.id))
         .where(
-            FeedbackEntry.assignee_id == user_id,
-            FeedbackEntry.panel_id.in_(panel_ids),
+            FeedbackEntry.assignee_id == bindparam("user_id"),
+            FeedbackEntry.panel_id.in_(bindparam("panel_ids", expanding=True)),
             FeedbackEntry.status.in_([TriageStatus.NEW, TriageStatus.ACKNOWLEDGED]),
         )
         .group_by(FeedbackEntry.panel_id)
         .order_by(FeedbackEntry.panel_id)
     )
+
+
+def _assigned_to(user_id: int, memberships: list[Membership]) -> list[tuple[int, int]]:
+    """(panel id, number of new or acknowledged entries assigned to this researcher)."""
+    panel_ids = [m.panel_id for m in memberships if m.role is Role.RESEARCHER]
+    if not panel_ids:
+        return []
+    rows = db.session.execute(_assigned(), {"user_id": user_id, "panel_ids": panel_ids})
     return [(panel_id, count) for panel_id, count in rows]

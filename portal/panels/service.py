@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
@@ -82,25 +83,37 @@ def active_memberships(panel_id: int, roles: Collection[Role] | None = None) -> 
     )
 
 
+# Asked on nearly every signed-in request (the header and the access policy): built once, with
+# the values bound when they run, as building a statement costs more than running these.
+@cache
+def _active_membership() -> Select[Any]:
+    return select(Membership).where(
+        Membership.panel_id == bindparam("panel_id"),
+        Membership.active.is_(True),
+        Membership.user_id == bindparam("user_id"),
+    )
+
+
+@cache
+def _memberships_of() -> Select[Any]:
+    return (
+        select(Membership)
+        .join(Membership.panel)
+        .options(joinedload(Membership.panel))
+        .where(Membership.user_id == bindparam("user_id"), Membership.active.is_(True))
+        .order_by(Panel.name)
+    )
+
+
 def active_membership(panel_id: int, user_id: int) -> Membership | None:
     """A person's active membership of a panel, or None when they are not (or no longer) in it.
     One query on the membership's panel and person."""
-    return db.session.scalar(
-        select(Membership).where(*active_in_panel(panel_id), Membership.user_id == user_id)
-    )
+    return db.session.scalar(_active_membership(), {"panel_id": panel_id, "user_id": user_id})
 
 
 def memberships_of(user_id: int) -> list[Membership]:
     """A person's active memberships, each with its panel loaded, by panel name."""
-    return list(
-        db.session.scalars(
-            select(Membership)
-            .join(Membership.panel)
-            .options(joinedload(Membership.panel))
-            .where(Membership.user_id == user_id, Membership.active.is_(True))
-            .order_by(Panel.name)
-        )
-    )
+    return list(db.session.scalars(_memberships_of(), {"user_id": user_id}))
 
 
 def next_pseudonym_code(panel: Panel) -> str:
