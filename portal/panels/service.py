@@ -127,11 +127,16 @@ def get_panel(panel_id: int) -> Panel | None:
     return db.session.get(Panel, panel_id)
 
 
+# Built once with its values bound when it runs: asked on every inbox page, where building a
+# statement costs more than running it (README: "What keeps pages fast").
+@cache
+def _sites_of() -> Select[Any]:
+    return select(Site).where(Site.panel_id == bindparam("panel_id")).order_by(Site.name)
+
+
 def sites_of(panel_id: int) -> list[Site]:
     """A panel's sites, by name."""
-    return list(
-        db.session.scalars(select(Site).where(Site.panel_id == panel_id).order_by(Site.name))
-    )
+    return list(db.session.scalars(_sites_of(), {"panel_id": panel_id}))
 
 
 def is_paused(membership: Membership, now: datetime | None = None) -> bool:

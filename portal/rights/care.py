@@ -4,10 +4,12 @@ someone from the panel to get in touch. Nobody is ever asked why."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
+from typing import Any
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
@@ -143,15 +145,18 @@ def contact_requests(panel_id: int) -> list[tuple[SupportRequest, str]]:
     return [(row, code) for row, code in rows]
 
 
-def open_contact_request_count(panel_id: int) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(SupportRequest.id)).where(
-                SupportRequest.panel_id == panel_id, SupportRequest.status != SupportStatus.DONE
-            )
-        )
-        or 0
+# Built once with its values bound when it runs: asked on every inbox page, where building a
+# statement costs more than running it (README: "What keeps pages fast").
+@cache
+def _open_contact_requests() -> Select[Any]:
+    return select(func.count(SupportRequest.id)).where(
+        SupportRequest.panel_id == bindparam("panel_id"),
+        SupportRequest.status != SupportStatus.DONE,
     )
+
+
+def open_contact_request_count(panel_id: int) -> int:
+    return db.session.scalar(_open_contact_requests(), {"panel_id": panel_id}) or 0
 
 
 def get_contact_request(panel_id: int, request_id: int) -> tuple[SupportRequest, str] | None:
