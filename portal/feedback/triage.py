@@ -17,7 +17,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import Select, and_, bindparam, func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts.email_links import public_link
@@ -174,6 +174,10 @@ def inbox_rows_query(panel_id: int, filters: InboxFilters, number: int) -> Selec
             joinedload(FeedbackEntry.author),
             joinedload(FeedbackEntry.assignee),
             joinedload(FeedbackEntry.draft),
+            # The list shows the start of what was said, not all of it, nor the answer's words.
+            defer(FeedbackEntry.text, raiseload=True),
+            defer(FeedbackEntry.text_html, raiseload=True),
+            defer(FeedbackEntry.response_html, raiseload=True),
         )
         .order_by(FeedbackEntry.created_at.desc(), FeedbackEntry.id.desc())
         .limit(PAGE_SIZE)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, ngettext
@@ -35,6 +37,12 @@ def kind_labels() -> dict[EntryKind, str]:
     }
 
 
+def _in_words(labels: dict[TriageStatus, Any]) -> dict[TriageStatus, str]:
+    """Status labels translated once for the page, so each row's tag reads plain words rather
+    than translating a lazy label again (the tag is kept by its words: portal.components)."""
+    return {status: str(label) for status, label in labels.items()}
+
+
 def _number(name: str) -> int | None:
     value = request.args.get(name, "")
     return int(value) if value.isdigit() and len(value) < 10 else None
@@ -61,7 +69,7 @@ def _inbox(panel_id: int, form: BulkTriageForm) -> str:
         choices=triage.filter_choices(panel_id),
         inbox=triage.inbox_page(panel_id, filters, _number("page") or 1),
         form=form,
-        status_labels=STATUS_LABELS,
+        status_labels=_in_words(STATUS_LABELS),
         kind_labels=kind_labels(),
         contact_requests=open_contact_request_count(panel_id),
     )
@@ -117,7 +125,7 @@ def triage_entry(panel_id: int, entry_id: int) -> ResponseReturnValue:
         form.assignee_id.data = str(entry.assignee_id or "")
         form.response.data = entry.response
         form.quoted.data = entry.quoted_at is not None
-    context = {"status_labels": STATUS_LABELS, "kind_labels": kind_labels()}
+    context = {"status_labels": _in_words(STATUS_LABELS), "kind_labels": kind_labels()}
     if form.validate_on_submit():
         try:
             triage.triage_entry(
@@ -148,7 +156,7 @@ def my_feedback(panel_id: int) -> ResponseReturnValue:
         "feedback/my_feedback.html",
         panel_id,
         feedback=my_feedback_page(panel_id, current_user.id, _number("page") or 1),
-        status_labels=MEMBER_STATUS_LABELS,
+        status_labels=_in_words(MEMBER_STATUS_LABELS),
         kind_labels=kind_labels(),
         form=ConfirmForm(),
     )
