@@ -94,8 +94,9 @@ class _Counted:
 def _counts(questionnaire_id: int) -> dict[int, _Counted]:
     """For each question, how many sent each distinct answer, in one grouped query.
 
-    A JSON list is compared as its text, which is the same for the same list on both databases:
-    it is written by the same encoder and PostgreSQL's ``json`` keeps the text it is given.
+    A JSON list is grouped by its text (PostgreSQL's ``json`` has no equality). The portal writes
+    every list with the same encoder, so the same answer is one group; a list spelt another way
+    would be a group of its own, and everything below adds groups up, so it would count alike.
     """
     chosen = cast(Answer.choices, String)
     query = (
