@@ -3,7 +3,6 @@ and which answers they have not read yet (shown on their home page)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -15,6 +14,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.feedback.models import FeedbackEntry
 from portal.feedback.triage import PAGE_SIZE, Page
+from portal.paging import last_page
 
 
 # Asked for on every visit to "My feedback" and every home page: built once with the values
@@ -73,7 +73,7 @@ def my_feedback_page(panel_id: int, user_id: int, number: int) -> Page:
     """Everything a person said in a panel, newest first, with the team's answers: two queries."""
     mine = {"panel_id": panel_id, "user_id": user_id}
     total = db.session.scalar(_count_mine(), mine) or 0
-    number = min(max(1, number), max(1, math.ceil(total / PAGE_SIZE)))
+    number = min(max(1, number), last_page(total, PAGE_SIZE))
     entries = db.session.scalars(_page_of_mine(), {**mine, "skipped": (number - 1) * PAGE_SIZE})
     return Page(rows=list(entries), total=total, number=number)
 

@@ -8,7 +8,6 @@ person's text. Answers and assignments are emailed through the outbox in the sam
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,6 +19,7 @@ from sqlalchemy import Select, and_, bindparam, func, select, update
 from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
+from portal import paging
 from portal.accounts.email_links import public_link
 from portal.accounts.models import User
 from portal.agreements.service import consents_to_quote, quote_consenting
@@ -82,10 +82,9 @@ class InboxRow:
 
 
 @dataclass(frozen=True)
-class Page:
-    rows: list[Any]
-    total: int
-    number: int
+class Page(paging.Page[Any]):
+    """A page of the inbox or of My feedback, 25 to a page."""
+
     size: int = PAGE_SIZE
     # True when more entries match than were counted (``COUNTED_UP_TO``): ``total`` is then
     # that many, and whether a next page exists is known from the page itself.
@@ -94,7 +93,7 @@ class Page:
 
     @property
     def count(self) -> int:
-        return max(1, math.ceil(self.total / self.size))
+        return self.pages
 
     @property
     def next_page(self) -> bool:
@@ -191,7 +190,7 @@ def inbox_page(panel_id: int, filters: InboxFilters, number: int) -> Page:
     counted = db.session.scalar(inbox_count_query(panel_id, filters)) or 0
     more = counted > COUNTED_UP_TO
     total = min(counted, COUNTED_UP_TO)
-    number = max(1, number) if more else min(max(1, number), max(1, math.ceil(total / PAGE_SIZE)))
+    number = max(1, number) if more else min(max(1, number), paging.last_page(total, PAGE_SIZE))
     # One row more than a page says whether there is a next page beyond those counted.
     query = inbox_rows_query(panel_id, filters, number).limit(PAGE_SIZE + 1)
     rows = [
