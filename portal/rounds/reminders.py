@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from flask import Flask, current_app
 from flask_babel import force_locale, gettext
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.email_links import public_link
@@ -38,19 +39,34 @@ def _reminder_prefix(review_round: ReviewRound) -> str:
     return f"round-reminder:{review_round.id}:"
 
 
-def _reminder_keys(review_round: ReviewRound) -> Any:
+def _reminder_range(review_round: ReviewRound) -> dict[str, str]:
     """The outbox's keys of this round's reminders, as a range the unique index on
-    ``dedupe_key`` answers on both databases (a LIKE would read every message ever sent)."""
+    ``dedupe_key`` answers on both databases (a LIKE would read every message ever sent):
+    from ``first_key`` up to, not including, ``after_keys``."""
     prefix = _reminder_prefix(review_round)
-    after_prefix = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return and_(OutboxMessage.dedupe_key >= prefix, OutboxMessage.dedupe_key < after_prefix)
+    return {"first_key": prefix, "after_keys": prefix[:-1] + chr(ord(prefix[-1]) + 1)}
+
+
+def _reminder_keys(review_round: ReviewRound) -> Any:
+    keys = _reminder_range(review_round)
+    return and_(
+        OutboxMessage.dedupe_key >= keys["first_key"],
+        OutboxMessage.dedupe_key < keys["after_keys"],
+    )
+
+
+@cache
+def _last_reminder_query() -> Select[Any]:
+    return select(func.max(OutboxMessage.created_at)).where(
+        OutboxMessage.dedupe_key >= bindparam("first_key"),
+        OutboxMessage.dedupe_key < bindparam("after_keys"),
+    )
 
 
 def last_reminder_at(review_round: ReviewRound) -> datetime | None:
-    """When the last reminder about this round was queued, if ever."""
-    return db.session.scalar(
-        select(func.max(OutboxMessage.created_at)).where(_reminder_keys(review_round))
-    )
+    """When the last reminder about this round was queued, if ever (on the results page: its
+    query is built once)."""
+    return db.session.scalar(_last_reminder_query(), _reminder_range(review_round))
 
 
 def people_to_remind(review_round: ReviewRound, now: datetime) -> Sequence[Any]:

@@ -4,14 +4,18 @@ Only submitted omission checks count. Reminders to those who have not answered a
 ``reminders``. Every loader here runs a fixed number of queries however
 many members, items or answers a round has; long lists come one page at a time. The answers
 and comments about each item are counted as they are sent (``counts``), not on every view.
+
+The page's queries are built once and run with their values bound (README: "What keeps pages
+fast"), and its figures, including each list's length, come from one query.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
@@ -41,29 +45,40 @@ ANSWERS: tuple[Resonance, ...] = (
 ANSWERING_ROLES = MEMBERS_AND_CHAIR
 
 
-def _page(query: Select[Any], count_query: Select[Any], number: int) -> Page[Any]:
-    total = db.session.scalar(count_query) or 0
-    last = last_page(total)
-    number = min(max(1, number), last)
-    rows = list(db.session.execute(query.limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)))
+def _page(query: Select[Any], total: int, number: int, **values: Any) -> Page[Any]:
+    """The page ``number`` (kept within the pages there are) of ``total`` rows of ``query``, a
+    statement built once with ``limit`` and ``offset`` among its parameters."""
+    number = min(max(1, number), last_page(total))
+    offset = (number - 1) * PAGE_SIZE
+    rows = list(db.session.execute(query, {**values, "limit": PAGE_SIZE, "offset": offset}))
     return Page(rows=rows, number=number, total=total)
 
 
-def get_round(panel_id: int, draft_id: int, round_id: int) -> ReviewRound | None:
-    """The round with its version, draft and site, if it is about this draft in this panel;
-    else None."""
-    return db.session.scalar(
+def _paged(query: Select[Any]) -> Select[Any]:
+    return query.limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
+
+
+@cache
+def _round_query() -> Select[Any]:
+    return (
         select(ReviewRound)
         .join(DraftVersion, DraftVersion.id == ReviewRound.version_id)
         .where(
-            ReviewRound.id == round_id,
-            ReviewRound.panel_id == panel_id,
-            DraftVersion.draft_id == draft_id,
+            ReviewRound.id == bindparam("round_id"),
+            ReviewRound.panel_id == bindparam("panel_id"),
+            DraftVersion.draft_id == bindparam("draft_id"),
         )
         .options(
             joinedload(ReviewRound.version).joinedload(DraftVersion.draft).joinedload(Draft.site)
         )
     )
+
+
+def get_round(panel_id: int, draft_id: int, round_id: int) -> ReviewRound | None:
+    """The round with its version, draft and site, if it is about this draft in this panel;
+    else None."""
+    values = {"round_id": round_id, "panel_id": panel_id, "draft_id": draft_id}
+    return db.session.scalar(_round_query(), values)
 
 
 @dataclass(frozen=True)
@@ -75,11 +90,20 @@ class AnswerLine:
     share: int
 
 
+@dataclass(frozen=True)
+class ItemHeading:
+    """What the results say of an item: which it is, where it comes, and its title."""
+
+    id: int
+    position: int
+    title: str
+
+
 @dataclass
 class ItemTally:
     """How members answered about one item, and how many commented on it."""
 
-    item: VersionItem
+    item: ItemHeading
     counts: dict[Resonance, int] = field(default_factory=lambda: dict.fromkeys(ANSWERS, 0))
     comments: int = 0
 
@@ -99,61 +123,129 @@ class ItemTally:
         return [AnswerLine(answer, self.counts[answer], self.share(answer)) for answer in ANSWERS]
 
 
-def _submitted(review_round: ReviewRound) -> Any:
-    return and_(OmissionCheck.round_id == review_round.id, OmissionCheck.submitted_at.is_not(None))
+def _submitted() -> ColumnElement[bool]:
+    """The sent omission checks of the round whose id is the parameter ``round_id``."""
+    return and_(
+        OmissionCheck.round_id == bindparam("round_id"), OmissionCheck.submitted_at.is_not(None)
+    )
+
+
+@cache
+def _tallies_query() -> Select[Any]:
+    return (
+        select(
+            VersionItem.id,
+            VersionItem.position,
+            VersionItem.title,
+            *(getattr(RoundItemCount, column) for column in (*COLUMNS.values(), "comments")),
+        )
+        .outerjoin(
+            RoundItemCount,
+            and_(
+                RoundItemCount.version_item_id == VersionItem.id,
+                RoundItemCount.round_id == bindparam("round_id"),
+            ),
+        )
+        .where(VersionItem.version_id == bindparam("version_id"))
+        .order_by(VersionItem.position)
+    )
 
 
 def item_tallies(review_round: ReviewRound) -> list[ItemTally]:
     """Every item of the round's version, in order, with the count of each answer and of
     comments, from the counts kept as answers are sent (``portal.rounds.counts``)."""
     rows = db.session.execute(
-        select(VersionItem, RoundItemCount)
-        .outerjoin(
-            RoundItemCount,
-            and_(
-                RoundItemCount.version_item_id == VersionItem.id,
-                RoundItemCount.round_id == review_round.id,
-            ),
-        )
-        .where(VersionItem.version_id == review_round.version_id)
-        .order_by(VersionItem.position)
+        _tallies_query(), {"round_id": review_round.id, "version_id": review_round.version_id}
     )
     tallies = []
-    for item, kept in rows:
-        tally = ItemTally(item)
-        if kept is not None:
-            tally.counts = {answer: getattr(kept, COLUMNS[answer]) for answer in ANSWERS}
-            tally.comments = kept.comments
+    for row in rows:
+        tally = ItemTally(ItemHeading(row.id, row.position, row.title))
+        if row.comments is not None:  # the item has a row of counts
+            tally.counts = {answer: getattr(row, COLUMNS[answer]) for answer in ANSWERS}
+            tally.comments = row.comments
         tallies.append(tally)
     return tallies
 
 
 @dataclass(frozen=True)
 class ResponseSummary:
+    """The round's figures: how many people it asks, how many have sent their answers and how
+    many started without sending; how many missing actions and how many rewording suggestions
+    or general comments were sent (the lengths of the page's lists)."""
+
     asked: int
     submitted: int
     started: int
+    missing: int = 0
+    other: int = 0
 
 
-def response_summary(review_round: ReviewRound) -> ResponseSummary:
-    """How many people the round asks, how many have sent their answers and how many started."""
-    row = db.session.execute(
+def _asked() -> tuple[ColumnElement[bool], ...]:
+    """``asked`` for the round whose panel is the parameter ``panel_id``."""
+    return active_in_panel(bindparam("panel_id"), ANSWERING_ROLES)  # type: ignore[arg-type]
+
+
+def _other_words_sent() -> tuple[ColumnElement[bool], ...]:
+    return (
+        _submitted(),
+        (func.trim(OmissionCheck.rewording) != "")
+        | (func.trim(OmissionCheck.general_comment) != ""),
+    )
+
+
+@cache
+def _summary_query() -> Select[Any]:
+    people = (
         select(
-            func.count(Membership.id),
-            func.count(OmissionCheck.submitted_at),
-            func.count(OmissionCheck.id),
+            func.count(Membership.id).label("asked"),
+            func.count(OmissionCheck.submitted_at).label("submitted"),
+            func.count(OmissionCheck.id).label("checks"),
         )
         .select_from(Membership)
         .outerjoin(
             OmissionCheck,
             and_(
                 OmissionCheck.user_id == Membership.user_id,
-                OmissionCheck.round_id == review_round.id,
+                OmissionCheck.round_id == bindparam("round_id"),
             ),
         )
-        .where(*asked(review_round))
+        .where(*_asked())
+        .subquery()
+    )
+    missing = (
+        select(func.count(MissingAction.id))
+        .join(OmissionCheck, OmissionCheck.id == MissingAction.check_id)
+        .where(_submitted())
+        .correlate(None)
+        .scalar_subquery()
+    )
+    other = (
+        select(func.count(OmissionCheck.id))
+        .where(*_other_words_sent())
+        .correlate(None)
+        .scalar_subquery()
+    )
+    return select(
+        people.c.asked,
+        people.c.submitted,
+        people.c.checks,
+        missing.label("missing"),
+        other.label("other"),
+    ).select_from(people)
+
+
+def response_summary(review_round: ReviewRound) -> ResponseSummary:
+    """The round's figures (``ResponseSummary``), in one query."""
+    row = db.session.execute(
+        _summary_query(), {"round_id": review_round.id, "panel_id": review_round.panel_id}
     ).one()
-    return ResponseSummary(asked=row[0], submitted=row[1], started=row[2] - row[1])
+    return ResponseSummary(
+        asked=row.asked,
+        submitted=row.submitted,
+        started=row.checks - row.submitted,
+        missing=row.missing,
+        other=row.other,
+    )
 
 
 def asked(review_round: ReviewRound) -> tuple[Any, ...]:
@@ -161,15 +253,13 @@ def asked(review_round: ReviewRound) -> tuple[Any, ...]:
     return active_in_panel(review_round.panel_id, ANSWERING_ROLES)
 
 
-def respondents(review_round: ReviewRound, page: int) -> Page[Any]:
-    """Everyone the round asks, those who have not sent their answers first.
-
-    Each row has ``pseudonym_code``, ``display_name``, ``submitted_at`` and ``started``.
-    """
+@cache
+def _respondents_query() -> Select[Any]:
     joined = and_(
-        OmissionCheck.user_id == Membership.user_id, OmissionCheck.round_id == review_round.id
+        OmissionCheck.user_id == Membership.user_id,
+        OmissionCheck.round_id == bindparam("round_id"),
     )
-    query = (
+    return _paged(
         select(
             Membership.pseudonym_code,
             User.display_name,
@@ -179,11 +269,19 @@ def respondents(review_round: ReviewRound, page: int) -> Page[Any]:
         .select_from(Membership)
         .join(User, User.id == Membership.user_id)
         .outerjoin(OmissionCheck, joined)
-        .where(*asked(review_round))
+        .where(*_asked())
         .order_by(OmissionCheck.submitted_at.is_not(None), Membership.id)
     )
-    count = select(func.count(Membership.id)).where(*asked(review_round))
-    return _page(query, count, page)
+
+
+def respondents(review_round: ReviewRound, summary: ResponseSummary, page: int) -> Page[Any]:
+    """Everyone the round asks (``summary.asked`` of them), those who have not sent their
+    answers first.
+
+    Each row has ``pseudonym_code``, ``display_name``, ``submitted_at`` and ``started``.
+    """
+    values = {"round_id": review_round.id, "panel_id": review_round.panel_id}
+    return _page(_respondents_query(), summary.asked, page, **values)
 
 
 # Who said it, and whether they consent, now, to being quoted (shown beside their words).
@@ -194,14 +292,36 @@ AUTHOR = (
 )
 
 
-def _with_author(query: Select[Any], review_round: ReviewRound) -> Select[Any]:
+def _with_author(query: Select[Any]) -> Select[Any]:
     return query.join(User, User.id == OmissionCheck.user_id).outerjoin(
         Membership,
         and_(
             Membership.user_id == OmissionCheck.user_id,
-            Membership.panel_id == review_round.panel_id,
+            Membership.panel_id == bindparam("panel_id"),
         ),
     )
+
+
+@cache
+def _comments_query() -> Select[Any]:
+    query = _with_author(
+        select(
+            VersionItem.position,
+            VersionItem.title,
+            ItemAnswer.resonance,
+            ItemAnswer.comment,
+            ItemAnswer.comment_html,
+            *AUTHOR,
+        )
+        .select_from(ItemAnswer)
+        .join(OmissionCheck, OmissionCheck.id == ItemAnswer.check_id)
+        .join(VersionItem, VersionItem.id == ItemAnswer.version_item_id)
+    ).where(
+        _submitted(),
+        ItemAnswer.version_item_id.in_(bindparam("items", expanding=True)),
+        ItemAnswer.comment != "",
+    )
+    return _paged(query.order_by(VersionItem.position, OmissionCheck.id))
 
 
 def item_comments(review_round: ReviewRound, tallies: list[ItemTally], page: int) -> Page[Any]:
@@ -226,33 +346,19 @@ def item_comments(review_round: ReviewRound, tallies: list[ItemTally], page: int
         before += tally.comments
     if not items:
         return Page(rows=[], number=number, total=total)
-    query = _with_author(
-        select(
-            VersionItem.position,
-            VersionItem.title,
-            ItemAnswer.resonance,
-            ItemAnswer.comment,
-            ItemAnswer.comment_html,
-            *AUTHOR,
-        )
-        .select_from(ItemAnswer)
-        .join(OmissionCheck, OmissionCheck.id == ItemAnswer.check_id)
-        .join(VersionItem, VersionItem.id == ItemAnswer.version_item_id),
-        review_round,
-    ).where(
-        _submitted(review_round),
-        ItemAnswer.version_item_id.in_(items),
-        ItemAnswer.comment != "",
-    )
-    rows = db.session.execute(
-        query.order_by(VersionItem.position, OmissionCheck.id).limit(PAGE_SIZE).offset(skip)
-    )
+    values = {
+        "round_id": review_round.id,
+        "panel_id": review_round.panel_id,
+        "items": items,
+        "limit": PAGE_SIZE,
+        "offset": skip,
+    }
+    rows = db.session.execute(_comments_query(), values)
     return Page(rows=list(rows), number=number, total=total)
 
 
-def missing_actions(review_round: ReviewRound, page: int) -> Page[Any]:
-    """Things members said are missing. Rows: ``description``, ``why_it_matters``,
-    ``pseudonym_code``, ``display_name``."""
+@cache
+def _missing_query() -> Select[Any]:
     query = _with_author(
         select(
             MissingAction.description,
@@ -262,28 +368,24 @@ def missing_actions(review_round: ReviewRound, page: int) -> Page[Any]:
             *AUTHOR,
         )
         .select_from(MissingAction)
-        .join(OmissionCheck, OmissionCheck.id == MissingAction.check_id),
-        review_round,
-    )
-    query = query.where(_submitted(review_round)).order_by(
-        OmissionCheck.id, MissingAction.position, MissingAction.id
-    )
-    count = (
-        select(func.count(MissingAction.id))
         .join(OmissionCheck, OmissionCheck.id == MissingAction.check_id)
-        .where(_submitted(review_round))
     )
-    return _page(query, count, page)
+    return _paged(
+        query.where(_submitted()).order_by(
+            OmissionCheck.id, MissingAction.position, MissingAction.id
+        )
+    )
 
 
-def other_words(review_round: ReviewRound, page: int) -> Page[Any]:
-    """Rewording suggestions and general comments. Rows: ``rewording``, ``general_comment``,
-    ``pseudonym_code``, ``display_name``."""
-    condition = (
-        _submitted(review_round),
-        (func.trim(OmissionCheck.rewording) != "")
-        | (func.trim(OmissionCheck.general_comment) != ""),
-    )
+def missing_actions(review_round: ReviewRound, summary: ResponseSummary, page: int) -> Page[Any]:
+    """Things members said are missing (``summary.missing`` of them). Rows: ``description``,
+    ``why_it_matters``, their HTML, ``pseudonym_code``, ``display_name``, ``may_quote``."""
+    values = {"round_id": review_round.id, "panel_id": review_round.panel_id}
+    return _page(_missing_query(), summary.missing, page, **values)
+
+
+@cache
+def _other_query() -> Select[Any]:
     query = _with_author(
         select(
             OmissionCheck.rewording,
@@ -291,9 +393,14 @@ def other_words(review_round: ReviewRound, page: int) -> Page[Any]:
             OmissionCheck.rewording_html,
             OmissionCheck.general_comment_html,
             *AUTHOR,
-        ).select_from(OmissionCheck),
-        review_round,
+        ).select_from(OmissionCheck)
     )
-    query = query.where(*condition).order_by(OmissionCheck.id)
-    count = select(func.count(OmissionCheck.id)).where(*condition)
-    return _page(query, count, page)
+    return _paged(query.where(*_other_words_sent()).order_by(OmissionCheck.id))
+
+
+def other_words(review_round: ReviewRound, summary: ResponseSummary, page: int) -> Page[Any]:
+    """Rewording suggestions and general comments (``summary.other`` checks with either).
+    Rows: ``rewording``, ``general_comment``, their HTML, ``pseudonym_code``,
+    ``display_name``, ``may_quote``."""
+    values = {"round_id": review_round.id, "panel_id": review_round.panel_id}
+    return _page(_other_query(), summary.other, page, **values)

@@ -106,6 +106,7 @@ def show_results(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
     review_round = _load_round(panel_id, draft_id, round_id)
     pages = {name: _page_number(name) for name in LISTS}
     tallies = results.item_tallies(review_round)
+    summary = results.response_summary(review_round)
     return render_template(
         "rounds/results.html",
         panel=get_panel(panel_id),
@@ -116,11 +117,11 @@ def show_results(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
         is_open=review_round.is_open(utcnow()),
         item_results=item_results(tallies),
         answer_labels=answer_labels(),
-        summary=results.response_summary(review_round),
-        people=results.respondents(review_round, pages["people"]),
+        summary=summary,
+        people=results.respondents(review_round, summary, pages["people"]),
         said=results.item_comments(review_round, tallies, pages["said"]),
-        missing=results.missing_actions(review_round, pages["missing"]),
-        other=results.other_words(review_round, pages["other"]),
+        missing=results.missing_actions(review_round, summary, pages["missing"]),
+        other=results.other_words(review_round, summary, pages["other"]),
         last_reminder_at=reminders.last_reminder_at(review_round),
         pages=pages,
     )
