@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, gettext
-from sqlalchemy import Select, and_, bindparam, func, select, update
+from sqlalchemy import Integer, Select, and_, bindparam, func, select, update
 from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -141,34 +141,73 @@ def _with_code(query: Select[Any]) -> Select[Any]:
     )
 
 
-def _filtered(query: Select[Any], panel_id: int, filters: InboxFilters) -> Select[Any]:
-    query = query.where(FeedbackEntry.panel_id == panel_id)
-    if filters.draft_id is not None:
-        query = query.where(FeedbackEntry.draft_id == filters.draft_id)
-    if filters.site_id is not None:
-        query = query.where(FeedbackEntry.site_id == filters.site_id)
-    if filters.round_id is not None:
-        query = query.where(FeedbackEntry.round_id == filters.round_id)
-    if filters.status is not None:
-        query = query.where(FeedbackEntry.status == filters.status)
-    if filters.assignee_id == 0:
+# Which of the filters are set, and whether the assignee asked for is nobody (0) or someone:
+# each such shape has its own statement, built once, with the filters' values bound when it runs.
+FilterShape = tuple[bool, bool, bool, bool, str | None]
+
+
+def _shape(filters: InboxFilters) -> FilterShape:
+    assignee = None
+    if filters.assignee_id is not None:
+        assignee = "nobody" if filters.assignee_id == 0 else "someone"
+    return (
+        filters.draft_id is not None,
+        filters.site_id is not None,
+        filters.round_id is not None,
+        filters.status is not None,
+        assignee,
+    )
+
+
+def _filtered(query: Select[Any], shape: FilterShape) -> Select[Any]:
+    draft, site, round_, status, assignee = shape
+    query = query.where(FeedbackEntry.panel_id == bindparam("panel_id"))
+    if draft:
+        query = query.where(FeedbackEntry.draft_id == bindparam("draft_id"))
+    if site:
+        query = query.where(FeedbackEntry.site_id == bindparam("site_id"))
+    if round_:
+        query = query.where(FeedbackEntry.round_id == bindparam("round_id"))
+    if status:
+        query = query.where(FeedbackEntry.status == bindparam("status"))
+    if assignee == "nobody":
         query = query.where(FeedbackEntry.assignee_id.is_(None))
-    elif filters.assignee_id is not None:
-        query = query.where(FeedbackEntry.assignee_id == filters.assignee_id)
+    elif assignee == "someone":
+        query = query.where(FeedbackEntry.assignee_id == bindparam("assignee_id"))
     return query
 
 
-def inbox_count_query(panel_id: int, filters: InboxFilters) -> Select[Any]:
-    """How many entries the filters match, counted up to one more than ``COUNTED_UP_TO`` (each
-    filter has an index that answers it)."""
-    matching = _filtered(select(FeedbackEntry.id), panel_id, filters).limit(COUNTED_UP_TO + 1)
+def inbox_values(panel_id: int, filters: InboxFilters, number: int = 1) -> dict[str, Any]:
+    """The values the inbox's statements run with: the panel, the filters that are set, and
+    where page ``number`` starts."""
+    values: dict[str, Any] = {
+        "panel_id": panel_id,
+        "draft_id": filters.draft_id,
+        "site_id": filters.site_id,
+        "round_id": filters.round_id,
+        "status": filters.status,
+        "assignee_id": filters.assignee_id,
+        "offset": (number - 1) * PAGE_SIZE,
+    }
+    return {name: value for name, value in values.items() if value is not None}
+
+
+@cache
+def _count_statement(shape: FilterShape) -> Select[Any]:
+    matching = _filtered(select(FeedbackEntry.id), shape).limit(COUNTED_UP_TO + 1)
     return select(func.count()).select_from(matching.subquery())
 
 
-def inbox_rows_query(panel_id: int, filters: InboxFilters, number: int) -> Select[Any]:
-    """Page ``number`` of the entries the filters match, newest first, with pseudonym codes."""
+def inbox_count_query(filters: InboxFilters) -> Select[Any]:
+    """How many entries the filters match, counted up to one more than ``COUNTED_UP_TO`` (each
+    filter has an index that answers it); run with ``inbox_values``."""
+    return _count_statement(_shape(filters))
+
+
+@cache
+def _rows_statement(shape: FilterShape) -> Select[Any]:
     return (
-        _with_code(_filtered(select(FeedbackEntry), panel_id, filters))
+        _with_code(_filtered(select(FeedbackEntry), shape))
         .options(
             joinedload(FeedbackEntry.author),
             joinedload(FeedbackEntry.assignee),
@@ -179,24 +218,28 @@ def inbox_rows_query(panel_id: int, filters: InboxFilters, number: int) -> Selec
             defer(FeedbackEntry.response_html, raiseload=True),
         )
         .order_by(FeedbackEntry.created_at.desc(), FeedbackEntry.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((number - 1) * PAGE_SIZE)
+        # One row more than a page says whether there is a next page beyond those counted.
+        .limit(PAGE_SIZE + 1)
+        .offset(bindparam("offset", type_=Integer))
     )
 
 
+def inbox_rows_query(filters: InboxFilters) -> Select[Any]:
+    """A page of the entries the filters match, newest first, with pseudonym codes, and one
+    more if there is one; run with ``inbox_values`` for the page's number."""
+    return _rows_statement(_shape(filters))
+
+
 def inbox_page(panel_id: int, filters: InboxFilters, number: int) -> Page:
-    """One page of the inbox, newest first: two queries, and the same work however many
-    entries there are (a count of every one would read each of them)."""
-    counted = db.session.scalar(inbox_count_query(panel_id, filters)) or 0
+    """One page of the inbox, newest first: two queries, built once for each combination of
+    filters, and the same work however many entries there are (a count of every one would
+    read each of them)."""
+    counted = db.session.scalar(inbox_count_query(filters), inbox_values(panel_id, filters)) or 0
     more = counted > COUNTED_UP_TO
     total = min(counted, COUNTED_UP_TO)
     number = max(1, number) if more else min(max(1, number), paging.last_page(total, PAGE_SIZE))
-    # One row more than a page says whether there is a next page beyond those counted.
-    query = inbox_rows_query(panel_id, filters, number).limit(PAGE_SIZE + 1)
-    rows = [
-        InboxRow(entry, code or "", bool(consent))
-        for entry, code, consent in db.session.execute(query)
-    ]
+    found = db.session.execute(inbox_rows_query(filters), inbox_values(panel_id, filters, number))
+    rows = [InboxRow(entry, code or "", bool(consent)) for entry, code, consent in found]
     has_next = len(rows) > PAGE_SIZE
     return Page(rows=rows[:PAGE_SIZE], total=total, number=number, more=more, has_next=has_next)
 
