@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations, gettext, ngettext
 from flask_login import current_user
 
 from portal.access import Action, found_or_404, panel_page
@@ -25,6 +26,7 @@ from portal.feedback.models import EntryKind, TriageStatus
 from portal.feedback.my_feedback import mark_responses_seen, my_feedback_page
 from portal.rights.care import open_contact_request_count
 from portal.security import csrf_checked_by_form
+from portal.templating import london_time
 
 
 def kind_labels() -> dict[EntryKind, str]:
@@ -41,6 +43,66 @@ def _in_words(labels: dict[TriageStatus, Any]) -> dict[TriageStatus, str]:
     """Status labels translated once for the page, so each row's tag reads plain words rather
     than translating a lazy label again (the tag is kept by its words: portal.components)."""
     return {status: str(label) for status, label in labels.items()}
+
+
+@dataclass(frozen=True)
+class InboxLine:
+    """An entry as the inbox lists it, every sentence already written in the reader's
+    language (``templates/feedback/inbox.html`` only places them)."""
+
+    id: int
+    heading: str
+    choose: str
+    author: str
+    when: str
+    draft: str
+    item: str
+    status: TriageStatus
+    assigned: str
+    answered: bool
+    quote: str
+    withdrawn: bool
+    preview_html: str
+
+
+def _inbox_lines(rows: list[triage.InboxRow]) -> list[InboxLine]:
+    """The page's entries as the inbox lists them. Each sentence is translated once for the
+    page and filled in for each entry (the page's template escapes what it shows), rather
+    than translated again in the template for each of 25 rows."""
+    words = get_translations()
+    kinds = kind_labels()
+    heading = words.gettext("Entry %(number)d: %(kind)s")
+    choose = words.gettext("Choose entry %(number)d")
+    author = words.gettext("From %(name)s")
+    draft = words.gettext("Draft: %(title)s")
+    item = words.gettext("Item: %(title)s")
+    assigned = words.gettext("Assigned to %(name)s")
+    nobody = words.gettext("Not assigned")
+    quote = (words.gettext("Not to be quoted"), words.gettext("May be quoted"))
+    lines = []
+    for row in rows:
+        entry = row.entry
+        who = author % {"name": entry.author.display_name}
+        lines.append(
+            InboxLine(
+                id=entry.id,
+                heading=heading % {"number": entry.id, "kind": kinds[entry.kind]},
+                choose=choose % {"number": entry.id},
+                author=f"{who} ({row.pseudonym_code})" if row.pseudonym_code else who,
+                when=london_time(entry.created_at, "d MMMM yyyy"),
+                draft=draft % {"title": entry.draft.title} if entry.draft else "",
+                item=item % {"title": entry.item_title} if entry.item_title else "",
+                status=entry.status,
+                assigned=assigned % {"name": entry.assignee.display_name}
+                if entry.assignee
+                else nobody,
+                answered=bool(entry.response),
+                quote=quote[row.quote_consent],
+                withdrawn=entry.withdrawn,
+                preview_html=entry.preview_html,
+            )
+        )
+    return lines
 
 
 def _number(name: str) -> int | None:
@@ -62,15 +124,16 @@ def _filters() -> triage.InboxFilters:
 
 def _inbox(panel_id: int, form: BulkTriageForm) -> str:
     filters = _filters()
+    inbox = triage.inbox_page(panel_id, filters, _number("page") or 1)
     return page(
         "feedback/inbox.html",
         panel_id,
         filters=filters,
         choices=triage.filter_choices(panel_id),
-        inbox=triage.inbox_page(panel_id, filters, _number("page") or 1),
+        inbox=inbox,
+        lines=_inbox_lines(inbox.rows),
         form=form,
         status_labels=_in_words(STATUS_LABELS),
-        kind_labels=kind_labels(),
         contact_requests=open_contact_request_count(panel_id),
     )
 
