@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -16,12 +18,14 @@ from portal.db import utcnow
 from portal.drafts.forms import KIND_LABELS
 from portal.forms import PortalForm
 from portal.ids import page_number
+from portal.paging import Page
 from portal.panels.service import get_panel
 from portal.rounds import export, reminders, results
 from portal.rounds.blueprint import bp
 from portal.rounds.models import Resonance, ReviewRound
 from portal.security import csrf_checked_by_form
 from portal.spreadsheets import csv_zip_bytes, workbook_bytes
+from portal.templating import london_time
 
 ANSWER_LABELS = {
     Resonance.STRONGLY: _l("Yes, strongly"),
@@ -88,6 +92,58 @@ def item_results(tallies: list[results.ItemTally]) -> list[dict[str, Any]]:
     return shown
 
 
+@dataclass(frozen=True)
+class Written:
+    """A row of one of the results page's lists with its sentences written in the reader's
+    language: who it is (``author``), whether their words may be quoted (``quote``) and, for
+    the lists that have one, what it is about (``about``)."""
+
+    row: Any
+    author: str = ""
+    quote: str = ""
+    about: str = ""
+
+
+def _written(
+    people: Page[Any], said: Page[Any], missing: Page[Any], other: Page[Any]
+) -> dict[str, Page[Written]]:
+    """The page's four lists with each row's sentences written for it. Each sentence is
+    translated once for the page and filled in for each row (the template escapes what it
+    shows), rather than translated again for each of 80 rows."""
+    words = get_translations()
+    unknown = words.gettext("Unknown")
+    quote = (words.gettext("Not to be quoted"), words.gettext("May be quoted"))
+    about_item = words.gettext("Item %(number)d: %(title)s")
+    sent = words.gettext("Sent %(when)s")
+    started = words.gettext("Started, not sent")
+    not_started = words.gettext("Not started")
+    labels = answer_labels()
+
+    def by(row: Any, about: str = "") -> Written:
+        code = row.pseudonym_code or unknown
+        author = f"{code} ({row.display_name})" if row.display_name else code
+        return Written(row, author=author, quote=quote[bool(row.may_quote)], about=about)
+
+    def on_item(row: Any) -> Written:
+        about = about_item % {"number": row.position, "title": row.title}
+        return by(row, f"{about} · {labels[row.resonance]}" if row.resonance else about)
+
+    def answers(row: Any) -> Written:
+        if row.submitted_at:
+            return Written(row, about=sent % {"when": london_time(row.submitted_at, "d MMMM yyyy")})
+        return Written(row, about=started if row.started else not_started)
+
+    def written(page: Page[Any], write: Callable[[Any], Written]) -> Page[Written]:
+        return replace(page, rows=[write(row) for row in page.rows])  # type: ignore[arg-type]
+
+    return {
+        "people": written(people, answers),
+        "said": written(said, on_item),
+        "missing": written(missing, by),
+        "other": written(other, by),
+    }
+
+
 class ReminderForm(PortalForm):
     """The button that sends reminders: only its CSRF token."""
 
@@ -116,12 +172,13 @@ def show_results(panel_id: int, draft_id: int, round_id: int) -> ResponseReturnV
         draft=review_round.version.draft,
         is_open=review_round.is_open(utcnow()),
         item_results=item_results(tallies),
-        answer_labels=answer_labels(),
         summary=summary,
-        people=results.respondents(review_round, summary, pages["people"]),
-        said=results.item_comments(review_round, tallies, pages["said"]),
-        missing=results.missing_actions(review_round, summary, pages["missing"]),
-        other=results.other_words(review_round, summary, pages["other"]),
+        **_written(
+            people=results.respondents(review_round, summary, pages["people"]),
+            said=results.item_comments(review_round, tallies, pages["said"]),
+            missing=results.missing_actions(review_round, summary, pages["missing"]),
+            other=results.other_words(review_round, summary, pages["other"]),
+        ),
         last_reminder_at=reminders.last_reminder_at(review_round),
         pages=pages,
     )
