@@ -111,16 +111,19 @@ class ItemTally:
     def answered(self) -> int:
         return sum(self.counts.values())
 
-    def share(self, answer: Resonance) -> int:
-        """The percentage of those who answered about this item, rounded."""
-        if not self.answered:
-            return 0
-        return round(100 * self.counts[answer] / self.answered)
-
     @property
     def lines(self) -> list[AnswerLine]:
         """Each answer in order, with its count and its share of those who answered."""
-        return [AnswerLine(answer, self.counts[answer], self.share(answer)) for answer in ANSWERS]
+        answered = self.answered
+        return [
+            AnswerLine(answer, self.counts[answer], _share(self.counts[answer], answered))
+            for answer in ANSWERS
+        ]
+
+
+def _share(count: int, answered: int) -> int:
+    """The percentage of those who answered about an item, rounded."""
+    return round(100 * count / answered) if answered else 0
 
 
 def _submitted() -> ColumnElement[bool]:
